@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "AnchorReg",
+    products: [
+        .library(
+            name: "AnchorReg",
+            targets: ["AnchorGeometry", "AnchorImaging", "AnchorModels", "AnchorRegistration"]),
+        .executable(name: "anchorreg", targets: ["anchorreg"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // System C libraries present on every machine (zlib, libpng, libjpeg-turbo).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
+
+        .target(
+            name: "AnchorGeometry",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+        .target(
+            name: "AnchorImaging",
+            dependencies: ["AnchorGeometry", "CZlib", "CPNG", "CJPEG"]),
+        .target(
+            name: "AnchorModels",
+            dependencies: ["AnchorGeometry"]),
+        .target(
+            name: "AnchorRegistration",
+            dependencies: [
+                "AnchorGeometry", "AnchorImaging", "AnchorModels",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]),
+        .target(
+            name: "AnchorRegCLI",
+            dependencies: [
+                "AnchorGeometry", "AnchorImaging", "AnchorModels", "AnchorRegistration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "anchorreg",
+            dependencies: ["AnchorRegCLI"]),
+
+        .testTarget(
+            name: "AnchorGeometryTests",
+            dependencies: [
+                "AnchorGeometry",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "AnchorImagingTests",
+            dependencies: ["AnchorImaging"]),
+        .testTarget(
+            name: "AnchorModelsTests",
+            dependencies: ["AnchorModels"]),
+        .testTarget(
+            name: "AnchorRegistrationTests",
+            dependencies: [
+                "AnchorRegistration",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "AnchorRegCLITests",
+            dependencies: ["AnchorRegCLI"]),
+    ]
+)

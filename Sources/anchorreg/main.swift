@@ -1,0 +1,3 @@
+import AnchorRegCLI
+
+AnchorRegCommand.main()

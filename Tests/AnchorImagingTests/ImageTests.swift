@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import AnchorGeometry
+@testable import AnchorImaging
+
+@Suite struct ImageTests {
+    @Test func rowMajorIndexing() throws {
+        let img = try Image(width: 3, height: 2, pixels: [0, 1, 2, 10, 11, 12])
+        #expect(img[2, 0] == 2)
+        #expect(img[0, 1] == 10)
+        #expect(img.finiteRange! == (0, 12))
+    }
+
+    @Test func refusesBadSizes() {
+        #expect(throws: ImageError.self) { try Image(width: 0, height: 2, pixels: []) }
+        #expect(throws: ImageError.self) { try Image(width: 2, height: 2, pixels: [1, 2, 3]) }
+        #expect(throws: ImageError.self) { try Image(width: 1 << 20, height: 1 << 20) }
+        #expect(throws: ImageError.self) { try Image(width: Int.max, height: 3) }
+    }
+
+    @Test func luminanceUsesBT601Weights() throws {
+        let rgb = try RGBImage(width: 2, height: 1, samples: [255, 0, 0, 10, 20, 30])
+        let y = rgb.luminance()
+        #expect(abs(y[0, 0] - 76.245) < 1e-3)
+        #expect(abs(y[1, 0] - (2.99 + 11.74 + 3.42)) < 1e-3)
+    }
+
+    @Test func lengthUnitParsing() {
+        #expect(LengthUnit(parsing: "um") == .micrometre)
+        #expect(LengthUnit(parsing: " nm ") == .nanometre)
+        #expect(LengthUnit(parsing: "furlong") == nil)
+        #expect(LengthUnit.micrometre.factor(to: .nanometre)! == 1000)
+    }
+}
