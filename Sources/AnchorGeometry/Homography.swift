@@ -240,3 +240,4 @@ extension Homography: Codable {
 
 @usableFromInline func _cos(_ x: Double) -> Double { Double.cos(x) }
 @usableFromInline func _sin(_ x: Double) -> Double { Double.sin(x) }
+@usableFromInline func _log(_ x: Double) -> Double { Double.log(x) }

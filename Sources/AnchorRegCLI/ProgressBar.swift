@@ -1,0 +1,56 @@
+import Foundation
+
+/// A progress bar on standard error for work that takes more than a second.
+///
+/// It draws only when stderr is a terminal (or `ANCHORREG_PROGRESS=1` forces it), redraws at
+/// most ten times a second, and is safe to advance from several threads.
+public final class ProgressBar: @unchecked Sendable {
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var done = 0
+    private var lastDraw = 0.0
+    private let start = Date()
+
+    public init(total: Int, label: String, enabled: Bool = true) {
+        self.total = max(total, 1)
+        self.label = label
+        let forced = ProcessInfo.processInfo.environment["ANCHORREG_PROGRESS"] == "1"
+        self.enabled = enabled && (forced || isatty(STDERR_FILENO) != 0)
+    }
+
+    /// Marks `n` more units as done.
+    public func advance(by n: Int = 1) {
+        guard enabled else { return }
+        lock.lock()
+        done += n
+        let now = Date().timeIntervalSince(start)
+        let shouldDraw = now - lastDraw >= 0.1 || done >= total
+        if shouldDraw { lastDraw = now }
+        let d = done
+        lock.unlock()
+        if shouldDraw { draw(d, elapsed: now) }
+    }
+
+    /// Ends the bar with a newline.
+    public func finish() {
+        guard enabled else { return }
+        lock.lock()
+        let d = done
+        lock.unlock()
+        draw(min(d, total), elapsed: Date().timeIntervalSince(start))
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private func draw(_ d: Int, elapsed: Double) {
+        let width = 30
+        let fraction = min(Double(d) / Double(total), 1)
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
+        let line = String(format: "\r%@ %@ %3.0f%% (%d/%d) %.1fs, ~%.0fs left  ",
+                          label, bar, fraction * 100, d, total, elapsed, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
