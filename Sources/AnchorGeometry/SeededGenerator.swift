@@ -2,7 +2,7 @@
 /// through SplitMix64. Every random choice in AnchorReg takes one of these so that results
 /// are reproducible for a given seed on every platform.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    @usableFromInline var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     public init(seed: UInt64) {
         var sm = seed
