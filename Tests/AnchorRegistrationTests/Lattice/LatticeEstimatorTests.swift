@@ -75,3 +75,26 @@ func renderLattice(width: Int, height: Int, a1: Point2, a2: Point2, origin: Poin
         #expect(abs(abs(a.cross(b)) - 10 * h) < 1e-9)
     }
 }
+
+@Suite struct CellAverageTests {
+    @Test(arguments: [Point2(0, 0), Point2(7.3, 3.1), Point2(150.2, 99.9)])
+    func findsTheDipInTheCell(origin: Point2) throws {
+        let a1 = Point2(24.7, 3.2), a2 = Point2(9.1, 22.8)
+        let img = renderLattice(width: 220, height: 200, a1: a1, a2: a2, origin: origin, sigma: 2.4, noise: 0.3, seed: 4)
+        let avg = try CellAverage(image: img, a1: a1, a2: a2)
+        let f = try #require(avg.extremum(dark: true))
+        let p = avg.imagePoint(f)
+        // p must be a lattice translate of `origin`.
+        let d = p - origin
+        let det = a1.cross(a2)
+        let u = d.cross(a2) / det, v = a1.cross(d) / det
+        let residual = a1 * (u - u.rounded()) + a2 * (v - v.rounded())
+        // A rough placement: within a pixel (local peak refinement follows in the pipeline).
+        #expect(residual.length < 1.0, "dip found at \(p), residual \(residual)")
+    }
+
+    @Test func degenerateLatticeIsRefused() throws {
+        let img = try Image(width: 10, height: 10)
+        #expect(throws: LatticeError.self) { try CellAverage(image: img, a1: Point2(1, 1), a2: Point2(2, 2)) }
+    }
+}
