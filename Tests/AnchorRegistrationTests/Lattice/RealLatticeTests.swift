@@ -12,21 +12,14 @@ import AnchorImaging
         .appendingPathComponent("shared/data/real")
 
     /// SPIEPy `.dat`: two little-endian uint32 (rows, cols), then rows×cols float64.
-    static func readSPIEPy(_ name: String) throws -> Image {
-        let d = try Data(contentsOf: realData.appendingPathComponent("si7x7-spiepy/\(name)"))
-        let rows = Int(UInt32(littleEndian: d.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }))
-        let cols = Int(UInt32(littleEndian: d.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self) }))
-        var px = [Float](repeating: 0, count: rows * cols)
-        d.withUnsafeBytes { b in
-            for i in 0..<(rows * cols) {
-                px[i] = Float(Double(bitPattern: UInt64(littleEndian: b.loadUnaligned(fromByteOffset: 8 + 8 * i, as: UInt64.self))))
-            }
-        }
-        return try Image(width: cols, height: rows, pixels: px)
+    static func readSPIEPy(_ name: String, side: Int) throws -> Image {
+        let options = ImageReadOptions(raw: RawLayout(rows: side, cols: side, sampleType: .f64le, offset: 8))
+        let doc = try ImageFile.read(path: realData.appendingPathComponent("si7x7-spiepy/\(name)").path, options: options)
+        return doc.channels[0].image
     }
 
     @Test func si7x7PeriodFromUnlevelledScan() throws {
-        let img = try Self.readSPIEPy("image_with_defects.dat")
+        let img = try Self.readSPIEPy("image_with_defects.dat", side: 256)
         let est = try LatticeEstimator.estimate(img)
         // SOURCES.md: the 7×7 period is ≈43–47 px by autocorrelation, slightly anisotropic.
         for v in [est.a1, est.a2] {
