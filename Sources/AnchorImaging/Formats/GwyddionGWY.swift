@@ -171,8 +171,8 @@ public enum GwyddionGWY {
             let ctx = "\(owner).\(name)"
             let v: GwyValue
             switch t {
-            case UInt8(ascii: "b"): v = .bool(try fixed(1, end: end, ctx)[0] != 0)
-            case UInt8(ascii: "c"): v = .char(try fixed(1, end: end, ctx)[0])
+            case UInt8(ascii: "b"): v = .bool(bytes[try fixed(1, end: end, ctx)] != 0)
+            case UInt8(ascii: "c"): v = .char(bytes[try fixed(1, end: end, ctx)])
             case UInt8(ascii: "i"): v = .int32(Int32(bitPattern: try u32(end: end, what: ctx)))
             case UInt8(ascii: "q"): v = .int64(Int64(bitPattern: try u64(end: end, what: ctx)))
             case UInt8(ascii: "d"):
@@ -231,12 +231,13 @@ public enum GwyddionGWY {
             return s
         }
 
-        mutating func fixed(_ n: Int, end: Int, _ what: String) throws -> ArraySlice<UInt8> {
+        /// Consumes `n` bytes, returning the index of the first.
+        mutating func fixed(_ n: Int, end: Int, _ what: String) throws -> Int {
             guard end - pos >= n else {
                 throw FormatError.truncated(format: format, "\(what) at byte \(pos) runs past the end of its object")
             }
             defer { pos += n }
-            return bytes[pos..<(pos + n)]
+            return pos
         }
 
         mutating func u32(end: Int, what: String) throws -> UInt32 {
