@@ -108,7 +108,7 @@ public enum NanonisSXM {
             throw FormatError.truncated(
                 format: format,
                 "header announces \(frames.count) frames of \(nx)×\(ny) \(sampleType.rawValue) "
-                    + "(\(Int(needed)) bytes with the header), file has \(bytes.count)")
+                    + "(\(SampleDecoding.byteCountText(needed)) bytes with the header), file has \(bytes.count)")
         }
 
         var channels: [ImageChannel] = []

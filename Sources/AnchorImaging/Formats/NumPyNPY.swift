@@ -144,7 +144,7 @@ public enum NumPyNPY {
         guard let decoded else {
             throw FormatError.truncated(
                 format: format,
-                "\(count) elements of \(dtype.rawValue) need \(Double(count) * Double(dtype.byteCount)) bytes after the header, "
+                "\(count) elements of \(dtype.rawValue) need \(SampleDecoding.byteCountText(Double(count) * Double(dtype.byteCount))) bytes after the header, "
                     + "file has \(max(0, data.count - offset))")
         }
         return decoded

@@ -40,7 +40,7 @@ public enum RawImport {
             throw FormatError.truncated(
                 format: .raw,
                 "layout \(layout.rows)×\(layout.cols) \(layout.type.rawValue) at offset \(layout.offset) "
-                    + "needs \(Int(needed)) bytes, file has \(data.count)")
+                    + "needs \(SampleDecoding.byteCountText(needed)) bytes, file has \(data.count)")
         }
         let image = try Image(width: layout.cols, height: layout.rows, pixels: pixels, maxPixels: maxPixels)
         return ImageDocument(

@@ -99,3 +99,10 @@ enum SampleDecoding {
         return value * f
     }
 }
+
+extension SampleDecoding {
+    /// A byte count computed in `Double` (so it cannot overflow), printed as an integer.
+    static func byteCountText(_ bytes: Double) -> String {
+        bytes < 9e18 ? String(Int(bytes)) : String(format: "%.3g", bytes)
+    }
+}
