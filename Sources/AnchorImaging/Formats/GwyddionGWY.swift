@@ -33,7 +33,8 @@ public enum GwyddionGWY {
     ///   `.unsupported` for images over `options.maxPixels`; `.noSuchChannel` when the file
     ///   has no data field.
     /// - Complexity: O(file size).
-    public static func read(data: Data, options: ImageReadOptions = .default) throws -> ImageDocument {
+    public static func read(data: Data, options: ImageReadOptions = .init()) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: format)
         let root = try parse(data: data)
         guard root.typeName == "GwyContainer" else {
             throw FormatError.unsupported(format: format, "top-level object is \(root.typeName), expected GwyContainer")

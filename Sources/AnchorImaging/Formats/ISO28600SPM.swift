@@ -31,7 +31,8 @@ public enum ISO28600SPM {
     ///   `.truncated` when fewer than nx·ny values precede the end (or `end of header` is
     ///   missing), `.unsupported` past `options.maxPixels`.
     /// - Complexity: O(file size).
-    public static func read(data: Data, options: ImageReadOptions = .default) throws -> ImageDocument {
+    public static func read(data: Data, options: ImageReadOptions = .init()) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: format)
         let bytes = [UInt8](data)
         // Header lines (up to "end of header"), as strings; values are parsed from bytes.
         var lines: [String] = []

@@ -5,7 +5,7 @@ import AnchorGeometry
 /// sample type with its byte order, and how many header bytes to skip.
 ///
 /// Example: the SPIEPy `.dat` files store two uint32 (rows, cols) then float64 heights, so
-/// `RawLayout(rows: 256, cols: 256, type: .f64le, offset: 8)` reads them.
+/// `RawLayout(rows: 256, cols: 256, sampleType: .f64le, offset: 8)` reads them.
 public enum RawImport {
     /// Reads `layout.rows × layout.cols` samples starting at byte `layout.offset`, row-major
     /// (row 0 = first stored row = top of the image, x fastest).
@@ -34,23 +34,24 @@ public enum RawImport {
                 format: .raw,
                 "\(layout.rows)×\(layout.cols) is more than \(maxPixels) pixels; refused to protect memory")
         }
-        guard let pixels = SampleDecoding.decode(data, offset: layout.offset, count: n, type: layout.type)
+        guard let pixels = SampleDecoding.decode(data, offset: layout.offset, count: n, type: layout.sampleType)
         else {
-            let needed = Double(layout.offset) + Double(n) * Double(layout.type.byteCount)
+            let needed = Double(layout.offset) + Double(n) * Double(layout.sampleType.byteCount)
             throw FormatError.truncated(
                 format: .raw,
-                "layout \(layout.rows)×\(layout.cols) \(layout.type.rawValue) at offset \(layout.offset) "
+                "layout \(layout.rows)×\(layout.cols) \(layout.sampleType.rawValue) at offset \(layout.offset) "
                     + "needs \(SampleDecoding.byteCountText(needed)) bytes, file has \(data.count)")
         }
         let image = try Image(width: layout.cols, height: layout.rows, pixels: pixels, maxPixels: maxPixels)
         return ImageDocument(
             format: .raw, channels: [ImageChannel(name: "raw", image: image)],
-            metadata: ["raw.layout": "\(layout.rows),\(layout.cols),\(layout.type.rawValue),\(layout.offset)"])
+            metadata: ["raw.layout": "\(layout.rows),\(layout.cols),\(layout.sampleType.rawValue),\(layout.offset)"])
     }
 
     /// Reads with `options.raw`, as the content-sniffing dispatcher calls it.
     /// - Throws: `FormatError.unsupported(.raw, …)` when `options.raw` is nil.
     public static func read(data: Data, options: ImageReadOptions) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: .raw)
         guard let layout = options.raw else {
             throw FormatError.unsupported(
                 format: .raw, "a raw file needs a layout ROWS,COLS,TYPE,OFFSET (e.g. --raw 256,256,f64le,8)")
