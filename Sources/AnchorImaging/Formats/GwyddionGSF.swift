@@ -22,7 +22,8 @@ public enum GwyddionGSF {
     /// - Throws: `.badMagic` without the first line, `.corrupt` for a header without NUL
     ///   terminator or missing/non-positive XRes/YRes or non-finite reals, `.truncated`
     ///   when the data is shorter than XRes·YRes·4 bytes, `.unsupported` past `maxPixels`.
-    public static func read(data: Data, options: ImageReadOptions = .default) throws -> ImageDocument {
+    public static func read(data: Data, options: ImageReadOptions = .init()) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: format)
         let bytes = [UInt8](data)
         let magicBytes = Array(magic.utf8)
         guard bytes.starts(with: magicBytes) else {

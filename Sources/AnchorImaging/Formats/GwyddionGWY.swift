@@ -33,7 +33,8 @@ public enum GwyddionGWY {
     ///   `.unsupported` for images over `options.maxPixels`; `.noSuchChannel` when the file
     ///   has no data field.
     /// - Complexity: O(file size).
-    public static func read(data: Data, options: ImageReadOptions = .default) throws -> ImageDocument {
+    public static func read(data: Data, options: ImageReadOptions = .init()) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: format)
         let root = try parse(data: data)
         guard root.typeName == "GwyContainer" else {
             throw FormatError.unsupported(format: format, "top-level object is \(root.typeName), expected GwyContainer")
@@ -171,8 +172,8 @@ public enum GwyddionGWY {
             let ctx = "\(owner).\(name)"
             let v: GwyValue
             switch t {
-            case UInt8(ascii: "b"): v = .bool(try fixed(1, end: end, ctx)[0] != 0)
-            case UInt8(ascii: "c"): v = .char(try fixed(1, end: end, ctx)[0])
+            case UInt8(ascii: "b"): v = .bool(bytes[try fixed(1, end: end, ctx)] != 0)
+            case UInt8(ascii: "c"): v = .char(bytes[try fixed(1, end: end, ctx)])
             case UInt8(ascii: "i"): v = .int32(Int32(bitPattern: try u32(end: end, what: ctx)))
             case UInt8(ascii: "q"): v = .int64(Int64(bitPattern: try u64(end: end, what: ctx)))
             case UInt8(ascii: "d"):
@@ -231,12 +232,13 @@ public enum GwyddionGWY {
             return s
         }
 
-        mutating func fixed(_ n: Int, end: Int, _ what: String) throws -> ArraySlice<UInt8> {
+        /// Consumes `n` bytes, returning the index of the first.
+        mutating func fixed(_ n: Int, end: Int, _ what: String) throws -> Int {
             guard end - pos >= n else {
                 throw FormatError.truncated(format: format, "\(what) at byte \(pos) runs past the end of its object")
             }
             defer { pos += n }
-            return bytes[pos..<(pos + n)]
+            return pos
         }
 
         mutating func u32(end: Int, what: String) throws -> UInt32 {

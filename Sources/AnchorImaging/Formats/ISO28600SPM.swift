@@ -10,7 +10,7 @@ import AnchorGeometry
 /// the scan size; lines 28 and 29 the scan size along x and y. The block
 /// "single-channel mapping description" gives the channel name and its value unit on the
 /// next two lines. After the line `end of header` comes one number per line, row-major
-/// (x fastest), until `end of experiment`.
+/// (x fastest), until `end of experiment` (required: its absence means a cut file).
 ///
 /// Orientation: the image is returned **as stored** — row 0 is the first stored row
 /// (the header of the example file says the fast axis runs "left to right" and the slow
@@ -31,7 +31,8 @@ public enum ISO28600SPM {
     ///   `.truncated` when fewer than nx·ny values precede the end (or `end of header` is
     ///   missing), `.unsupported` past `options.maxPixels`.
     /// - Complexity: O(file size).
-    public static func read(data: Data, options: ImageReadOptions = .default) throws -> ImageDocument {
+    public static func read(data: Data, options: ImageReadOptions = .init()) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: format)
         let bytes = [UInt8](data)
         // Header lines (up to "end of header"), as strings; values are parsed from bytes.
         var lines: [String] = []
@@ -88,23 +89,29 @@ public enum ISO28600SPM {
         pixels.reserveCapacity(n)
         var lineNumber = lines.count + 1
         var ended = false
-        while pos < bytes.count, pixels.count < n {
+        while pos < bytes.count {
             let (line, next) = nextLine(bytes, from: pos)
             pos = next
             lineNumber += 1
             let s = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             if s.isEmpty { continue }
             if s == "end of experiment" { ended = true; break }
+            guard pixels.count < n else {
+                throw FormatError.corrupt(
+                    format: format, "more than the announced \(nx)×\(ny) = \(n) values (line \(lineNumber))")
+            }
             guard let v = Double(s) else {
                 throw FormatError.corrupt(format: format, "line \(lineNumber) (\"\(s.prefix(40))\") is not a number")
             }
             pixels.append(Float(v))
         }
-        guard pixels.count == n else {
+        // Requiring the closing line catches a file cut inside its last number, which would
+        // otherwise parse as a shorter, wrong value.
+        guard pixels.count == n, ended else {
             throw FormatError.truncated(
                 format: format,
                 "\(nx)×\(ny) = \(n) values announced, \(pixels.count) found before "
-                    + (ended ? "\"end of experiment\"" : "the end of the file"))
+                    + (ended ? "\"end of experiment\"" : "the end of the file (no \"end of experiment\" line)"))
         }
         let image = try Image(width: nx, height: ny, pixels: pixels, pixelSize: pixelSize, unit: unit,
                               valueUnit: valueUnit, maxPixels: options.maxPixels)

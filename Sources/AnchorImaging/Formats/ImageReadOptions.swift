@@ -1,13 +1,12 @@
-/// Options every reader takes. Readers ignore the fields that do not apply to them.
+/// Options for `ImageFile.read`.
 public struct ImageReadOptions: Sendable, Equatable {
-    /// Page (TIFF directory) to read, 0-based.
+    /// Zero-based page (TIFF IFD) to read; formats with one image accept only 0.
     public var page: Int
-    /// Largest pixel count of one channel a reader accepts before refusing the file
-    /// (default 2^28, `Image.defaultMaxPixels`), so a corrupt header cannot make it
-    /// allocate gigabytes.
+    /// Largest pixel count a reader accepts before allocating (default 2^28), so a corrupt or
+    /// hostile header cannot make it allocate gigabytes.
     public var maxPixels: Int
-    /// Layout for headerless binary files; required to read `.raw`, and when set the
-    /// content sniffing is skipped and the bytes are read with this layout.
+    /// Read the bytes as a headerless binary image with this layout instead of detecting the
+    /// format.
     public var raw: RawLayout?
 
     public init(page: Int = 0, maxPixels: Int = Image.defaultMaxPixels, raw: RawLayout? = nil) {
@@ -15,7 +14,4 @@ public struct ImageReadOptions: Sendable, Equatable {
         self.maxPixels = maxPixels
         self.raw = raw
     }
-
-    /// Defaults: first page, 2^28 pixels at most, no raw layout.
-    public static let `default` = ImageReadOptions()
 }

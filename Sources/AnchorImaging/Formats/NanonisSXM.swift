@@ -30,7 +30,8 @@ public enum NanonisSXM {
     ///   `.corrupt` for malformed SCAN_PIXELS / SCAN_RANGE / DATA_INFO, `.unsupported` for
     ///   sample types other than FLOAT/DOUBLE/INT/UINT or sizes over `options.maxPixels`.
     /// - Complexity: O(file size).
-    public static func read(data: Data, options: ImageReadOptions = .default) throws -> ImageDocument {
+    public static func read(data: Data, options: ImageReadOptions = .init()) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: format)
         let bytes = [UInt8](data)
         let endTag = Array(":SCANIT_END:".utf8)
         guard bytes.starts(with: Array(":NANONIS_VERSION:".utf8)) else {
@@ -108,7 +109,7 @@ public enum NanonisSXM {
             throw FormatError.truncated(
                 format: format,
                 "header announces \(frames.count) frames of \(nx)×\(ny) \(sampleType.rawValue) "
-                    + "(\(Int(needed)) bytes with the header), file has \(bytes.count)")
+                    + "(\(SampleDecoding.byteCountText(needed)) bytes with the header), file has \(bytes.count)")
         }
 
         var channels: [ImageChannel] = []

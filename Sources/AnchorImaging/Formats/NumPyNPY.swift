@@ -34,7 +34,8 @@ public enum NumPyNPY {
     ///   u4 i4` in either byte order (`<`, `>`, `=` native little-endian, `|`).
     /// - Throws: `.badMagic`, `.unsupported` (version, dtype, dimensionality, size over
     ///   `options.maxPixels`), `.corrupt` (unparseable header), `.truncated` (short data).
-    public static func read(data: Data, options: ImageReadOptions = .default) throws -> ImageDocument {
+    public static func read(data: Data, options: ImageReadOptions = .init()) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: format)
         let bytes = [UInt8](data)
         guard bytes.count >= 10, bytes.starts(with: magic) else {
             throw FormatError.badMagic(format: format, "missing \\x93NUMPY magic")
@@ -144,7 +145,7 @@ public enum NumPyNPY {
         guard let decoded else {
             throw FormatError.truncated(
                 format: format,
-                "\(count) elements of \(dtype.rawValue) need \(Double(count) * Double(dtype.byteCount)) bytes after the header, "
+                "\(count) elements of \(dtype.rawValue) need \(SampleDecoding.byteCountText(Double(count) * Double(dtype.byteCount))) bytes after the header, "
                     + "file has \(max(0, data.count - offset))")
         }
         return decoded

@@ -40,7 +40,7 @@ public enum RawImport {
             throw FormatError.truncated(
                 format: .raw,
                 "layout \(layout.rows)×\(layout.cols) \(layout.sampleType.rawValue) at offset \(layout.offset) "
-                    + "needs \(Int(needed)) bytes, file has \(data.count)")
+                    + "needs \(SampleDecoding.byteCountText(needed)) bytes, file has \(data.count)")
         }
         let image = try Image(width: layout.cols, height: layout.rows, pixels: pixels, maxPixels: maxPixels)
         return ImageDocument(
@@ -51,6 +51,7 @@ public enum RawImport {
     /// Reads with `options.raw`, as the content-sniffing dispatcher calls it.
     /// - Throws: `FormatError.unsupported(.raw, …)` when `options.raw` is nil.
     public static func read(data: Data, options: ImageReadOptions) throws -> ImageDocument {
+        try SampleDecoding.requireSinglePage(options, format: .raw)
         guard let layout = options.raw else {
             throw FormatError.unsupported(
                 format: .raw, "a raw file needs a layout ROWS,COLS,TYPE,OFFSET (e.g. --raw 256,256,f64le,8)")

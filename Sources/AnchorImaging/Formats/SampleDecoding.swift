@@ -99,3 +99,20 @@ enum SampleDecoding {
         return value * f
     }
 }
+
+extension SampleDecoding {
+    /// A byte count computed in `Double` (so it cannot overflow), printed as an integer.
+    static func byteCountText(_ bytes: Double) -> String {
+        bytes < 9e18 ? String(Int(bytes)) : String(format: "%.3g", bytes)
+    }
+}
+
+extension SampleDecoding {
+    /// The formats read here hold one image per file (channels, not pages): any page but 0
+    /// is an error naming the only page there is.
+    static func requireSinglePage(_ options: ImageReadOptions, format: ImageFormat) throws {
+        guard options.page == 0 else {
+            throw FormatError.noSuchChannel(format: format, requested: "page \(options.page)", available: ["page 0"])
+        }
+    }
+}
