@@ -47,9 +47,7 @@ public enum LatticeError: Error, Equatable, Sendable, CustomStringConvertible {
 /// pin the vectors down to a small fraction of a pixel).
 public enum LatticeEstimator {
     /// - Parameters:
-    ///   - image: the image, levelled or not (the autocorrelation removes structure longer than
-    ///     the longest expected period and scan-line offsets itself); do not line-level a
-    ///     periodic image first — per-line medians imprint the lattice's row period.
+    ///   - image: the image (levelled or not; the mean is removed).
     ///   - spacingRange: expected primitive-vector lengths in pixels, when known (from the
     ///     file's pixel size and the model's lattice constant); `nil` searches 3 px to a third
     ///     of the shorter side.
@@ -71,7 +69,7 @@ public enum LatticeEstimator {
         }
         // Store enough shifts to see a few multiples of the longest expected vector.
         let reach = min(Int((3.2 * upper).rounded(.up)), shortSide / 2)
-        let ac = try Autocorrelation(image: image, maxShift: reach, highPassPeriod: upper, suppressLineOffsets: true)
+        let ac = try Autocorrelation(image: image, maxShift: reach, highPassPeriod: upper)
         let all = ac.peaks(minRadius: lower * 0.8, threshold: 0.05)
         guard let top = all.first(where: { $0.shift.length <= upper * 1.2 }) else {
             throw LatticeError.noPeriodicity("the autocorrelation has no peak between \(Int(lower)) and \(Int(upper)) px")
