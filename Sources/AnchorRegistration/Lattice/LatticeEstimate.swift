@@ -119,7 +119,7 @@ public enum LatticeEstimator {
             scored.append((b, avg.coherentVariance / max(imageVariance, .leastNormalMagnitude), area))
         }
         let maxCoherence = scored.map(\.coherence).max() ?? 0
-        let best = scored.filter { $0.coherence >= 0.85 * maxCoherence }
+        let best = scored.filter { $0.coherence >= 0.7 * maxCoherence }
             .min { $0.area != $1.area ? $0.area < $1.area : $0.coherence > $1.coherence }?.basis
         guard var (b1, b2) = best else {
             throw LatticeError.noPeriodicity("no two independent autocorrelation peaks form a lattice (a line pattern, or no 2-D lattice)")
