@@ -91,11 +91,10 @@ enum MAGSACEstimator {
                 }
             }
             guard support >= 4 else { break }
-            let dlt = DirectLinearTransform.solve(data, weights: weights)
-            guard dlt.secondSmallest > 1e-12 * dlt.largest, dlt.homography.isFinite else { break }
-            let c = loss.total(dlt.homography, data)
+            guard let fitted = DirectLinearTransform.solveInhomogeneous(data, weights: weights) else { break }
+            let c = loss.total(fitted, data)
             guard c < bestCost else { break }
-            best = dlt.homography; bestCost = c
+            best = fitted; bestCost = c
         }
         return best
     }
