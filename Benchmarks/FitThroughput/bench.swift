@@ -27,6 +27,7 @@ for _ in 0..<sets {
 }
 var out = [Double](repeating: .nan, count: 9 * sets)
 var failures = 0
+var inlierTotal = 0
 let clock = ContinuousClock()
 var best = Duration.seconds(1e9)
 for r in 0..<repeats {
@@ -35,6 +36,7 @@ for r in 0..<repeats {
         if let fit = try? Homography.estimateRobust(from: models[s], to: images[s], using: estimator,
                                                       options: .init(seed: UInt64(s))) {
             if r == 0 {
+                inlierTotal += fit.inlierCount
                 let h = fit.homography
                 out.replaceSubrange(9 * s..<9 * s + 9, with: [h.m11, h.m12, h.m13, h.m21, h.m22, h.m23, h.m31, h.m32, h.m33])
             }
@@ -44,4 +46,4 @@ for r in 0..<repeats {
 }
 let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
 try out.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: args[2]))
-print("{\"estimator\": \"\(estimator)\", \"points\": \(p), \"sets\": \(sets), \"seconds\": \(seconds), \"fits_per_second\": \(Double(sets) / seconds), \"failures\": \(failures)}")
+print("{\"estimator\": \"\(estimator)\", \"points\": \(p), \"sets\": \(sets), \"seconds\": \(seconds), \"fits_per_second\": \(Double(sets) / seconds), \"failures\": \(failures), \"inlier_fraction\": \(Double(inlierTotal) / Double(sets * p))}")

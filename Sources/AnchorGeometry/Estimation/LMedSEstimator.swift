@@ -23,7 +23,8 @@ enum LMedSEstimator {
         let tau = options.threshold.map { $0 * data.imageNormalization.scale }
             ?? 2.5 * RobustSampling.lmedsScale(medianSquared: s.medianSquared, count: data.count)
         return try RobustSampling.finish(s.hypothesis, data: data, model: model, image: image,
-                                         threshold: tau, refine: options.refine, iterations: s.iterations)
+                                         threshold: tau, refine: options.refine, iterations: s.iterations,
+                                         rescale: options.threshold == nil)
     }
 
     /// The hypothesis with the least median squared error (normalised coordinates).

@@ -73,7 +73,8 @@ enum MAGSACEstimator {
         let r = try ConsensusSampler.run(data, options: options, score: loss)
         let polished = sigmaConsensus(r.hypothesis, cost: r.cost, data: data, loss: loss)
         return try RobustSampling.finish(polished, data: data, model: model, image: image,
-                                         threshold: tau, refine: options.refine, iterations: pre + r.iterations)
+                                         threshold: tau, refine: options.refine, iterations: pre + r.iterations,
+                                         rescale: options.threshold == nil)
     }
 
     /// σ-consensus++: weighted DLT with the marginalised weights, repeated while Σρ decreases

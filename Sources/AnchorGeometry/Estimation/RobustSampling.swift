@@ -88,10 +88,13 @@ enum RobustSampling {
     /// the inlier threshold `threshold` (normalised units): classify inliers; when `refine`,
     /// fit DLT + LM over them and re-classify until the inlier set stops changing (at most
     /// five rounds); then report residuals and inliers in the caller's image units.
+    /// With `rescale`, the threshold may grow after the first refit to 2.5 σ̂ computed from the
+    /// refit's median residual: the best median of many hypotheses is biased low (it is a
+    /// minimum), and a too-tight threshold would drop good points — which costs accuracy.
     static func finish(_ hn: Homography, data: NormalizedCorrespondences, model: [Point2], image: [Point2],
-                       threshold: Double, refine: Bool, iterations: Int) throws -> HomographyFit {
-        let tau = max(threshold, thresholdFloor)
-        let t2 = tau * tau
+                       threshold: Double, refine: Bool, iterations: Int, rescale: Bool = false) throws -> HomographyFit {
+        var tau = max(threshold, thresholdFloor)
+        var t2 = tau * tau
         var h = hn
         var inliers = inlierIndices(h, data, thresholdSquared: t2)
         guard inliers.count >= 4 else {
@@ -100,6 +103,15 @@ enum RobustSampling {
         if refine {
             for _ in 0..<5 {
                 guard let fitted = try? Homography.normalizedLeastSquares(data, indices: inliers, polish: true) else { break }
+                if rescale {
+                    var e = [Double](repeating: 0, count: data.count)
+                    let med = e.withUnsafeMutableBufferPointer { eb in
+                        squaredErrors(fitted, data, into: eb.baseAddress!)
+                        return select(eb.baseAddress!, data.count, data.count / 2)
+                    }
+                    tau = max(tau, 2.5 * lmedsScale(medianSquared: med, count: data.count))
+                    t2 = tau * tau
+                }
                 let next = inlierIndices(fitted, data, thresholdSquared: t2)
                 guard next.count >= 4 else { break }
                 h = fitted
