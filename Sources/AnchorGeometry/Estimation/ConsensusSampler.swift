@@ -46,7 +46,6 @@ enum ConsensusSampler {
     static func threshold(_ data: NormalizedCorrespondences, options: RobustEstimationOptions) throws -> (value: Double, iterations: Int) {
         if let t = options.threshold { return (t * data.imageNormalization.scale, 0) }
         let s = try LMedSEstimator.search(data, options: options)
-        return (max(2.5 * RobustSampling.lmedsScale(medianSquared: s.medianSquared, count: data.count), RobustSampling.thresholdFloor),
-                s.iterations)
+        return (LMedSEstimator.threshold(s, count: data.count), s.iterations)
     }
 }

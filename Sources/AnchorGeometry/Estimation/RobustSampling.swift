@@ -87,10 +87,15 @@ enum RobustSampling {
     /// The common finishing stage. From the best hypothesis `hn` (normalised coordinates) and
     /// the inlier threshold `threshold` (normalised units): classify inliers; when `refine`,
     /// fit DLT + LM over them and re-classify until the inlier set stops changing (at most
-    /// five rounds); then report residuals and inliers in the caller's image units.
-    /// With `rescale`, the threshold may grow after the first refit to 2.5 σ̂ computed from the
-    /// refit's median residual: the best median of many hypotheses is biased low (it is a
-    /// minimum), and a too-tight threshold would drop good points — which costs accuracy.
+    /// eight rounds); then report residuals and inliers in the caller's image units.
+    ///
+    /// With `rescale` (the threshold was derived from the data, not given), each refit also
+    /// re-estimates the noise scale and sets τ = `keepFactor`·σ̂. The first threshold comes
+    /// from the best of many minimal-sample hypotheses, whose median is a minimum and biased
+    /// low — too tight a threshold would drop good points and cost accuracy. The refit is a
+    /// least-squares fit, so its residuals give an honest scale: σ̂² = median(r²) / (2 ln 2)
+    /// (the median of σ²·χ²₂), inflated by 2m / (2m − 8) for the 8 parameters fitted to m
+    /// points. The median over all points keeps this robust to < 50 % outliers.
     static func finish(_ hn: Homography, data: NormalizedCorrespondences, model: [Point2], image: [Point2],
                        threshold: Double, refine: Bool, iterations: Int, rescale: Bool = false) throws -> HomographyFit {
         var tau = max(threshold, thresholdFloor)
@@ -101,15 +106,17 @@ enum RobustSampling {
             throw GeometryError.noConsensus(reason: "only \(inliers.count) of \(data.count) correspondences lie within the threshold; 4 are needed")
         }
         if refine {
-            for _ in 0..<5 {
+            var e = rescale ? [Double](repeating: 0, count: data.count) : []
+            for _ in 0..<8 {
                 guard let fitted = try? Homography.normalizedLeastSquares(data, indices: inliers, polish: true) else { break }
                 if rescale {
-                    var e = [Double](repeating: 0, count: data.count)
                     let med = e.withUnsafeMutableBufferPointer { eb in
                         squaredErrors(fitted, data, into: eb.baseAddress!)
                         return select(eb.baseAddress!, data.count, data.count / 2)
                     }
-                    tau = max(tau, 2.5 * lmedsScale(medianSquared: med, count: data.count))
+                    let m = Double(inliers.count)
+                    let sigma2 = med / (2 * 0.6931471805599453) * (2 * m) / max(2 * m - 8, 1)
+                    tau = max(keepFactor * sigma2.squareRoot(), thresholdFloor)
                     t2 = tau * tau
                 }
                 let next = inlierIndices(fitted, data, thresholdSquared: t2)
@@ -123,6 +130,10 @@ enum RobustSampling {
         let tauImage = tau / data.imageNormalization.scale
         return report(homography, model: model, image: image, threshold: tauImage, iterations: iterations)
     }
+
+    /// √(χ²₂ quantile at 0.9999) = √(−2 ln 10⁻⁴): a point with Gaussian noise σ per
+    /// coordinate lies beyond keepFactor·σ with probability 10⁻⁴, so good points are kept.
+    static let keepFactor = (-2 * _log(1e-4)).squareRoot()
 
     /// Residuals, inlier mask and RMS of `h` on the original coordinates.
     static func report(_ h: Homography, model: [Point2], image: [Point2], threshold: Double?, iterations: Int) -> HomographyFit {
