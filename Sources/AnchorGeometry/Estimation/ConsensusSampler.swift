@@ -46,6 +46,6 @@ enum ConsensusSampler {
     static func threshold(_ data: NormalizedCorrespondences, options: RobustEstimationOptions) throws -> (value: Double, iterations: Int) {
         if let t = options.threshold { return (t * data.imageNormalization.scale, 0) }
         let s = try LMedSEstimator.search(data, options: options)
-        return (LMedSEstimator.threshold(s, count: data.count), s.iterations)
+        return (LMedSEstimator.threshold(s), s.iterations)
     }
 }

@@ -3,8 +3,10 @@
 /// Each hypothesis from a minimal sample is scored by the median of the squared reprojection
 /// errors over all n correspondences (the order statistic k = max(4, ⌊n/2⌋ + 1), 0-based, of
 /// Rousseeuw & Leroy's maximal-breakdown LMS); the smallest median wins. It identifies up to
-/// n − k − 1 outliers (1 of 6, 2 of 7, 23 of 50). Inliers are those within 2.5 σ̂ with σ̂ = 1.4826·(1 + 5/(n − 4))·√median,
-/// unless a threshold is given.
+/// n − k − 1 outliers (1 of 6, 2 of 7, 23 of 50). Inliers are those within 4.29 σ̂ (√ of the
+/// χ²₂ 0.9999 quantile), σ̂ from an order statistic of the residuals outside the winning sample
+/// (see `search`), unless a threshold is given; the finishing stage then re-estimates σ̂ from
+/// each least-squares refit.
 ///
 /// Iterations: LMedS tolerates up to 50 % outliers, so it draws enough samples to meet one
 /// clean sample at that contamination with the asked confidence (107 for 0.999), or
@@ -14,24 +16,24 @@
 enum LMedSEstimator {
     struct Search {
         var hypothesis: Homography
-        /// The winning order statistic (the LMS criterion).
+        /// The winning order statistic (the LMS criterion), squared normalised units.
         var medianSquared: Double
-        /// Median squared error over the n − 4 correspondences outside the winning sample —
-        /// the honest scale estimate (the sample's own residuals are zero by construction).
-        var scaleSquared: Double
+        /// Noise scale σ̂² (per coordinate, squared normalised units) from the residuals outside
+        /// the winning sample (the sample's own residuals are zero by construction).
+        var sigmaSquared: Double
         var iterations: Int
     }
 
-    /// 2.5 σ̂ from a search (normalised units): σ̂ = 1.4826·(1 + 5/(n − 4))·√scaleSquared.
-    static func threshold(_ s: Search, count n: Int) -> Double {
-        max(2.5 * RobustSampling.lmedsScale(medianSquared: s.scaleSquared, count: n), RobustSampling.thresholdFloor)
+    /// keepFactor · σ̂ in normalised units: the data-driven inlier threshold (≈ 4.3 σ̂).
+    static func threshold(_ s: Search) -> Double {
+        max(RobustSampling.keepFactor * s.sigmaSquared.squareRoot(), RobustSampling.thresholdFloor)
     }
 
     static func fit(model: [Point2], image: [Point2], data: NormalizedCorrespondences,
                     options: RobustEstimationOptions) throws -> HomographyFit {
         let s = try search(data, options: options)
         let tau = options.threshold.map { $0 * data.imageNormalization.scale }
-            ?? threshold(s, count: data.count)
+            ?? threshold(s)
         return try RobustSampling.finish(s.hypothesis, data: data, model: model, image: image,
                                          threshold: tau, refine: options.refine, iterations: s.iterations,
                                          rescale: options.threshold == nil)
@@ -83,6 +85,11 @@ enum LMedSEstimator {
             throw GeometryError.degenerateConfiguration(
                 reason: "none of \(iterations) samples of four correspondences was in general position (no three collinear, consistent orientation)")
         }
+        // Scale: the j-th smallest of the m = n − 4 residuals outside the sample, with
+        // j = min(k − 4, ⌊m/2⌋) — never a higher order than the LMS criterion itself, so it
+        // tolerates as many outliers — divided by the χ²₂ quantile that order statistic
+        // estimates, −2 ln(1 − (j + 1)/(m + 1)). For large n this is the familiar
+        // median / (2 ln 2); for small n it does not mistake the smallest residual for the median.
         var others: [Double] = []
         others.reserveCapacity(n - 4)
         data.xy.withUnsafeBufferPointer { xyb in
@@ -91,8 +98,12 @@ enum LMedSEstimator {
                 others.append(best.squaredError(xy[4 * i], xy[4 * i + 1], xy[4 * i + 2], xy[4 * i + 3]))
             }
         }
-        let scale = others.withUnsafeMutableBufferPointer { RobustSampling.select($0.baseAddress!, $0.count, $0.count / 2) }
-        return Search(hypothesis: best, medianSquared: bestMedian, scaleSquared: scale, iterations: iterations)
+        let m = others.count
+        let j = min(k - 4, m / 2)
+        let ej = others.withUnsafeMutableBufferPointer { RobustSampling.select($0.baseAddress!, m, j) }
+        let quantile = -2 * RobustSampling.log(1 - Double(j + 1) / Double(m + 1))
+        let sigma2 = ej / quantile
+        return Search(hypothesis: best, medianSquared: bestMedian, sigmaSquared: sigma2, iterations: iterations)
     }
 
     static func binomial4(_ n: Int) -> Double {

@@ -53,13 +53,6 @@ enum RobustSampling {
         return v[k]
     }
 
-    /// The LMedS robust scale (in the units of √median): 1.4826·(1 + 5/(n − 4))·√median,
-    /// the consistency factor for Gaussian noise with the small-sample correction of
-    /// Rousseeuw & Leroy (1987, p. 202) for a model with 4 minimal points.
-    static func lmedsScale(medianSquared: Double, count n: Int) -> Double {
-        1.4826 * (1 + 5 / Double(max(n - 4, 1))) * medianSquared.squareRoot()
-    }
-
     /// Smallest threshold (normalised units, where the image points have mean distance √2
     /// from their centroid) — keeps exactly fitting points inliers when the median is 0.
     static let thresholdFloor = 1e-8
