@@ -85,11 +85,13 @@ enum LMedSEstimator {
             throw GeometryError.degenerateConfiguration(
                 reason: "none of \(iterations) samples of four correspondences was in general position (no three collinear, consistent orientation)")
         }
-        // Scale: the j-th smallest of the m = n − 4 residuals outside the sample, with
-        // j = min(k − 4, ⌊m/2⌋) — never a higher order than the LMS criterion itself, so it
-        // tolerates as many outliers — divided by the χ²₂ quantile that order statistic
-        // estimates, −2 ln(1 − (j + 1)/(m + 1)). For large n this is the familiar
-        // median / (2 ln 2); for small n it does not mistake the smallest residual for the median.
+        // Scale: the j-th smallest of the m = n − 4 residuals outside the sample, j = ⌊(m − 1)/2⌋
+        // (their lower median), divided by the χ²₂ quantile that order statistic estimates,
+        // −2 ln(1 − (j + 1)/(m + 1)) — for large n the familiar median / (2 ln 2). Not the LMS
+        // criterion itself: as the minimum over all hypotheses it is biased low, and for small n
+        // (n = 9: the 2nd smallest of 5) it would set a threshold that throws good points away.
+        // The price: for n < 10 the scale tolerates ⌊(n − 5)/2⌋ outliers rather than n − k − 1.
+        // An exact fit (LMS criterion at rounding level) needs no scale at all.
         var others: [Double] = []
         others.reserveCapacity(n - 4)
         data.xy.withUnsafeBufferPointer { xyb in
@@ -99,10 +101,11 @@ enum LMedSEstimator {
             }
         }
         let m = others.count
-        let j = min(k - 4, m / 2)
+        let j = (m - 1) / 2
         let ej = others.withUnsafeMutableBufferPointer { RobustSampling.select($0.baseAddress!, m, j) }
         let quantile = -2 * RobustSampling.log(1 - Double(j + 1) / Double(m + 1))
-        let sigma2 = ej / quantile
+        let exact = bestMedian <= RobustSampling.thresholdFloor * RobustSampling.thresholdFloor
+        let sigma2 = exact ? 0 : ej / quantile
         return Search(hypothesis: best, medianSquared: bestMedian, sigmaSquared: sigma2, iterations: iterations)
     }
 
