@@ -1,0 +1,60 @@
+import AnchorGeometry
+
+/// Paired mode: `Homography.estimateRobust` on the given correspondences.
+///
+/// The sampler's seed is derived from the study's seed and the sample's stream, so each
+/// sample is fitted identically whichever thread runs it.
+public struct PairedEstimatorFitter: ValidationFitter {
+    public let estimator: HomographyEstimator
+    public let options: RobustEstimationOptions
+
+    public init(estimator: HomographyEstimator, options: RobustEstimationOptions = .init()) {
+        self.estimator = estimator
+        self.options = options
+    }
+
+    public var name: String { options.refine ? estimator.rawValue : estimator.rawValue + "-norefine" }
+
+    public func fit(_ sample: ValidationSample) throws -> Homography {
+        var o = options
+        o.seed = options.seed ^ ValidationSampleGenerator.stream(points: sample.condition.points, index: sample.index,
+                                                                 mode: .paired)
+        return try Homography.estimateRobust(from: sample.model, to: sample.image, using: estimator, options: o)
+            .homography
+    }
+}
+
+/// The estimators `anchorreg validate --estimator` accepts, and the fitter for each.
+public enum ValidationFitters {
+    /// Every name: the robust estimators, and each with `-norefine` (no Levenberg–Marquardt
+    /// finish, the paper's method for `lmeds-norefine`).
+    public static var estimatorNames: [String] {
+        HomographyEstimator.allCases.map(\.rawValue) + HomographyEstimator.allCases.map { $0.rawValue + "-norefine" }
+    }
+
+    /// The default estimator (see docs/validation.md for the measurements behind it).
+    public static var defaultEstimator: String { HomographyEstimator.default.rawValue }
+
+    /// The fitter for `name` in the configuration's mode.
+    /// - Throws: `GeometryError.invalidParameter` for an unknown name.
+    public static func fitter(named name: String, configuration: ValidationConfiguration) throws -> any ValidationFitter {
+        var base = name
+        var refine = true
+        if base.hasSuffix("-norefine") {
+            base = String(base.dropLast("-norefine".count))
+            refine = false
+        }
+        guard let estimator = HomographyEstimator(rawValue: base) else {
+            throw GeometryError.invalidParameter(
+                name: "estimator", reason: "unknown estimator \(name); choose one of \(estimatorNames.joined(separator: ", "))")
+        }
+        let options = RobustEstimationOptions(seed: configuration.seed, refine: refine)
+        switch configuration.mode {
+        case .paired:
+            return PairedEstimatorFitter(estimator: estimator, options: options)
+        case .pairing:
+            throw GeometryError.invalidParameter(
+                name: "mode", reason: "pairing mode needs the pairing chain, which this build does not contain yet")
+        }
+    }
+}
