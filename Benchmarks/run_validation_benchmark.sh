@@ -9,8 +9,9 @@
 #   - fits/second on one core, ours vs OpenCV LMEDS, for 4, 16, 36 and 100 points,
 # and writes Benchmarks/results/summary.md.
 #
-# Environment: SAMPLES (default 10000), SEED (1), BEST (our best estimator, default: the CLI's
-# default), PAIRING_SAMPLES (samples for the pairing comparison, default SAMPLES),
+# Environment: SAMPLES (default 10000), SEED (1), BEST (our best paired-mode estimator, default
+# dlt, validate's paired default), PAIRING_ESTIMATOR (default lmeds), PAIRING_SAMPLES (samples for the
+# pairing comparison, default SAMPLES),
 # THROUGHPUT_FITS (2000), MAGSAC_THRESHOLD (OpenCV's ransacReprojThreshold for USAC_MAGSAC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +24,8 @@ mkdir -p "$OUT"
 
 swift build -c release --product anchorreg
 BIN="$(swift build -c release --show-bin-path)/anchorreg"
-BEST=${BEST:-$("$BIN" validate --help | sed -n 's/.*--estimator <name>.*(default: \([a-z0-9-]*\)).*/\1/p' | head -1)}
-BEST=${BEST:-lmeds}
+BEST=${BEST:-dlt}
+PAIRING_ESTIMATOR=${PAIRING_ESTIMATOR:-lmeds}
 
 if [ ! -x Benchmarks/.venv/bin/python ]; then
   python3 -m venv Benchmarks/.venv
@@ -42,7 +43,7 @@ for E in $(printf "%s\n" lmeds "$BEST" | sort -u); do
   "$BIN" validate --samples "$SAMPLES" --seed "$SEED" --estimator "$E" --json --out "$OUT/ours-$E" --force > "$OUT/ours-$E.json"
 done
 echo "== anchorreg, pairing mode"
-"$BIN" validate --mode pairing --samples "$PAIRING_SAMPLES" --seed "$SEED" --estimator "$BEST" --json \
+"$BIN" validate --mode pairing --samples "$PAIRING_SAMPLES" --seed "$SEED" --estimator "$PAIRING_ESTIMATOR" --json \
   --out "$OUT/ours-pairing" --force > "$OUT/ours-pairing.json"
 
 echo "== OpenCV, paired mode"

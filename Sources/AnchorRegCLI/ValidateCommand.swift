@@ -45,9 +45,10 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Robust estimator: \(ValidationFitters.estimatorNames.joined(separator: ", ")).",
-                               valueName: "name"))
-    var estimator: String = ValidationFitters.defaultEstimator
+    @Option(help: ArgumentHelp(
+        "Estimator: \(ValidationFitters.estimatorNames.joined(separator: ", ")) (default: \(ValidationFitters.defaultEstimator(for: .paired)) in paired mode, \(ValidationFitters.defaultEstimator(for: .pairing)) in pairing mode; the best measured, see docs/validation.md).",
+        valueName: "name"))
+    var estimator: String?
 
     @Option(help: "paired: correspondences given; pairing: found by the pairing chain.")
     var mode: ValidationMode = .paired
@@ -79,7 +80,7 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard ValidationFitters.estimatorNames.contains(estimator) else {
+        if let estimator, !ValidationFitters.estimatorNames.contains(estimator) {
             throw ValidationError("unknown --estimator \(estimator); choose one of \(ValidationFitters.estimatorNames.joined(separator: ", "))")
         }
     }
@@ -118,7 +119,8 @@ struct ValidateCommand: ParsableCommand {
             try Self.export(config, to: exportSamples, force: force, json: json)
             return
         }
-        let fitter = try ValidationFitters.fitter(named: estimator, configuration: config)
+        let fitter = try ValidationFitters.fitter(
+            named: estimator ?? ValidationFitters.defaultEstimator(for: mode), configuration: config)
         let outputs = OutputFiles(directory: out, force: force)
         if out != nil { try outputs.prepare() }
 

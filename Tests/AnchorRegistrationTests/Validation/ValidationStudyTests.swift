@@ -191,6 +191,8 @@ private let meanShiftFitter = ClosureFitter(name: "mean-shift") { sample in
         #expect(throws: GeometryError.self) {
             try ValidationFitters.fitter(named: "nonsense", configuration: ValidationConfiguration())
         }
-        #expect(ValidationFitters.estimatorNames.contains(ValidationFitters.defaultEstimator))
+        for mode in ValidationMode.allCases {
+            #expect(ValidationFitters.estimatorNames.contains(ValidationFitters.defaultEstimator(for: mode)))
+        }
     }
 }
