@@ -3,6 +3,7 @@ import ArgumentParser
 extension AnchorRegCommand {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let allSubcommands: [any ParsableCommand.Type] = [
+        FitCommand.self,
         ValidateCommand.self,
     ]
 }

@@ -20,7 +20,7 @@ import Testing
 
     @Test func helpExamplesRun() throws {
         let examples = Self.examples(of: ValidateCommand.configuration.discussion)
-        #expect(examples.count == 3)
+        #expect(examples.count == 4)
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for var args in examples {

@@ -66,8 +66,7 @@ public enum ValidationFitters {
         case .paired:
             return PairedEstimatorFitter(estimator: estimator, options: options)
         case .pairing:
-            throw GeometryError.invalidParameter(
-                name: "mode", reason: "pairing mode needs the pairing chain, which this build does not contain yet")
+            return PairingChainFitter(estimator: estimator, options: options, prior: configuration.prior)
         }
     }
 }

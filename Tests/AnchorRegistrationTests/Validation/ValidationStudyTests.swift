@@ -187,6 +187,24 @@ private let meanShiftFitter = ClosureFitter(name: "mean-shift") { sample in
         }
     }
 
+    @Test func pairingModeFindsTheCorrespondences() throws {
+        let c = ValidationConfiguration(pointCounts: [16, 36], noiseLevels: [0, 0.02], samplesPerCondition: 15, seed: 2,
+                                        mode: .pairing)
+        let fitter = try ValidationFitters.fitter(named: ValidationFitters.defaultEstimator(for: .pairing), configuration: c)
+        #expect(fitter.name == "chain-lmeds")
+        let a = try ValidationStudy(configuration: c, fitter: fitter, threads: 2).run()
+        let b = try ValidationStudy(configuration: c, fitter: fitter, threads: 1).run()
+        for (x, y) in zip(a.conditions, b.conditions) {
+            #expect(x.recall == y.recall && x.mae == y.mae && x.failures == y.failures)
+        }
+        // Noise-free, shuffled, with missing and spurious points: still exact in most samples.
+        for n in [16, 36] {
+            let clean = try #require(a.result(noise: 0, points: n))
+            #expect(clean.recall > 0.9, "n=\(n): \(clean.recall)")
+            #expect(clean.mae!.median < 1e-9)
+        }
+    }
+
     @Test func unknownEstimatorIsRejected() {
         #expect(throws: GeometryError.self) {
             try ValidationFitters.fitter(named: "nonsense", configuration: ValidationConfiguration())
