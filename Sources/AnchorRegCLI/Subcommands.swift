@@ -4,5 +4,7 @@ extension AnchorRegCommand {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let allSubcommands: [any ParsableCommand.Type] = [
         BenchImagingCommand.self,
+        FitCommand.self,
+        ValidateCommand.self,
     ]
 }
