@@ -41,6 +41,28 @@ struct InfoCommand: ParsableCommand {
         var max: Float?
         var has_rgb: Bool
         var metadata: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case file, format, channel, width, height, channels, pixel_size, unit, value_unit, min, max, has_rgb, metadata
+        }
+
+        // Absent values are written as `null`, not left out, so scripts can rely on every key.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(file, forKey: .file)
+            try c.encode(format, forKey: .format)
+            try c.encode(channel, forKey: .channel)
+            try c.encode(width, forKey: .width)
+            try c.encode(height, forKey: .height)
+            try c.encode(channels, forKey: .channels)
+            try c.encode(pixel_size, forKey: .pixel_size)
+            try c.encode(unit, forKey: .unit)
+            try c.encode(value_unit, forKey: .value_unit)
+            try c.encode(min, forKey: .min)
+            try c.encode(max, forKey: .max)
+            try c.encode(has_rgb, forKey: .has_rgb)
+            try c.encode(metadata, forKey: .metadata)
+        }
     }
 
     func report() throws -> Report {
