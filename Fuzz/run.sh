@@ -10,8 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 format=${1:-any}
 seconds=${2:-600}
 cd "$here"
-swift build --product ImageFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -g \
-    -Xlinker -fsanitize=fuzzer,address >/dev/null
+swift build --product ImageFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -g >/dev/null
 bin=$(swift build --product ImageFuzzer --show-bin-path)/ImageFuzzer
 corpus="$here/corpus-$format"
 mkdir -p "$corpus"

@@ -5,5 +5,6 @@ extension AnchorRegCommand {
     static let allSubcommands: [any ParsableCommand.Type] = [
         InfoCommand.self,
         ConvertCommand.self,
+        BenchFormatsCommand.self,
     ]
 }

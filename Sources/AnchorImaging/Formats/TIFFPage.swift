@@ -25,7 +25,7 @@ struct TIFFPage {
             throw FormatError.unsupported(format: .tiff, "\(width) × \(height) × \(spp) samples is more than the limit of \(maxPixels); refused to protect memory")
         }
         let bitsList = try d.integers(258, name: "BitsPerSample") ?? [1]
-        let bits = bitsList[0]
+        guard let bits = bitsList.first else { throw FormatError.corrupt(format: .tiff, "BitsPerSample has no value") }
         guard bitsList.allSatisfy({ $0 == bits }) else {
             throw FormatError.unsupported(format: .tiff, "samples of different bit depths \(bitsList)")
         }
@@ -73,7 +73,8 @@ struct TIFFPage {
                   let to = try d.integers(324, name: "TileOffsets") else {
                 throw FormatError.corrupt(format: .tiff, "tiled image without TileWidth, TileLength or TileOffsets")
             }
-            guard tw > 0, th > 0, tw <= 1 << 16, th <= 1 << 16 else {
+            // Tiles may overhang the image, but not absurdly (that would only allocate memory).
+            guard tw > 0, th > 0, tw <= max(1024, 2 * width), th <= max(1024, 2 * height) else {
                 throw FormatError.corrupt(format: .tiff, "tile size \(tw)×\(th) is absurd")
             }
             chunkW = tw; chunkH = th; offsets = to
@@ -114,6 +115,7 @@ struct TIFFPage {
             let expected = rows * rowBytes
             let start = offsets[index]
             let stored = counts?[index] ?? expected
+            guard stored >= 0 else { throw FormatError.corrupt(format: .tiff, "\(label) \(index) has a negative byte count") }
             guard start >= 0, start <= bytes.count else {
                 throw FormatError.truncated(format: .tiff, "\(label) \(index) starts at offset \(start), past the end of the file (\(bytes.count) bytes)")
             }
