@@ -6,5 +6,8 @@ extension AnchorRegCommand {
         BenchImagingCommand.self,
         FitCommand.self,
         ValidateCommand.self,
+        InfoCommand.self,
+        ConvertCommand.self,
+        BenchFormatsCommand.self,
     ]
 }
