@@ -26,4 +26,11 @@ enum CubicWeights {
         let w3 = 1 - w0 - w1 - w2
         return (w0, w1, w2, w3)
     }
+
+    /// The same weights as a vector (taps −1, 0, 1, 2).
+    @inlinable @inline(__always)
+    static func vector(_ t: Float) -> SIMD4<Float> {
+        let (w0, w1, w2, w3) = weights(t)
+        return SIMD4(w0, w1, w2, w3)
+    }
 }
