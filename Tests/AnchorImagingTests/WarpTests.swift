@@ -131,3 +131,34 @@ struct WarpTests {
         #expect(r.sample(at: Point2(.nan, 1)) == nil)
     }
 }
+
+@Suite("Colour warping")
+struct RGBWarpTests {
+    @Test("RGB warp: identity copies, integer shift shifts, channels match the gray warp")
+    func rgb() throws {
+        var g = SeededGenerator(seed: 12)
+        let w = 23, h = 17
+        let rgb = try RGBImage(width: w, height: h, samples: (0..<(w * h * 3)).map { _ in UInt8(g.uniform(0, 255.99)) })
+        for interp in Interpolation.allCases {
+            #expect(try rgb.warped(inverseMap: .identity, width: w, height: h, interpolation: interp) == rgb)
+        }
+        let shifted = try rgb.warped(inverseMap: .translation(-2, 1), width: w, height: h, fill: SIMD3(9, 8, 7))
+        #expect(Array(shifted.samples[0..<3]) == [9, 8, 7])
+        let o = 3 * (0 * w + 5), s = 3 * (1 * w + 3)
+        #expect(Array(shifted.samples[o..<(o + 3)]) == Array(rgb.samples[s..<(s + 3)]))
+        // Green channel through a perspective map equals the Float warp of the green plane, rounded.
+        let green = try Image(width: w, height: h, pixels: (0..<(w * h)).map { Float(rgb.samples[3 * $0 + 1]) })
+        let hmg = Homography(0.9, 0.1, 1.5, -0.05, 0.95, 2.2, 1e-3, 0, 1)
+        for interp in [Interpolation.bilinear, .bicubic] {
+            let a = try rgb.warped(inverseMap: hmg, width: w, height: h, interpolation: interp)
+            let b = try green.warped(inverseMap: hmg, width: w, height: h, interpolation: interp)
+            for i in 0..<(w * h) {
+                let expected = min(max(b.pixels[i], 0), 255)
+                #expect(abs(Float(a.samples[3 * i + 1]) - expected) <= 0.5 + 1e-3)
+            }
+        }
+        let grid = try OutputGrid(origin: Point2(0, 0), width: 10, height: 10, pixelsPerUnit: 4, unit: .micrometre)
+        let onGrid = try rgb.warped(to: grid, modelToImage: .scaling(2, 2))
+        #expect(onGrid.pixelSize == PixelSize(x: 0.25, y: 0.25) && onGrid.unit == .micrometre)
+    }
+}

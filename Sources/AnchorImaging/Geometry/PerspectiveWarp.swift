@@ -27,13 +27,14 @@ extension Image {
         guard inverseMap.isFinite else {
             throw ImageError.invalidParameter(name: "inverseMap", reason: "a transform element is NaN or infinite")
         }
-        var out = [Float](repeating: fill, count: width * height)
-        pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+        // Every output sample is written exactly once by `run`, so the buffer starts uninitialised.
+        let out = pixels.withUnsafeBufferPointer { src in
+            [Float](unsafeUninitializedCapacity: width * height) { dst, count in
                 PerspectiveWarp.run(
                     source: SourcePlane(base: src.baseAddress!, width: self.width, height: self.height),
                     inverse: inverseMap, width: width, height: height,
                     interpolation: interpolation, fill: fill, into: dst.baseAddress!)
+                count = width * height
             }
         }
         return try Image(width: width, height: height, pixels: out)
@@ -70,8 +71,7 @@ enum PerspectiveWarp {
     typealias V = SIMD16<Float>
     typealias VI = SIMD16<Int32>
 
-    /// Writes every output pixel of a `width × height` raster into `dst` (pre-filled with
-    /// `fill` by the caller).
+    /// Writes every output pixel of a `width × height` raster into `dst` exactly once.
     ///
     /// Blocks of 16 output pixels whose source points all lie safely inside the source take the
     /// vectorised path: source coordinates computed in Float SIMD from the block's exact
