@@ -4,5 +4,6 @@ extension AnchorRegCommand {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let allSubcommands: [any ParsableCommand.Type] = [
         BenchImagingCommand.self,
+        BenchDetectCommand.self,
     ]
 }
