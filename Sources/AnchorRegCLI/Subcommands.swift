@@ -9,5 +9,6 @@ extension AnchorRegCommand {
         InfoCommand.self,
         ConvertCommand.self,
         BenchFormatsCommand.self,
+        BenchDetectCommand.self,
     ]
 }
