@@ -3,5 +3,6 @@ import ArgumentParser
 extension AnchorRegCommand {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let allSubcommands: [any ParsableCommand.Type] = [
+        BenchImagingCommand.self,
     ]
 }
