@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import AnchorModels
+import AnchorImaging
 @testable import AnchorRegCLI
 
 @Suite struct ModelsAndSynthCommandTests {
@@ -48,6 +49,11 @@ import AnchorModels
         let object = try #require(truth as? [String: Any])
         #expect((object["adatoms"] as? [Any])?.isEmpty == false)
         #expect(object["faulted_half"] as? String != nil)
+        // The TIFF carries the heights and the nominal pixel size (8 nm / 64 px).
+        let doc = try ImageFile.read(path: dir + "/frame1.tiff")
+        let image = try #require(doc.channels.first?.image)
+        #expect(image.width == 64 && image.unit == .nanometre)
+        #expect(abs((image.pixelSize?.x ?? 0) - 0.125) < 1e-6)
         cmd = try AnchorRegCommand.parseAsRoot(
             ["synth", "si7x7", "--seed", "4", "--size", "64", "--fov-nm", "8", "--pair", "--out", dir])
         #expect(throws: CLIError.self) { try cmd.run() }
