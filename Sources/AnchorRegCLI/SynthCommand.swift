@@ -130,6 +130,15 @@ public struct SynthSi7x7Command: ParsableCommand {
         var note = "cells are global lattice indices shared by both truth files; cell_offset = centre cell of frame 2 − centre cell of frame 1"
     }
 
+    /// The 0.5–99.5 percentile range of the samples: a preview stretch that deep corner holes
+    /// and noise spikes do not dominate.
+    static func previewRange(_ image: Image) -> ClosedRange<Float>? {
+        let sorted = image.pixels.filter(\.isFinite).sorted()
+        guard sorted.count > 1 else { return nil }
+        let lo = sorted[Int(Double(sorted.count - 1) * 0.005)], hi = sorted[Int(Double(sorted.count - 1) * 0.995)]
+        return lo < hi ? lo...hi : nil
+    }
+
     public func run() throws {
         let files = OutputFiles(directory: out, force: force)
         try files.prepare()
@@ -152,7 +161,8 @@ public struct SynthSi7x7Command: ParsableCommand {
             let stem = pair ? "frame\(k + 1)" : "frame"
             let truthName = pair ? "truth\(k + 1).json" : "truth.json"
             let tiff = try files.write(try TIFFWriter.encode(s.image, as: .float32), to: "\(stem).tiff")
-            let png = try files.write(try PNGCodec.encode(s.image, bitDepth: 8), to: "\(stem).png")
+            let png = try files.write(try PNGCodec.encode(s.image, bitDepth: 8, range: Self.previewRange(s.image)),
+                                      to: "\(stem).png")
             let truth = try files.write(try JSONOutput.encode(s.truth), to: truthName)
             summaries.append(FrameSummary(
                 image_tiff: tiff, image_png: png, truth: truth, width: s.image.width, height: s.image.height,

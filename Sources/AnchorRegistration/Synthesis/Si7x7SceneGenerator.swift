@@ -128,7 +128,7 @@ public struct Si7x7SceneGenerator: Sendable {
         t.centreToCorner = g.uniform(0.6, 1.25)
         t.faultedToUnfaulted = g.uniform(1.08, 1.35)
         t.cornerHoleDepth = g.uniform(0.8, 1.6)
-        t.blurSigma = g.uniform(0.04, 0.2)
+        t.blurSigma = g.uniform(0.04, 0.13)
         t.heightScale = first.contrast.heightScale * g.uniform(0.5, 2)
         t.offset = first.contrast.offset + g.uniform(-0.2, 0.2)
         t.adatomInversion = g.uniform(0, 0.3)
