@@ -277,7 +277,7 @@ public struct Si7x7SceneGenerator: Sendable {
         guard let bounds = ModelBounds(covering: border) else {
             throw SynthesisError.distortionNotInvertible(d.centre)
         }
-        let ranges = lattice.cellRanges(covering: bounds, margin: 1)
+        let ranges = try lattice.cellRanges(covering: bounds, margin: 1)
         let lo = -0.5, hiX = Double(w) - 0.5, hiY = Double(h) - 0.5
         let linear = d.linearModelToImage
         var holes: [SyntheticTruthPoint] = []
