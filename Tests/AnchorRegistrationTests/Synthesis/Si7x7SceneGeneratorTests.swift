@@ -139,6 +139,24 @@ import AnchorModels
         #expect(pair.first.image.pixels != pair.second.image.pixels)
     }
 
+    /// The random parameter sets of the acceptance study are always valid and invertible,
+    /// and their truth round-trips through the per-pixel map (frames shrunk to 48 px).
+    @Test func randomParametersRenderWithConsistentTruth() throws {
+        for seed in UInt64(0)..<16 {
+            var p = Si7x7SceneParameters.random(seed: seed)
+            let scale = Double(p.size) / 48
+            p.size = 48
+            p.fieldOfView /= scale
+            p.drift = p.drift / scale
+            p.creepAmplitude /= scale
+            let scene = try generator.generate(p)
+            #expect(scene.truth.parameters.calibrated == (scene.image.pixelSize != nil))
+            for q in scene.truth.cornerHoles + scene.truth.adatoms.prefix(20) {
+                #expect(scene.distortion.modelPoint(x: q.image.x, y: q.image.y).distance(to: q.model) < 1e-8)
+            }
+        }
+    }
+
     @Test func invalidParametersAreRejected() {
         #expect(throws: SynthesisError.self) { try generator.generate(Si7x7SceneParameters(seed: 1, size: 8)) }
         #expect(throws: SynthesisError.self) { try generator.generate(Si7x7SceneParameters(seed: 1, fieldOfView: -1)) }
