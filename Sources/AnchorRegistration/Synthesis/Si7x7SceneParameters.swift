@@ -71,7 +71,7 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
     /// issue 4: 256–1024 px, 10–40 nm, any rotation, drift up to 6 % of the field per frame,
     /// creep up to 4 % of the field with τ of 3–30 % of the frame (half the frames without
     /// creep), perspective up to 1 %, 0–5 % defects, noise σ 0–0.35, with and without
-    /// calibration. `hard` in 0…1 scales every distortion and noise amplitude.
+    /// calibration, centre/corner adatom height ratio 0.75–1.25, faulted/unfaulted 1.1–1.3. `hard` in 0…1 scales every distortion and noise amplitude.
     public static func random(seed: UInt64, hard: Double = 1) -> Si7x7SceneParameters {
         var g = SeededGenerator(seed: seed, stream: 0x5EED)
         let k = min(max(hard, 0), 1)
@@ -91,7 +91,9 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
         let lines = k * g.uniform(0, 0.1)
         let calibrated = g.nextUnit() < 0.5
         var contrast = TipContrast.filledStates
-        contrast.centreToCorner = g.uniform(0.7, 0.95)
+        // Both orders occur: the literature reports corner adatoms brighter in filled states,
+        // while the SPIEPy demo frame in shared/data/real shows centre adatoms ~25 % higher.
+        contrast.centreToCorner = g.uniform(0.75, 1.25)
         contrast.faultedToUnfaulted = g.uniform(1.1, 1.3)
         contrast.blurSigma = g.uniform(0.03, 0.15)
         return Si7x7SceneParameters(
