@@ -35,14 +35,21 @@ public struct LatticeModel: Hashable, Sendable {
 
     /// The cells whose origin-cell parallelogram may hold a point of `bounds`, as index
     /// ranges (i, j), widened by `margin` cells on every side.
-    public func cellRanges(covering bounds: ModelBounds, margin: Int = 1)
+    /// - Throws: `ModelError.tooManyPoints` when the bounds are not finite or span more than
+    ///   `maxCells` cells (a bounds/spacing mismatch that would exhaust memory).
+    public func cellRanges(covering bounds: ModelBounds, margin: Int = 1, maxCells: Int = 20_000_000) throws
         -> (i: ClosedRange<Int>, j: ClosedRange<Int>)
     {
         let f = bounds.corners.map(fractional)
-        let iMin = Int(f.map(\.x).min()!.rounded(.down)) - margin
-        let iMax = Int(f.map(\.x).max()!.rounded(.down)) + margin
-        let jMin = Int(f.map(\.y).min()!.rounded(.down)) - margin
-        let jMax = Int(f.map(\.y).max()!.rounded(.down)) + margin
+        let us = f.map(\.x), vs = f.map(\.y)
+        let limit = 1e9
+        guard (us + vs).allSatisfy({ $0.isFinite && abs($0) < limit }) else {
+            throw ModelError.tooManyPoints(requested: .infinity, limit: maxCells)
+        }
+        let iMin = Int(us.min()!.rounded(.down)) - margin, iMax = Int(us.max()!.rounded(.down)) + margin
+        let jMin = Int(vs.min()!.rounded(.down)) - margin, jMax = Int(vs.max()!.rounded(.down)) + margin
+        let cells = Double(iMax - iMin + 1) * Double(jMax - jMin + 1)
+        guard cells <= Double(maxCells) else { throw ModelError.tooManyPoints(requested: cells, limit: maxCells) }
         return (iMin...iMax, jMin...jMax)
     }
 
