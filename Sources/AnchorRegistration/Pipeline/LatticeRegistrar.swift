@@ -101,7 +101,6 @@ public enum LatticeRegistrar {
                     key.append(k)
                 }
             }
-            print("ITER", iterations, "inView", inView.count, "pairs", newPairs.count, "h", h)
             guard newPairs.count >= 4 else {
                 throw RegistrationError.tooFewAnchors(found: newPairs.count, needed: 4)
             }
@@ -211,7 +210,7 @@ public enum LatticeRegistrar {
         guard corners.allSatisfy(\.isFinite) else { return [] }
         let bounds = ModelBounds(minX: corners.map(\.x).min()!, minY: corners.map(\.y).min()!,
                                  maxX: corners.map(\.x).max()!, maxY: corners.map(\.y).max()!)
-        return model.anchorPoints(in: bounds).map(\.position).filter { m in
+        return ((try? model.anchorPoints(in: bounds)) ?? []).map(\.position).filter { m in
             let p = transform.apply(m)
             return p.isFinite && p.x >= margin && p.y >= margin
                 && p.x <= Double(width - 1) - margin && p.y <= Double(height - 1) - margin

@@ -6,20 +6,19 @@ import AnchorModels
 @testable import AnchorRegistration
 
 @Suite struct ScratchPipeline {
-    @Test func spiepyDefects() throws {
-        let img = try RealLatticeTests.readSPIEPy("image_with_defects.dat", side: 256)
-        let model = try BuiltinModels.named("si111-7x7")
-        let lev = try img.planeLevelled().lineLevelled(statistic: .median)
-        let e1 = try LatticeEstimator.estimate(img), e2 = try LatticeEstimator.estimate(lev)
-        let ac = try Autocorrelation(image: lev, maxShift: 128, highPassPeriod: 85)
-        for p in ac.peaks(minRadius: 3, threshold: 0.05).prefix(14) { print("PEAK", p.shift, p.shift.length, p.value) }
-        print("EST raw", e1, "lev", e2, LatticeEstimator.alignBasis(e2, toModel: model.lattice!.a1, model.lattice!.a2))
-        for ex in [ExtractorKind.blobs, .darkKeypoints] {
-            let a = try FrameAnalysis.analyse(img, model: model, options: RegistrationOptions(extractor: ex))
-            let r = a.registration
-            print("REG", ex, r.homography, "anchors", r.metrics.anchors, "inl", r.metrics.inliers, "mae", r.metrics.mae, "recall", r.metrics.recall, "rms px", r.metrics.rmsPixels, "det", r.detectedPoints, r.filteredPoints, "iter", r.iterations, r.timings, r.pixelSize)
-            print("SITES", a.sites.count, a.sites.filter { !$0.present }.count, a.halves as Any)
-            print("CELLS", a.cells.map(\.bits).joined(separator: " "))
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func synthetic(seed: UInt64) throws {
+        let gen = Si7x7SceneGenerator()
+        var p = Si7x7SceneParameters.random(seed: seed)
+        p.size = min(p.size, 384)
+        let scene = try gen.generate(p)
+        do {
+            let t0 = Date()
+            let a = try FrameAnalysis.analyse(scene.image, model: gen.model)
+            let ev = SceneEvaluation.evaluate(a, scene: scene, milliseconds: Date().timeIntervalSince(t0) * 1000)
+            print("EVAL", seed, p.size, p.fieldOfView, p.calibrated, "recall", ev.adatomRecall, "pred", Double(ev.predictedHits)/Double(ev.adatoms), ev.adatoms, "def tp/fp/fn", ev.truePositives, ev.falsePositives, ev.falseNegatives, "faulted", ev.faultedCorrect as Any, "ch", ev.cornerHoleMedian, ev.cornerHoleP95, "anchors", a.registration.metrics.anchors, a.registration.metrics.inliers)
+        } catch {
+            print("EVAL", seed, "FAILED", error)
         }
     }
 }
