@@ -198,8 +198,9 @@ public struct SynthOMPairCommand: ParsableCommand {
             --side-um µm with electrodes T1–T4) from different camera positions, with an \
             illumination gradient, exposure change, blur and noise; the dark (reduced) fraction \
             of the active area changes by --change between them. Writes truth.json \
-            (homographies model µm → image px, true dark fractions, integrated darkness) and \
-            device.json (the model). JPEG output is not offered: AnchorReg has no JPEG writer.
+            (homographies model µm → image px, true dark fractions, integrated darkness), \
+            device.json (the model) and darkness_before.tiff / darkness_after.tiff (the true \
+            darkness 0…1 of the active area on the model grid, float32, calibrated in µm). JPEG output is not offered: AnchorReg has no JPEG writer.
 
             Example:
               anchorreg synth om-pair --seed 3 --out om3
@@ -215,6 +216,8 @@ public struct SynthOMPairCommand: ParsableCommand {
     var change: Double = -0.0304
     @Option(help: "White noise σ per channel, fraction of 255.") var noise: Double = 0.02
     @Option(help: "Illumination gradient, relative brightness change centre → corner.") var illumination: Double = 0.2
+    @Option(name: .customLong("truth-grid"), help: "Samples per side of the truth grid over the active area.")
+    var truthGrid: Int = 512
     @Option(help: "Output directory.") var out: String
     @Flag(help: "Overwrite existing files.") var force = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
@@ -238,7 +241,8 @@ public struct SynthOMPairCommand: ParsableCommand {
             throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 1024x768 (got \(size))")
         }
         let p = OMPairParameters(seed: seed, width: w, height: h, side: sideUm, darkFractionBefore: darkBefore,
-                                 darkFractionChange: change, illuminationGradient: illumination, noise: noise)
+                                 darkFractionChange: change, illuminationGradient: illumination, noise: noise,
+                                 truthGridSize: truthGrid)
         let files = OutputFiles(directory: out, force: force)
         try files.prepare()
         let bar = ProgressBar(total: 1, label: "synth om-pair")
@@ -249,6 +253,8 @@ public struct SynthOMPairCommand: ParsableCommand {
         let after = try files.write(try PNGCodec.encode(rgb: pair.after), to: "after.png")
         let truth = try files.write(try JSONOutput.encode(pair.truth), to: "truth.json")
         let model = try files.write(try pair.truth.model.jsonData(), to: "device.json")
+        try files.write(try TIFFWriter.encode(pair.darknessBefore), to: "darkness_before.tiff")
+        try files.write(try TIFFWriter.encode(pair.darknessAfter), to: "darkness_after.tiff")
         let t = pair.truth
         if json {
             try JSONOutput.print(Summary(before: before, after: after, truth: truth, model: model,
