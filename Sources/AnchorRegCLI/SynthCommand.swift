@@ -71,6 +71,7 @@ public struct SynthSi7x7Command: ParsableCommand {
     @Option(help: "White-noise σ in units of a corner adatom's height.") var noise: Double = 0.05
     @Option(name: .customLong("pink-noise"), help: "1/f noise σ (same units).") var pinkNoise: Double = 0.05
     @Option(name: .customLong("line-offset"), help: "σ of the per-line offset (same units).") var lineOffset: Double = 0.03
+    @Option(help: "Bright adsorbates per 100 nm² of surface (0: none).") var adsorbates: Double = 0
     @Option(help: "Lattice rotation in the image, degrees (clockwise on screen).") var rotation: Double = 0
     @Option(name: .customLong("blur-nm"), help: "Tip blur σ, nm.") var blurNm: Double = 0.08
     @Flag(name: .customLong("no-calibration"), help: "Do not record the pixel size in the image.")
@@ -90,6 +91,7 @@ public struct SynthSi7x7Command: ParsableCommand {
             var p = Si7x7SceneParameters.random(seed: seed)
             if size != 512 { p.size = size }
             if fovNm != 20 { p.fieldOfView = fovNm }
+            if adsorbates != 0 { p.adsorbateDensity = adsorbates }
             return p
         }
         var contrast = TipContrast.filledStates
@@ -100,7 +102,7 @@ public struct SynthSi7x7Command: ParsableCommand {
             creepAmplitude: creep?.a ?? 0, creepTau: creep?.b ?? 0.1,
             perspective: perspective.map { Point2($0.a, $0.b) } ?? .zero,
             defectFraction: defects, noise: noise, pinkNoise: pinkNoise, lineOffset: lineOffset,
-            calibrated: !noCalibration, contrast: contrast)
+            adsorbateDensity: adsorbates, calibrated: !noCalibration, contrast: contrast)
     }
 
     struct FrameSummary: Encodable {
