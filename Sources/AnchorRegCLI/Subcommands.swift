@@ -6,5 +6,6 @@ extension AnchorRegCommand {
         InfoCommand.self,
         ConvertCommand.self,
         BenchFormatsCommand.self,
+        BenchImagingCommand.self,
     ]
 }
