@@ -1,17 +1,19 @@
-#!/usr/bin/env bash
-# Build the fuzz harnesses with libFuzzer + AddressSanitizer and run one decoder.
-#   Fuzz/run.sh FORMAT [SECONDS] [extra libFuzzer flags…]
-# FORMAT: sxm gwy gsf npy spm raw any. Seeds come from Fuzz/seeds/FORMAT (small valid files,
-# made by Fuzz/make-seeds.py); new inputs accumulate in Fuzz/corpus/FORMAT (gitignored);
-# crashes are written to Fuzz/artifacts/FORMAT/.
-set -euo pipefail
-cd "$(dirname "$0")"
-fmt=${1:?usage: run.sh FORMAT [SECONDS]}
-secs=${2:-600}
-shift $(( $# >= 2 ? 2 : 1 ))
-swift build --product FuzzSPMFormats -Xswiftc -sanitize=fuzzer,address \
-    >/dev/null 2>build.log || { cat build.log; exit 1; }
-mkdir -p "corpus/$fmt" "artifacts/$fmt"
-[ -d "seeds/$fmt" ] && cp -n seeds/"$fmt"/* "corpus/$fmt/" 2>/dev/null || true
-FUZZ_FORMAT=$fmt exec ./.build/debug/FuzzSPMFormats -max_total_time="$secs" -max_len=65536 \
-    -rss_limit_mb=2048 -artifact_prefix="artifacts/$fmt/" "$@" "corpus/$fmt"
+#!/bin/sh
+# Builds the libFuzzer harness (AddressSanitizer + libFuzzer) and fuzzes one decoder.
+#
+#   Fuzz/run.sh png|jpeg|tiff|any [SECONDS]      (default 600 s)
+#
+# Seeds: small valid files written by Fuzz/seeds.sh into Fuzz/corpus-FORMAT/ (gitignored).
+# A crash leaves Fuzz/crash-* files: turn each into a regression test in BrokenFileTests.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+format=${1:-any}
+seconds=${2:-600}
+cd "$here"
+swift build --product ImageFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -g >/dev/null
+bin=$(swift build --product ImageFuzzer --show-bin-path)/ImageFuzzer
+corpus="$here/corpus-$format"
+mkdir -p "$corpus"
+[ -n "$(ls -A "$corpus")" ] || "$here/seeds.sh" "$format" "$corpus"
+FUZZ_FORMAT=$format "$bin" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+    -artifact_prefix="$here/crash-$format-" -print_final_stats=1 "$corpus"
