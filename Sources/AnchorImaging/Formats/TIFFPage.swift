@@ -142,7 +142,8 @@ struct TIFFPage {
             }
             var chunk: [UInt8]
             do {
-                chunk = try bytes.data.withUnsafeBufferPointer { all -> [UInt8] in
+                chunk = try bytes.data.withUnsafeBytes { rawAll -> [UInt8] in
+                    let all = rawAll.bindMemory(to: UInt8.self)
                     let src = UnsafeBufferPointer(rebasing: all[start..<(start + need)])
                     switch compression {
                     case 1: return Array(src)
