@@ -144,6 +144,7 @@ public enum LatticeRegistrar {
             pixelSize: pixelSize(of: inverse, at: Point2(Double(image.width - 1) / 2, Double(image.height - 1) / 2)),
             unit: model.unit.rawValue, extractor: extractorKind.rawValue,
             detectedPoints: detected.count, filteredPoints: candidates.count,
+            detected: detected, filtered: candidates,
             iterations: iterations, timings: timings)
     }
 

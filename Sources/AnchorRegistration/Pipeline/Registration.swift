@@ -63,6 +63,9 @@ public struct Registration: Sendable, Codable {
     /// Number of points the extractor found, and how many survived the vote filter.
     public var detectedPoints: Int
     public var filteredPoints: Int
+    /// The extractor's points and those the vote filter kept (image pixels), for overlays.
+    public var detected: [Point2]
+    public var filtered: [Point2]
     /// Re-pairing rounds until the pairs stopped changing.
     public var iterations: Int
     public var timings: Timings

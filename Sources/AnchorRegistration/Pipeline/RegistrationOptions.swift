@@ -24,7 +24,7 @@ public struct RegistrationOptions: Sendable {
     public var level: Bool
 
     public init(extractor: ExtractorKind? = nil, spacingPixels: Double? = nil, rotationDegrees: Double? = nil,
-                shear: Double? = nil, estimator: HomographyEstimator = .msac, maxIterations: Int = 8,
+                shear: Double? = nil, estimator: HomographyEstimator = .default, maxIterations: Int = 8,
                 oksK: Double = 0.1, level: Bool = true) {
         self.extractor = extractor
         self.spacingPixels = spacingPixels
