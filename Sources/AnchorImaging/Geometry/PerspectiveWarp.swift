@@ -93,9 +93,10 @@ enum PerspectiveWarp {
         for k in 0..<block { lane[k] = Float(k) }
         let m11 = Float(m.m11), m21 = Float(m.m21), m31 = Float(m.m31)
         let xs = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let ys = UnsafeMutablePointer<Int32>.allocate(capacity: block)
         let txs = UnsafeMutablePointer<Float>.allocate(capacity: block)
         let tys = UnsafeMutablePointer<Float>.allocate(capacity: block)
-        defer { xs.deallocate(); txs.deallocate(); tys.deallocate() }
+        defer { xs.deallocate(); ys.deallocate(); txs.deallocate(); tys.deallocate() }
         let src = s.base
         for y in 0..<height {
             let fy = Double(y)
@@ -119,11 +120,11 @@ enum PerspectiveWarp {
                             for k in 0..<block { row[x + k] = src[Int(idx[k])] }
                         case .bilinear:
                             let (ix, tx) = floorSplit(X), (iy, ty) = floorSplit(Y)
-                            let idx = iy &* Int32(sw) &+ ix
-                            UnsafeMutableRawPointer(xs).storeBytes(of: idx, as: VI.self)
+                            UnsafeMutableRawPointer(xs).storeBytes(of: ix, as: VI.self)
+                            UnsafeMutableRawPointer(ys).storeBytes(of: iy, as: VI.self)
                             UnsafeMutableRawPointer(txs).storeBytes(of: tx, as: V.self)
                             UnsafeMutableRawPointer(tys).storeBytes(of: ty, as: V.self)
-                            bilinearBlock(src, sw, xs, txs, tys, row + x)
+                            bilinearBlock(src, sw, xs, ys, txs, tys, row + x)
                         case .bicubic:
                             let (ix, tx) = floorSplit(X), (iy, ty) = floorSplit(Y)
                             let idx = (iy &- 1) &* Int32(sw) &+ ix &- 1
@@ -159,30 +160,17 @@ enum PerspectiveWarp {
     }
 
     @inline(__always)
-    static func bilinearBlock(_ src: UnsafePointer<Float>, _ sw: Int, _ idx: UnsafePointer<Int32>,
-                              _ tx: UnsafePointer<Float>, _ ty: UnsafePointer<Float>,
-                              _ out: UnsafeMutablePointer<Float>) {
-        // Gather the 2×2 neighbourhoods (two 2-sample loads per pixel), then interpolate all 16
-        // pixels at once.
-        var top = (V(), V()), bot = (V(), V())
-        withUnsafeMutableBytes(of: &top) { t in
-            withUnsafeMutableBytes(of: &bot) { b in
-                let t0 = t.baseAddress!.assumingMemoryBound(to: Float.self)
-                let b0 = b.baseAddress!.assumingMemoryBound(to: Float.self)
-                for k in 0..<block {
-                    let p = UnsafeRawPointer(src + Int(idx[k]))
-                    let a = p.loadUnaligned(as: SIMD2<Float>.self)
-                    let c = p.loadUnaligned(fromByteOffset: sw * 4, as: SIMD2<Float>.self)
-                    t0[k] = a[0]; t0[block + k] = a[1]
-                    b0[k] = c[0]; b0[block + k] = c[1]
-                }
-            }
+    static func bilinearBlock(_ src: UnsafePointer<Float>, _ sw: Int, _ ix: UnsafePointer<Int32>,
+                              _ iy: UnsafePointer<Int32>, _ tx: UnsafePointer<Float>,
+                              _ ty: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        for k in 0..<block {
+            let p = src + (Int(iy[k]) * sw + Int(ix[k]))
+            let a = tx[k], b = ty[k]
+            let p00 = p[0], p01 = p[1], p10 = p[sw], p11 = p[sw + 1]
+            let top = p00 + a * (p01 - p00)
+            let bot = p10 + a * (p11 - p10)
+            out[k] = top + b * (bot - top)
         }
-        let a = UnsafeRawPointer(tx).loadUnaligned(as: V.self)
-        let b = UnsafeRawPointer(ty).loadUnaligned(as: V.self)
-        let t = top.0 + a * (top.1 - top.0)
-        let u = bot.0 + a * (bot.1 - bot.0)
-        UnsafeMutableRawPointer(out).storeBytes(of: t + b * (u - t), as: V.self)
     }
 
     @inline(__always)
