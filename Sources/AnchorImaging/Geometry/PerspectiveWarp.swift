@@ -68,6 +68,8 @@ struct SourcePlane {
 enum PerspectiveWarp {
     /// Output pixels handled together by the vectorised path.
     static let block = 16
+    /// Output columns per vertical strip (a multiple of `block`).
+    static let strip = 128
     typealias V = SIMD16<Float>
     typealias VI = SIMD16<Int32>
 
@@ -98,13 +100,17 @@ enum PerspectiveWarp {
         let tys = UnsafeMutablePointer<Float>.allocate(capacity: block)
         defer { xs.deallocate(); ys.deallocate(); txs.deallocate(); tys.deallocate() }
         let src = s.base
+        // Vertical strips of the output keep the source rows one output row touches (a rotated
+        // map crosses many) few, so they stay in cache and TLB from one row to the next.
+        for stripStart in stride(from: 0, to: width, by: strip) {
+        let stripEnd = min(stripStart + strip, width)
         for y in 0..<height {
             let fy = Double(y)
             let bx = m.m12 * fy + m.m13, by = m.m22 * fy + m.m23, bw = m.m32 * fy + m.m33
             let row = dst + y * width
-            var x = 0
-            while x < width {
-                if vectorOK && x + block <= width {
+            var x = stripStart
+            while x < stripEnd {
+                if vectorOK && x + block <= stripEnd {
                     // Homogeneous coordinates of the block's first pixel, exact, then Float steps.
                     let fx = Double(x)
                     let nx = Float(bx + m.m11 * fx), ny = Float(by + m.m21 * fx), nw = Float(bw + m.m31 * fx)
@@ -138,13 +144,14 @@ enum PerspectiveWarp {
                     }
                 }
                 // Scalar path for the rest of this block.
-                let end = min(x + block, width)
+                let end = min(x + block, stripEnd)
                 while x < end {
                     row[x] = scalarPixel(s, m, x: Double(x), bx: bx, by: by, bw: bw,
                                          interpolation: interpolation, fill: fill)
                     x += 1
                 }
             }
+        }
         }
     }
 
