@@ -95,10 +95,9 @@ enum PerspectiveWarp {
         for k in 0..<block { lane[k] = Float(k) }
         let m11 = Float(m.m11), m21 = Float(m.m21), m31 = Float(m.m31)
         let xs = UnsafeMutablePointer<Int32>.allocate(capacity: block)
-        let ys = UnsafeMutablePointer<Int32>.allocate(capacity: block)
         let txs = UnsafeMutablePointer<Float>.allocate(capacity: block)
         let tys = UnsafeMutablePointer<Float>.allocate(capacity: block)
-        defer { xs.deallocate(); ys.deallocate(); txs.deallocate(); tys.deallocate() }
+        defer { xs.deallocate(); txs.deallocate(); tys.deallocate() }
         let src = s.base
         // Vertical strips of the output keep the source rows one output row touches (a rotated
         // map crosses many) few, so they stay in cache and TLB from one row to the next.
@@ -126,11 +125,11 @@ enum PerspectiveWarp {
                             for k in 0..<block { row[x + k] = src[Int(idx[k])] }
                         case .bilinear:
                             let (ix, tx) = floorSplit(X), (iy, ty) = floorSplit(Y)
-                            UnsafeMutableRawPointer(xs).storeBytes(of: ix, as: VI.self)
-                            UnsafeMutableRawPointer(ys).storeBytes(of: iy, as: VI.self)
+                            let idx = iy &* Int32(sw) &+ ix
+                            UnsafeMutableRawPointer(xs).storeBytes(of: idx, as: VI.self)
                             UnsafeMutableRawPointer(txs).storeBytes(of: tx, as: V.self)
                             UnsafeMutableRawPointer(tys).storeBytes(of: ty, as: V.self)
-                            bilinearBlock(src, sw, xs, ys, txs, tys, row + x)
+                            bilinearBlock(src, sw, xs, txs, tys, row + x)
                         case .bicubic:
                             let (ix, tx) = floorSplit(X), (iy, ty) = floorSplit(Y)
                             let idx = (iy &- 1) &* Int32(sw) &+ ix &- 1
@@ -166,33 +165,62 @@ enum PerspectiveWarp {
         return (unsafeBitCast(bits, to: VI.self), v - f)
     }
 
+    /// Bilinear for 16 pixels, four at a time: each pixel's two 2-sample rows are loaded as
+    /// pairs and transposed into per-corner vectors, then interpolated lane-wise.
     @inline(__always)
-    static func bilinearBlock(_ src: UnsafePointer<Float>, _ sw: Int, _ ix: UnsafePointer<Int32>,
-                              _ iy: UnsafePointer<Int32>, _ tx: UnsafePointer<Float>,
-                              _ ty: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
-        for k in 0..<block {
-            let p = src + (Int(iy[k]) * sw + Int(ix[k]))
-            let a = tx[k], b = ty[k]
-            let p00 = p[0], p01 = p[1], p10 = p[sw], p11 = p[sw + 1]
-            let top = p00 + a * (p01 - p00)
-            let bot = p10 + a * (p11 - p10)
-            out[k] = top + b * (bot - top)
+    static func bilinearBlock(_ src: UnsafePointer<Float>, _ sw: Int, _ idx: UnsafePointer<Int32>,
+                              _ tx: UnsafePointer<Float>, _ ty: UnsafePointer<Float>,
+                              _ out: UnsafeMutablePointer<Float>) {
+        let stride = sw * MemoryLayout<Float>.stride
+        var g = 0
+        while g < block {
+            let a = UnsafeRawPointer(tx + g).loadUnaligned(as: SIMD4<Float>.self)
+            let b = UnsafeRawPointer(ty + g).loadUnaligned(as: SIMD4<Float>.self)
+            let p0 = UnsafeRawPointer(src + Int(idx[g])), p1 = UnsafeRawPointer(src + Int(idx[g + 1]))
+            let p2 = UnsafeRawPointer(src + Int(idx[g + 2])), p3 = UnsafeRawPointer(src + Int(idx[g + 3]))
+            let t0 = p0.loadUnaligned(as: SIMD2<Float>.self), t1 = p1.loadUnaligned(as: SIMD2<Float>.self)
+            let t2 = p2.loadUnaligned(as: SIMD2<Float>.self), t3 = p3.loadUnaligned(as: SIMD2<Float>.self)
+            let u0 = p0.loadUnaligned(fromByteOffset: stride, as: SIMD2<Float>.self)
+            let u1 = p1.loadUnaligned(fromByteOffset: stride, as: SIMD2<Float>.self)
+            let u2 = p2.loadUnaligned(fromByteOffset: stride, as: SIMD2<Float>.self)
+            let u3 = p3.loadUnaligned(fromByteOffset: stride, as: SIMD2<Float>.self)
+            let c00 = SIMD4(t0[0], t1[0], t2[0], t3[0]), c01 = SIMD4(t0[1], t1[1], t2[1], t3[1])
+            let c10 = SIMD4(u0[0], u1[0], u2[0], u3[0]), c11 = SIMD4(u0[1], u1[1], u2[1], u3[1])
+            let top = c00 + a * (c01 - c00)
+            let bot = c10 + a * (c11 - c10)
+            UnsafeMutableRawPointer(out + g).storeBytes(of: top + b * (bot - top), as: SIMD4<Float>.self)
+            g += 4
         }
     }
 
+    /// Bicubic for 16 pixels, four at a time: each pixel's 4×4 neighbourhood is read as four
+    /// row vectors, four pixels' rows are transposed into per-tap vectors, and the weights
+    /// (computed for four pixels at once) are applied lane-wise — fewer operations per pixel
+    /// than a per-pixel dot product.
     @inline(__always)
     static func bicubicBlock(_ src: UnsafePointer<Float>, _ sw: Int, _ idx: UnsafePointer<Int32>,
                              _ tx: UnsafePointer<Float>, _ ty: UnsafePointer<Float>,
                              _ out: UnsafeMutablePointer<Float>) {
-        for k in 0..<block {
-            let p = UnsafeRawPointer(src + Int(idx[k]))
-            let wx = CubicWeights.vector(tx[k]), wy = CubicWeights.vector(ty[k])
-            let stride = sw * MemoryLayout<Float>.stride
-            var acc = p.loadUnaligned(as: SIMD4<Float>.self) * wy[0]
-            acc += p.loadUnaligned(fromByteOffset: stride, as: SIMD4<Float>.self) * wy[1]
-            acc += p.loadUnaligned(fromByteOffset: 2 * stride, as: SIMD4<Float>.self) * wy[2]
-            acc += p.loadUnaligned(fromByteOffset: 3 * stride, as: SIMD4<Float>.self) * wy[3]
-            out[k] = (acc * wx).sum()
+        let stride = sw * MemoryLayout<Float>.stride
+        var g = 0
+        while g < block {
+            let (wx0, wx1, wx2, wx3) = CubicWeights.lanes(UnsafeRawPointer(tx + g).loadUnaligned(as: SIMD4<Float>.self))
+            let (wy0, wy1, wy2, wy3) = CubicWeights.lanes(UnsafeRawPointer(ty + g).loadUnaligned(as: SIMD4<Float>.self))
+            let p0 = UnsafeRawPointer(src + Int(idx[g])), p1 = UnsafeRawPointer(src + Int(idx[g + 1]))
+            let p2 = UnsafeRawPointer(src + Int(idx[g + 2])), p3 = UnsafeRawPointer(src + Int(idx[g + 3]))
+            @inline(__always) func row(_ j: Int) -> SIMD4<Float> {
+                let o = j * stride
+                let r0 = p0.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+                let r1 = p1.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+                let r2 = p2.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+                let r3 = p3.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+                let c0 = SIMD4(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4(r0[1], r1[1], r2[1], r3[1])
+                let c2 = SIMD4(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4(r0[3], r1[3], r2[3], r3[3])
+                return wx0 * c0 + wx1 * c1 + wx2 * c2 + wx3 * c3
+            }
+            let acc = wy0 * row(0) + wy1 * row(1) + wy2 * row(2) + wy3 * row(3)
+            UnsafeMutableRawPointer(out + g).storeBytes(of: acc, as: SIMD4<Float>.self)
+            g += 4
         }
     }
 
