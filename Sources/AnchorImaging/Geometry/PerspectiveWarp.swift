@@ -114,8 +114,9 @@ enum PerspectiveWarp {
                     let fx = Double(x)
                     let nx = Float(bx + m.m11 * fx), ny = Float(by + m.m21 * fx), nw = Float(bw + m.m31 * fx)
                     let w = nw + m31 * lane
-                    let X = (nx + m11 * lane) / w
-                    let Y = (ny + m21 * lane) / w
+                    let r = 1 / w  // one division for both coordinates
+                    let X = (nx + m11 * lane) * r
+                    let Y = (ny + m21 * lane) * r
                     let inside = (X .>= lo) .& (X .< hiX) .& (Y .>= lo) .& (Y .< hiY)
                     if all(inside) {
                         switch interpolation {
