@@ -93,6 +93,7 @@ enum PerspectiveWarp {
         case .bilinear: (lo, hiX, hiY) = (0, Float(sw - 1), Float(sh - 1))
         case .bicubic: (lo, hiX, hiY) = (1, Float(sw - 2), Float(sh - 2))
         }
+        let loD = Double(lo), hiXD = Double(hiX), hiYD = Double(hiY)
         var lane = V()
         for k in 0..<block { lane[k] = Float(k) }
         let m11 = Float(m.m11), m21 = Float(m.m21), m31 = Float(m.m31)
@@ -111,7 +112,8 @@ enum PerspectiveWarp {
             let row = dst + y * width
             var x = stripStart
             while x < stripEnd {
-                if vectorOK && x + block <= stripEnd {
+                if vectorOK && x + block <= stripEnd,
+                   blockInside(m, x: Double(x), bx: bx, by: by, bw: bw, lo: loD, hiX: hiXD, hiY: hiYD) {
                     // Homogeneous coordinates of the block's first pixel, exact, then Float steps.
                     let fx = Double(x)
                     let nx = Float(bx + m.m11 * fx), ny = Float(by + m.m21 * fx), nw = Float(bw + m.m31 * fx)
@@ -119,8 +121,7 @@ enum PerspectiveWarp {
                     let r = 1 / w  // one division for both coordinates
                     let X = (nx + m11 * lane) * r
                     let Y = (ny + m21 * lane) * r
-                    let inside = (X .>= lo) .& (X .< hiX) .& (Y .>= lo) .& (Y .< hiY)
-                    if all(inside) {
+                    do {
                         switch interpolation {
                         case .nearest:
                             let (ix, _) = floorSplit(X + 0.5), (iy, _) = floorSplit(Y + 0.5)
@@ -157,15 +158,34 @@ enum PerspectiveWarp {
         }
     }
 
+    /// True when all 16 source points of the block starting at output column x lie inside
+    /// [lo, hiX) × [lo, hiY) with a safety margin. Along an output row the source point
+    /// (a + b·k)/(c + d·k) is monotonic in k wherever w = c + d·k keeps its sign, so the block's
+    /// two end points bound it; the margin covers the Float rounding of the vector path.
+    @inline(__always)
+    static func blockInside(_ m: Homography, x fx: Double, bx: Double, by: Double, bw: Double,
+                            lo: Double, hiX: Double, hiY: Double) -> Bool {
+        let fe = fx + Double(block - 1)
+        let w0 = bw + m.m31 * fx, w1 = bw + m.m31 * fe
+        guard (w0 > 0 && w1 > 0) || (w0 < 0 && w1 < 0) else { return false }
+        let x0 = (bx + m.m11 * fx) / w0, x1 = (bx + m.m11 * fe) / w1
+        let y0 = (by + m.m21 * fx) / w0, y1 = (by + m.m21 * fe) / w1
+        let margin = 1e-3 + 1e-5 * (abs(x0) + abs(x1) + abs(y0) + abs(y1))
+        // Every comparison is false for NaN, so a NaN end point fails.
+        let l = lo + margin, hx = hiX - margin, hy = hiY - margin
+        return x0 >= l && x1 >= l && x0 < hx && x1 < hx && y0 >= l && y1 >= l && y0 < hy && y1 < hy
+    }
+
     /// ⌊v⌋ as integers and v − ⌊v⌋, for 0 ≤ v < 2²², by the 2²³ magic-number rounding (plain
     /// SSE2 arithmetic; the generic SIMD float→int conversion is not vectorised).
     @inline(__always)
     static func floorSplit(_ v: V) -> (VI, V) {
         let magic = V(repeating: 8_388_608)
-        var f = (v + magic) - magic  // nearest integer
-        f = f.replacing(with: f - 1, where: f .> v)
-        let bits = unsafeBitCast(f + magic, to: SIMD16<UInt32>.self) &- 0x4B00_0000
-        return (unsafeBitCast(bits, to: VI.self), v - f)
+        let r = v + magic  // v rounded to the nearest integer, held in the low mantissa bits
+        let f = r - magic
+        let up = f .> v    // rounded up: the floor is one less
+        let i = (unsafeBitCast(r, to: VI.self) &- 0x4B00_0000) &+ unsafeBitCast(up, to: VI.self)
+        return (i, v - f + V.zero.replacing(with: 1, where: up))
     }
 
     /// Bilinear for 16 pixels, four at a time: each pixel's two 2-sample rows are loaded as
