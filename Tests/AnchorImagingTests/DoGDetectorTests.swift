@@ -107,4 +107,28 @@ import AnchorGeometry
         let pts = try DoGDetector(minDistance: 4).detect(in: img).darkerThanMean(in: img)
         #expect(pts.count == 2 && pts.allSatisfy { $0.polarity == .dark })
     }
+
+    /// Real STM data (SPIEPy demo, Si(111)-7×7, 256², period ≈ 43–47 px by autocorrelation per
+    /// SOURCES.md): dark keypoints darker than the mean include the corner holes, whose
+    /// nearest-neighbour spacing is the 7×7 period; the spacings agree to sub-pixel precision.
+    @Test func realSi7x7DarkKeypointsSitOnTheLattice() throws {
+        let url = URL(fileURLWithPath: "../shared/data/real/si7x7-spiepy/image_with_defects.dat")
+        guard let data = try? Data(contentsOf: url) else {
+            Issue.record("real data file missing: \(url.path)")
+            return
+        }
+        // Two little-endian UInt32 (rows, cols), then float64 heights, row-major.
+        #expect(data.count == 8 + 256 * 256 * 8)
+        let px: [Float] = data.dropFirst(8).withUnsafeBytes { raw in
+            (0..<(256 * 256)).map { Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)))) }
+        }
+        let img = try Image(width: 256, height: 256, pixels: px)
+        let dark = try DoGDetector(polarity: .dark, minDistance: 6).detect(in: img).darkerThanMean(in: img)
+        let nn = dark.map { p in dark.filter { $0 != p }.map { $0.position.distance(to: p.position) }.min() ?? 0 }
+        let lattice = nn.filter { $0 > 40 && $0 < 48 }
+        #expect(lattice.count >= 8, "nearest-neighbour distances: \(nn.sorted())")
+        if let lo = lattice.min(), let hi = lattice.max() {
+            #expect(hi - lo < 1.5, "corner-hole spacings spread \(lo)…\(hi) px")
+        }
+    }
 }

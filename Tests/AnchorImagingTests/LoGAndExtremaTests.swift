@@ -48,6 +48,53 @@ import AnchorGeometry
         let c = DetectedPoint(position: Point2(20, 0), strength: 1, scale: 3, polarity: .dark)
         #expect(LoGBlobDetector.pruneOverlapping([b, c, a], overlap: 0.5) == [a, c])
     }
+
+    @Test func transposedAndMirroredImagesGiveTransformedBlobs() throws {
+        var g = SeededGenerator(seed: 21)
+        let n = 72
+        let blobs = (0..<6).map { _ in
+            SyntheticBlobs.Blob(center: Point2(g.uniform(12, 60), g.uniform(12, 60)), sigma: g.uniform(1.5, 3.5),
+                                amplitude: g.uniform(0, 1) < 0.5 ? -0.5 : 0.5)
+        }
+        let img = try SyntheticBlobs.image(width: n, height: n, blobs: blobs, noise: 0.01, seed: 9)
+        let det = LoGBlobDetector(minSigma: 1, maxSigma: 5, numSigma: 8, threshold: 0.05)
+        let ref = try det.detect(in: img)
+        #expect(ref.count >= 4)
+        var transposed = [Float](repeating: 0, count: n * n), mirrored = transposed
+        for y in 0..<n {
+            for x in 0..<n {
+                transposed[x * n + y] = img[x, y]
+                mirrored[y * n + (n - 1 - x)] = img[x, y]
+            }
+        }
+        let cases: [([Float], (Point2) -> Point2)] = [
+            (transposed, { Point2($0.y, $0.x) }),
+            (mirrored, { Point2(Double(n - 1) - $0.x, $0.y) }),
+        ]
+        for (pixels, map) in cases {
+            let pts = try det.detect(in: Image(width: n, height: n, pixels: pixels))
+            #expect(pts.count == ref.count)
+            for p in ref {
+                let (q, d) = try #require(SyntheticBlobs.nearest(pts, to: map(p.position)))
+                // Float rounding differs between the x and y passes of the blur, so positions and
+                // scales agree to rounding, not bit for bit.
+                #expect(d < 1e-3, "\(p.position) → \(q.position)")
+                #expect(abs(q.scale - p.scale) < 1e-3, "σ \(p.scale) → \(q.scale)")
+                #expect(q.polarity == p.polarity)
+            }
+        }
+    }
+
+    @Test func missingScanLineDoesNotHideBlobs() throws {
+        let blob = SyntheticBlobs.Blob(center: Point2(30.4, 20.2), sigma: 3, amplitude: -0.5)
+        var img = try SyntheticBlobs.image(width: 64, height: 48, blobs: [blob])
+        for x in 0..<64 { img[x, 40] = .nan }
+        let pts = try LoGBlobDetector(polarity: .dark).detect(in: img)
+        let (_, d) = try #require(SyntheticBlobs.nearest(pts, to: blob.center))
+        #expect(d < 0.1)
+        let dog = try DoGDetector(polarity: .dark).detect(in: img)
+        #expect((SyntheticBlobs.nearest(dog, to: blob.center)?.1 ?? 99) < 0.1)
+    }
 }
 
 @Suite struct LocalExtremaDetectorTests {

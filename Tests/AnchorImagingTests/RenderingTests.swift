@@ -166,3 +166,22 @@ import AnchorGeometry
         #expect(img.samples[3 * 12] == 128)
     }
 }
+
+@Suite struct RenderedPNGTests {
+    @Test func overlayRoundTripsThroughPNG() throws {
+        let blobs: [SyntheticBlobs.Blob] = [.init(center: Point2(20.4, 18.7), sigma: 3, amplitude: -0.5)]
+        let img = try SyntheticBlobs.image(width: 48, height: 40, blobs: blobs)
+        var rgb = img.rendered(colorMap: .afmhot)
+        for p in try DoGDetector().detect(in: img) {
+            rgb.drawCircle(center: p.position, radius: p.scale * 2.squareRoot(), color: .cyan)
+            rgb.drawDot(at: p.position, radius: 1.5, color: .red)
+        }
+        let data = try rgb.pngData()
+        #expect(Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let back = try PNGCodec.read(data: data)
+        #expect(back.rgb?.samples == rgb.samples)
+        // The dot at the blob centre is red.
+        let k = 3 * (19 * 48 + 20)
+        #expect(Array(rgb.samples[k..<k + 3]) == [RGBColor.red.r, RGBColor.red.g, RGBColor.red.b])
+    }
+}

@@ -138,24 +138,25 @@ public struct DoGDetector: Sendable, Hashable {
         let edgeRatio = (edgeThreshold + 1) * (edgeThreshold + 1) / edgeThreshold
         var found: [DetectedPoint] = []
         var octaveBase = base
+        var dogs = [[Float]](repeating: [Float](repeating: 0, count: base.count), count: s + 2)
         for o in 0..<octaves {
             let w = octaveBase.width, h = octaveBase.height
             if min(w, h) < 2 * border + 3 { break }
-            var gauss = [octaveBase]
-            gauss.reserveCapacity(s + 3)
-            for i in 1..<(s + 3) { gauss.append(gauss[i - 1].gaussianBlurred(kernel: kernels[i - 1])) }
-            var dogs: [[Float]] = []
-            dogs.reserveCapacity(s + 2)
+            // Only two blurred images are alive at a time; the DoG buffers (sized for the
+            // first octave) are reused by every octave, which keeps page faults down.
+            var previous = octaveBase
+            var nextBase: Image? = nil
             for i in 0..<(s + 2) {
-                var d = [Float](repeating: 0, count: w * h)
-                gauss[i + 1].pixels.withUnsafeBufferPointer { a in
-                    gauss[i].pixels.withUnsafeBufferPointer { b in
-                        d.withUnsafeMutableBufferPointer { o in
-                            for j in 0..<(w * h) { o[j] = a[j] - b[j] }
+                let current = previous.gaussianBlurred(kernel: kernels[i])
+                current.pixels.withUnsafeBufferPointer { a in
+                    previous.pixels.withUnsafeBufferPointer { b in
+                        dogs[i].withUnsafeMutableBufferPointer { d in
+                            for j in 0..<(w * h) { d[j] = a[j] - b[j] }
                         }
                     }
                 }
-                dogs.append(d)
+                if i + 1 == s { nextBase = current }  // blur index s: twice σ₀
+                previous = current
             }
             let scaleHere = positionScale * pow(2.0, Double(o))
             found += withBuffers(dogs) { layers in
@@ -164,7 +165,7 @@ public struct DoGDetector: Sendable, Hashable {
             }
             // The next octave starts from the scale with twice σ₀, decimated by 2.
             if o + 1 < octaves {
-                guard let next = Self.decimated(gauss[s]) else { break }
+                guard let source = nextBase, let next = Self.decimated(source) else { break }
                 octaveBase = next
             }
         }
@@ -178,33 +179,81 @@ public struct DoGDetector: Sendable, Hashable {
         let s = octaveLayers
         var out: [DetectedPoint] = []
         let b = border
+        let wantDark = polarity != .bright, wantBright = polarity != .dark
         for l in 1...s {
-            let c = layers[l]
+            guard let pp = layers[l - 1].baseAddress, let cp = layers[l].baseAddress,
+                  let np = layers[l + 1].baseAddress else { continue }
             for y in b..<(h - b) {
                 let row = y * w
-                for x in b..<(w - b) {
-                    let v = c[row + x]
-                    guard abs(v) > preThreshold else { continue }
-                    let isMax = v > 0
-                    if let p = polarity, (p == .dark) != isMax { continue }
-                    guard ScaleSpaceExtremum.isExtremum(layers, l, row + x, w, maximum: isMax) else { continue }
-                    guard let e = ScaleSpaceExtremum.refine(
-                        layers: layers, width: w, height: h, x: x, y: y, layer: l,
-                        layerRange: 1...s, border: b) else { continue }
-                    guard abs(e.value) * Double(s) >= contrastThreshold else { continue }
-                    let tr = e.dxx + e.dyy, det = e.dxx * e.dyy - e.dxy * e.dxy
-                    guard det > 0, tr * tr < edgeRatio * det else { continue }
-                    let pol: PointPolarity = e.value > 0 ? .dark : .bright
-                    if let p = polarity, p != pol { continue }
-                    out.append(DetectedPoint(
-                        position: Point2(e.x * positionScale, e.y * positionScale),
-                        strength: abs(e.value),
-                        scale: sigma0 * pow(2.0, e.layer / Double(s)) * positionScale,
-                        polarity: pol))
+                var x = b
+                while x < w - b {
+                    let end = min(x + 8, w - b)
+                    // Blocks of eight: branch-free flags (one branch per block) tell whether a
+                    // sample passes the threshold and beats its left and right neighbours; most
+                    // blocks have none. (Flags, not SIMD masks, which Swift lowers lane by lane.)
+                    var hit: UInt8 = 0
+                    for k in (row &+ x)..<(row &+ end) {
+                        let v = cp[k], lv = cp[k &- 1], rv = cp[k &+ 1]
+                        let hi: UInt8 = (v > preThreshold ? 1 : 0) & (v >= lv ? 1 : 0) & (v >= rv ? 1 : 0)
+                        let lo: UInt8 = (v < -preThreshold ? 1 : 0) & (v <= lv ? 1 : 0) & (v <= rv ? 1 : 0)
+                        hit |= hi | lo
+                    }
+                    let start = x
+                    x = end
+                    if hit == 0 { continue }
+                    for xi in start..<end {
+                        let i = row &+ xi
+                        let v = cp[i]
+                        let isMax: Bool
+                        if v > preThreshold {
+                            guard wantDark, cp[i - 1] <= v, cp[i + 1] <= v else { continue }
+                            isMax = true
+                        } else if v < -preThreshold {
+                            guard wantBright, cp[i - 1] >= v, cp[i + 1] >= v else { continue }
+                            isMax = false
+                        } else {
+                            continue
+                        }
+                        guard Self.isExtremum(pp, cp, np, i, w, v, maximum: isMax) else { continue }
+                        guard let e = ScaleSpaceExtremum.refine(
+                            layers: layers, width: w, height: h, x: xi, y: y, layer: l,
+                            layerRange: 1...s, border: b) else { continue }
+                        guard abs(e.value) * Double(s) >= contrastThreshold else { continue }
+                        let tr = e.dxx + e.dyy, det = e.dxx * e.dyy - e.dxy * e.dxy
+                        guard det > 0, tr * tr < edgeRatio * det else { continue }
+                        let pol: PointPolarity = e.value > 0 ? .dark : .bright
+                        if let p = polarity, p != pol { continue }
+                        out.append(DetectedPoint(
+                            position: Point2(e.x * positionScale, e.y * positionScale),
+                            strength: abs(e.value),
+                            scale: sigma0 * pow(2.0, e.layer / Double(s)) * positionScale,
+                            polarity: pol))
+                    }
                 }
             }
         }
         return out
+    }
+
+    /// True when `v = c[i]` is ≥ (`maximum`) or ≤ all 26 neighbours in the previous, current and
+    /// next layer (ties count, as in OpenCV's SIFT).
+    @inline(__always)
+    static func isExtremum(_ p: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ n: UnsafePointer<Float>,
+                           _ i: Int, _ w: Int, _ v: Float, maximum: Bool) -> Bool {
+        // Same-layer neighbours first: they reject most candidates.
+        for dr in -1...1 {
+            let r = i + dr * w
+            for j in (r - 1)...(r + 1) where j != i {
+                if maximum ? c[j] > v : c[j] < v { return false }
+            }
+        }
+        for dr in -1...1 {
+            let r = i + dr * w
+            for j in (r - 1)...(r + 1) {
+                if maximum ? (p[j] > v || n[j] > v) : (p[j] < v || n[j] < v) { return false }
+            }
+        }
+        return true
     }
 
     /// The image scaled to 0…1 by its finite range, non-finite samples set to the mean.

@@ -26,6 +26,7 @@ struct ScaleSpaceExtremum {
         x x0: Int, y y0: Int, layer l0: Int, layerRange: ClosedRange<Int>, border: Int, maxSteps: Int = 5
     ) -> ScaleSpaceExtremum? {
         var x = x0, y = y0, l = l0
+        var visited: [SIMD3<Int>] = []
         for _ in 0..<maxSteps {
             let p = layers[l - 1], c = layers[l], n = layers[l + 1]
             let i = y * w + x
@@ -42,7 +43,18 @@ struct ScaleSpaceExtremum {
             guard let off = solveSymmetric3(
                 dxx, dxy, dxs, dyy, dys, dss, -dx, -dy, -ds) else { return nil }
             let (ox, oy, os) = off
-            if abs(ox) < 0.5 && abs(oy) < 0.5 && abs(os) < 0.5 {
+            // An extremum between the last layer of one octave and the first of the next
+            // would be rejected by both (each fit points out of its octave); accept the fit
+            // at the edge of the layer range when it stays within one layer.
+            let atScaleEdge = abs(os) >= 0.5 && abs(os) < 1 && !layerRange.contains(l + Int(os.rounded()))
+            // An extremum half-way between two samples makes the fit point from each to the
+            // other; moving back to a visited sample would oscillate until the step limit,
+            // so then the current fit is taken (offsets are then ≈ ½).
+            let nx = x + Int(ox.rounded()), ny = y + Int(oy.rounded()), nl = l + Int(os.rounded())
+            let oscillates = visited.contains(SIMD3(nx, ny, nl))
+                && abs(ox) < 0.75 && abs(oy) < 0.75 && abs(os) < 0.75
+            visited.append(SIMD3(x, y, l))
+            if (abs(ox) < 0.5 && abs(oy) < 0.5 && (abs(os) < 0.5 || atScaleEdge)) || oscillates {
                 return ScaleSpaceExtremum(
                     x: Double(x) + ox, y: Double(y) + oy, layer: Double(l) + os,
                     value: v + 0.5 * (dx * ox + dy * oy + ds * os),

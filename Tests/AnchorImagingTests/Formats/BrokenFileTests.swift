@@ -83,6 +83,19 @@ import Testing
         }
     }
 
+    @Test func pngWithTooLittleImageDataIsAnError() throws {
+        let rows = (0..<16).map { y in (0..<16).map { UInt8(($0 * 3 + y) & 0xFF) } }
+        var raw: [UInt8] = []
+        for r in rows { raw.append(0); raw += r }
+        let z = TIFFFixture.zlibCompress(raw)
+        // Chunks and CRCs are intact; only the zlib stream inside IDAT stops half-way.
+        let png = FormatTestSupport.png(width: 16, height: 16, bitDepth: 8, colorType: 0, rows: rows,
+                                        idat: Array(z.prefix(z.count / 2)))
+        #expect(throws: FormatError.truncated(format: .png, "Not enough image data")) {
+            _ = try PNGCodec.read(data: Data(png))
+        }
+    }
+
     @Test func absurdDimensionsAreRefusedBeforeAllocating() throws {
         func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
         let huge = FormatTestSupport.png(width: 100_000, height: 100_000, bitDepth: 8, colorType: 0, rows: [[0]])
