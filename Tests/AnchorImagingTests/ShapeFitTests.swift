@@ -102,6 +102,22 @@ struct ShapeFitTests {
         for (a, b) in zip(fit.corners, truth) { #expect(hypot(a.x - b.x, a.y - b.y) < 0.1) }
     }
 
+    @Test("a square at 45° (a diamond) and a strongly foreshortened one are fitted too")
+    func orientations() throws {
+        let diamond = [Point2(60, 12.5), Point2(107.5, 60), Point2(60, 107.5), Point2(12.5, 60)]
+        let keystone = [Point2(30.25, 20.5), Point2(90.5, 35.25), Point2(88.75, 80.5), Point2(28.5, 100.25)]
+        for truth in [diamond, keystone] {
+            let img = try renderPolygon(truth, width: 120, height: 120, lo: 10, hi: 90).gaussianBlurred(sigma: 1)
+            let fit = try img.findQuadrilateral()
+            // Corners come clockwise on screen from the smallest x + y; match each truth corner.
+            for c in truth {
+                let d = fit.corners.map { hypot($0.x - c.x, $0.y - c.y) }.min()!
+                #expect(d < 0.15, "corner \(c) off by \(d) px")
+            }
+            #expect(signedPolygonArea(fit.corners) > 0)
+        }
+    }
+
     @Test("degenerate outlines are typed errors")
     func degenerate() {
         #expect(throws: GeometryError.self) { try fitQuadrilateral(outline: [Point2(0, 0), Point2(1, 0)]) }

@@ -165,6 +165,17 @@ struct WarpTests {
         let r = try ramp(10, 10)
         #expect(abs(Double(r.sample(at: Point2(2.5, 3.25))!) - rampValue(Point2(2.5, 3.25))) < 1e-5)
         #expect(r.sample(at: Point2(9.5, 1)) == nil)
+        #expect(abs(Double(r.sample(at: Point2(9, 9))!) - rampValue(Point2(9, 9))) < 1e-5)
+        #expect(r.sample(at: Point2(9.4, 0), interpolation: .nearest) == r[9, 0])
+        #expect(r.sample(at: Point2(-0.6, 0), interpolation: .nearest) == nil)
+        #expect(r.sample(at: Point2(8.5, 2), interpolation: .bicubic) == nil)
+        // Keys' kernel with a = −0.75 does not reproduce a ramp exactly (only a = −0.5 does):
+        // compare with the formula.
+        var expected = 0.0
+        for j in -1...2 { for i in -1...2 {
+            expected += keys(0.5 - Double(i)) * keys(0.25 - Double(j)) * Double(r[7 + i, 2 + j])
+        } }
+        #expect(abs(Double(r.sample(at: Point2(7.5, 2.25), interpolation: .bicubic)!) - expected) < 1e-5)
         #expect(r.sample(at: Point2(.nan, 1)) == nil)
     }
 }
