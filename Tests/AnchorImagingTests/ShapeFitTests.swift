@@ -119,9 +119,27 @@ struct ShapeFitTests {
     }
 
     @Test("degenerate outlines are typed errors")
-    func degenerate() {
+    func degenerate() throws {
         #expect(throws: GeometryError.self) { try fitQuadrilateral(outline: [Point2(0, 0), Point2(1, 0)]) }
         let line = (0..<20).map { Point2(Double($0), 2 * Double($0)) }
         #expect(throws: GeometryError.self) { try fitQuadrilateral(outline: line) }
+        let square = (0..<40).map { i -> Point2 in
+            let t = Double(i % 10)
+            switch i / 10 {
+            case 0: return Point2(t, 0)
+            case 1: return Point2(10, t)
+            case 2: return Point2(10 - t, 10)
+            default: return Point2(0, 10 - t)
+            }
+        }
+        #expect(try fitQuadrilateral(outline: square).corners.count == 4)
+        var bads: [QuadrilateralFitOptions] = []
+        var o = QuadrilateralFitOptions(); o.edgeSearchRadius = .nan; bads.append(o)
+        o = QuadrilateralFitOptions(); o.profileSpacing = 0; bads.append(o)
+        o = QuadrilateralFitOptions(); o.cornerExclusion = 0.5; bads.append(o)
+        o = QuadrilateralFitOptions(); o.maxIterations = 0; bads.append(o)
+        for bad in bads {
+            #expect(throws: GeometryError.self) { try fitQuadrilateral(outline: square, options: bad) }
+        }
     }
 }
