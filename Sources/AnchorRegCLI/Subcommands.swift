@@ -5,6 +5,7 @@ extension AnchorRegCommand {
     static let allSubcommands: [any ParsableCommand.Type] = [
         InfoCommand.self,
         ConvertCommand.self,
+        DetectCommand.self,
         BenchFormatsCommand.self,
         BenchImagingCommand.self,
         BenchDetectCommand.self,
