@@ -5,7 +5,11 @@ Both sides single-threaded (cv2.setNumThreads(1); the Swift kernels are single-t
 The Swift side is timed inside `anchorreg bench-imaging` (hidden subcommand), on the same input
 written here; its outputs are read back and compared pixel by pixel with OpenCV's.
 
-Usage: imaging_benchmark.py ANCHORREG_BINARY [--size 1024] [--repeat 20] [--out DIR]
+The machine may be shared: timings are taken as thread CPU time as well as wall time, and the
+Swift and OpenCV measurements are interleaved over several rounds (min and median over all).
+
+Usage: imaging_benchmark.py ANCHORREG_BINARY [--native-binary PATH] [--size 1024] [--repeat 20]
+                            [--rounds 3] [--out DIR]
 """
 import argparse
 import json
@@ -51,14 +55,24 @@ def stm_like(n, seed=1):
 
 
 def timeit(fn, repeat):
+    """Wall-clock and thread CPU time (robust when the machine is loaded), in ms."""
     fn()
-    ts = []
+    ts, cs = [], []
     for _ in range(repeat):
+        c0 = time.thread_time()
         t0 = time.perf_counter()
         fn()
         ts.append((time.perf_counter() - t0) * 1e3)
+        cs.append((time.thread_time() - c0) * 1e3)
     ts.sort()
-    return {"min_ms": ts[0], "median_ms": ts[len(ts) // 2]}
+    cs.sort()
+    return {"min_ms": ts[0], "median_ms": ts[len(ts) // 2],
+            "cpu_min_ms": cs[0], "cpu_median_ms": cs[len(cs) // 2]}
+
+
+def swift_timing(t):
+    return {"min_ms": t["minMs"], "median_ms": t["medianMs"],
+            "cpu_min_ms": t["cpuMinMs"], "cpu_median_ms": t["cpuMedianMs"]}
 
 
 def keys_weights(t, a=-0.75):
@@ -98,6 +112,8 @@ def exact_warp(src, M, shape, cubic):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
+    ap.add_argument("--native-binary", help="second build, e.g. with -target-cpu haswell")
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--size", type=int, default=1024)
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--sigma", type=float, default=2.0)
@@ -119,9 +135,13 @@ def main():
                   [2e-5, -1e-5, 1.0]])
     m_arg = ",".join(repr(float(v)) for v in M.ravel())
 
-    cmd = [args.binary, "bench-imaging", "--input", inp, "--out-dir", args.out,
-           "--sigma", str(args.sigma), "--inverse-map", m_arg, "--repeat", str(args.repeat), "--force"]
-    swift = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    def run_swift(binary):
+        cmd = [binary, "bench-imaging", "--input", inp, "--out-dir", args.out,
+               "--sigma", str(args.sigma), "--inverse-map", m_arg, "--repeat", str(args.repeat), "--force"]
+        out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        return {"gaussian_blur": swift_timing(out["gaussianBlur"]),
+                "warp_bilinear": swift_timing(out["warpBilinear"]),
+                "warp_bicubic": swift_timing(out["warpBicubic"])}
 
     blur_cv = cv2.GaussianBlur(img, (0, 0), args.sigma)
     flags_l = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
@@ -129,11 +149,29 @@ def main():
     lin_cv = cv2.warpPerspective(img, M, (n, n), flags=flags_l, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     cub_cv = cv2.warpPerspective(img, M, (n, n), flags=flags_c, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
-    cv_t = {
-        "gaussian_blur": timeit(lambda: cv2.GaussianBlur(img, (0, 0), args.sigma), args.repeat),
-        "warp_bilinear": timeit(lambda: cv2.warpPerspective(img, M, (n, n), flags=flags_l), args.repeat),
-        "warp_bicubic": timeit(lambda: cv2.warpPerspective(img, M, (n, n), flags=flags_c), args.repeat),
-    }
+    def run_cv():
+        return {
+            "gaussian_blur": timeit(lambda: cv2.GaussianBlur(img, (0, 0), args.sigma), args.repeat),
+            "warp_bilinear": timeit(lambda: cv2.warpPerspective(img, M, (n, n), flags=flags_l), args.repeat),
+            "warp_bicubic": timeit(lambda: cv2.warpPerspective(img, M, (n, n), flags=flags_c), args.repeat),
+        }
+
+    def merge(runs):
+        out = {}
+        for k in runs[0]:
+            out[k] = {f: (min if f.endswith("min_ms") else np.median)([r[k][f] for r in runs])
+                      for f in runs[0][k]}
+            out[k] = {f: float(v) for f, v in out[k].items()}
+        return out
+
+    sw_runs, nat_runs, cv_runs = [], [], []
+    for _ in range(args.rounds):
+        if args.native_binary:
+            nat_runs.append(run_swift(args.native_binary))
+        sw_runs.append(run_swift(args.binary))  # last: its outputs are the ones compared
+        cv_runs.append(run_cv())
+    swift_t, cv_t = merge(sw_runs), merge(cv_runs)
+    native_t = merge(nat_runs) if nat_runs else None
 
     blur_sw = read_ar32(os.path.join(args.out, "blur.ar32"))
     lin_sw = read_ar32(os.path.join(args.out, "warp_bilinear.ar32"))
@@ -150,23 +188,23 @@ def main():
         return {"max_abs_over_range": float(d.max() / rng_val), "mean_abs_over_range": float(d.mean() / rng_val)}
 
     result = {
-        "size": n, "sigma": args.sigma, "repeat": args.repeat, "value_range": rng_val,
+        "size": n, "sigma": args.sigma, "repeat": args.repeat, "rounds": args.rounds, "value_range": rng_val,
         "opencv_version": cv2.__version__, "threads": {"opencv": cv2.getNumThreads(), "swift": 1},
         "gaussian_blur": {
-            "swift": {"min_ms": swift["gaussianBlur"]["minMs"], "median_ms": swift["gaussianBlur"]["medianMs"]},
+            "swift": swift_t["gaussian_blur"],
             "opencv": cv_t["gaussian_blur"],
             "agreement_vs_opencv_interior": agree(blur_sw[inner], blur_cv[inner]),
             "agreement_vs_opencv_all": agree(blur_sw, blur_cv),
         },
         "warp_bilinear": {
-            "swift": {"min_ms": swift["warpBilinear"]["minMs"], "median_ms": swift["warpBilinear"]["medianMs"]},
+            "swift": swift_t["warp_bilinear"],
             "opencv": cv_t["warp_bilinear"],
             "agreement_vs_opencv_interior": agree(lin_sw, lin_cv, valid),
             "agreement_vs_exact_float64_interior": agree(lin_sw, lin_ex, valid),
             "opencv_vs_exact_float64_interior": agree(lin_cv, lin_ex, valid),
         },
         "warp_bicubic": {
-            "swift": {"min_ms": swift["warpBicubic"]["minMs"], "median_ms": swift["warpBicubic"]["medianMs"]},
+            "swift": swift_t["warp_bicubic"],
             "opencv": cv_t["warp_bicubic"],
             "agreement_vs_opencv_interior": agree(cub_sw, cub_cv, valid),
             "agreement_vs_exact_float64_interior": agree(cub_sw, cub_ex, valid),
@@ -175,8 +213,14 @@ def main():
     }
     for k in ("gaussian_blur", "warp_bilinear", "warp_bicubic"):
         r = result[k]
+        if native_t:
+            r["swift_native"] = native_t[k]
+            r["ratio_swift_native_over_opencv_cpu_median"] = native_t[k]["cpu_median_ms"] / r["opencv"]["cpu_median_ms"]
+            r["ratio_swift_native_over_opencv_cpu_min"] = native_t[k]["cpu_min_ms"] / r["opencv"]["cpu_min_ms"]
         r["ratio_swift_over_opencv_median"] = r["swift"]["median_ms"] / r["opencv"]["median_ms"]
         r["ratio_swift_over_opencv_min"] = r["swift"]["min_ms"] / r["opencv"]["min_ms"]
+        r["ratio_swift_over_opencv_cpu_median"] = r["swift"]["cpu_median_ms"] / r["opencv"]["cpu_median_ms"]
+        r["ratio_swift_over_opencv_cpu_min"] = r["swift"]["cpu_min_ms"] / r["opencv"]["cpu_min_ms"]
     json.dump(result, sys.stdout, indent=2)
     print()
 

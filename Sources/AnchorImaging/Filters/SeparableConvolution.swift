@@ -18,7 +18,8 @@ enum SeparableConvolution {
                           border: BorderMode) -> Image {
         let w = image.width, h = image.height
         let rx = kx.count - 1, ry = ky.count - 1
-        var out = [Float](repeating: 0, count: w * h)
+        // Every output sample is written by the horizontal pass.
+        var out = [Float](unsafeUninitializedCapacity: w * h) { _, count in count = w * h }
         var padded = [Float](repeating: 0, count: w + 2 * rx + 16)
         var constantValue: Float = 0
         if case .constant(let c) = border { constantValue = c }

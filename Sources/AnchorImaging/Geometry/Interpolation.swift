@@ -26,4 +26,20 @@ enum CubicWeights {
         let w3 = 1 - w0 - w1 - w2
         return (w0, w1, w2, w3)
     }
+
+    /// The same weights as a vector (taps −1, 0, 1, 2), evaluated in SIMD: the distances
+    /// |t − k| are (t+1, t, 1−t, 2−t); the middle taps use Keys' inner cubic, the outer ones the
+    /// outer cubic, one Horner scheme with per-lane coefficients.
+    @inlinable @inline(__always)
+    static func vector(_ t: Float) -> SIMD4<Float> {
+        let a = CubicWeights.a
+        let d = (SIMD4<Float>(repeating: t) - SIMD4<Float>(-1, 0, 1, 2)).replacing(
+            with: SIMD4<Float>(-1, 0, 1, 2) - SIMD4<Float>(repeating: t),
+            where: SIMD4<Float>(repeating: t) .< SIMD4<Float>(-1, 0, 1, 2))
+        let c3 = SIMD4<Float>(a, a + 2, a + 2, a)
+        let c2 = SIMD4<Float>(-5 * a, -(a + 3), -(a + 3), -5 * a)
+        let c1 = SIMD4<Float>(8 * a, 0, 0, 8 * a)
+        let c0 = SIMD4<Float>(-4 * a, 1, 1, -4 * a)
+        return ((c3 * d + c2) * d + c1) * d + c0
+    }
 }

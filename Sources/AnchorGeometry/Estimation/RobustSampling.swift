@@ -1,0 +1,131 @@
+/// Building blocks shared by the sampling estimators: the seeded minimal-sample drawer, the
+/// adaptive iteration count, order statistics, and the common finishing stage (inlier
+/// classification, least squares + LM over the inliers, re-classification).
+enum RobustSampling {
+    /// Four distinct indices in 0..<n, uniformly, from the seeded generator.
+    @inlinable @inline(__always)
+    static func draw(_ n: Int, _ rng: inout SeededGenerator) -> (Int, Int, Int, Int) {
+        let un = UInt64(n)
+        @inline(__always) func pick() -> Int { Int(rng.next().multipliedFullWidth(by: un).high) }
+        let a = pick()
+        var b = pick(); while b == a { b = pick() }
+        var c = pick(); while c == a || c == b { c = pick() }
+        var d = pick(); while d == a || d == b || d == c { d = pick() }
+        return (a, b, c, d)
+    }
+
+    /// Iterations needed so that, with probability `confidence`, at least one sample of four
+    /// was all inliers when a fraction `inlierRatio` of the data are inliers:
+    /// ⌈log(1 − confidence) / log(1 − inlierRatio⁴)⌉, clamped to [0, cap].
+    static func requiredIterations(inlierRatio: Double, confidence: Double, cap: Int) -> Int {
+        let w4 = pow4(min(max(inlierRatio, 0), 1))
+        if w4 >= 1 { return 0 }
+        if w4 <= 0 { return cap }
+        let num = log(1 - confidence), den = log(1 - w4)
+        guard den < 0 else { return cap }
+        let k = (num / den).rounded(.up)
+        return k >= Double(cap) ? cap : max(0, Int(k))
+    }
+
+    @inline(__always) static func pow4(_ x: Double) -> Double { let y = x * x; return y * y }
+    @inline(__always) static func log(_ x: Double) -> Double { _log(x) }
+
+    /// The k-th smallest of `v[0..<n]` (0-based), partially reordering `v` (Hoare's select).
+    /// - Complexity: O(n) expected.
+    static func select(_ v: UnsafeMutablePointer<Double>, _ n: Int, _ k: Int) -> Double {
+        let v = UnsafeMutableBufferPointer(start: v, count: n)
+        var lo = 0, hi = n - 1
+        while hi > lo {
+            // Median-of-three pivot keeps sorted-ish inputs (exact data: many equal zeros) linear.
+            let mid = lo + (hi - lo) / 2
+            if v[mid] < v[lo] { v.swapAt(mid, lo) }
+            if v[hi] < v[lo] { v.swapAt(hi, lo) }
+            if v[hi] < v[mid] { v.swapAt(hi, mid) }
+            let pivot = v[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while v[i] < pivot { i += 1 }
+                while v[j] > pivot { j -= 1 }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
+        }
+        return v[k]
+    }
+
+    /// The LMedS robust scale (in the units of √median): 1.4826·(1 + 5/(n − 4))·√median,
+    /// the consistency factor for Gaussian noise with the small-sample correction of
+    /// Rousseeuw & Leroy (1987, p. 202) for a model with 4 minimal points.
+    static func lmedsScale(medianSquared: Double, count n: Int) -> Double {
+        1.4826 * (1 + 5 / Double(max(n - 4, 1))) * medianSquared.squareRoot()
+    }
+
+    /// Smallest threshold (normalised units, where the image points have mean distance √2
+    /// from their centroid) — keeps exactly fitting points inliers when the median is 0.
+    static let thresholdFloor = 1e-8
+
+    /// Squared errors of `h` (normalised coordinates) for every correspondence into `out`.
+    static func squaredErrors(_ h: Homography, _ data: NormalizedCorrespondences, into out: UnsafeMutablePointer<Double>) {
+        data.xy.withUnsafeBufferPointer { xyb in
+            let xy = xyb.baseAddress!
+            for i in 0..<data.count { out[i] = h.squaredError(xy[4 * i], xy[4 * i + 1], xy[4 * i + 2], xy[4 * i + 3]) }
+        }
+    }
+
+    static func inlierIndices(_ h: Homography, _ data: NormalizedCorrespondences, thresholdSquared t2: Double) -> [Int] {
+        data.xy.withUnsafeBufferPointer { xyb in
+            let xy = xyb.baseAddress!
+            var out: [Int] = []
+            out.reserveCapacity(data.count)
+            for i in 0..<data.count where h.squaredError(xy[4 * i], xy[4 * i + 1], xy[4 * i + 2], xy[4 * i + 3]) <= t2 {
+                out.append(i)
+            }
+            return out
+        }
+    }
+
+    /// The common finishing stage. From the best hypothesis `hn` (normalised coordinates) and
+    /// the inlier threshold `threshold` (normalised units): classify inliers; when `refine`,
+    /// fit DLT + LM over them and re-classify until the inlier set stops changing (at most
+    /// five rounds); then report residuals and inliers in the caller's image units.
+    static func finish(_ hn: Homography, data: NormalizedCorrespondences, model: [Point2], image: [Point2],
+                       threshold: Double, refine: Bool, iterations: Int) throws -> HomographyFit {
+        let tau = max(threshold, thresholdFloor)
+        let t2 = tau * tau
+        var h = hn
+        var inliers = inlierIndices(h, data, thresholdSquared: t2)
+        guard inliers.count >= 4 else {
+            throw GeometryError.noConsensus(reason: "only \(inliers.count) of \(data.count) correspondences lie within the threshold; 4 are needed")
+        }
+        if refine {
+            for _ in 0..<5 {
+                guard let fitted = try? Homography.normalizedLeastSquares(data, indices: inliers, polish: true) else { break }
+                let next = inlierIndices(fitted, data, thresholdSquared: t2)
+                guard next.count >= 4 else { break }
+                h = fitted
+                if next == inliers { break }
+                inliers = next
+            }
+        }
+        let homography = try data.denormalize(h).checkedEstimate()
+        let tauImage = tau / data.imageNormalization.scale
+        return report(homography, model: model, image: image, threshold: tauImage, iterations: iterations)
+    }
+
+    /// Residuals, inlier mask and RMS of `h` on the original coordinates.
+    static func report(_ h: Homography, model: [Point2], image: [Point2], threshold: Double?, iterations: Int) -> HomographyFit {
+        var residuals = [Double](repeating: 0, count: model.count)
+        var mask = [Bool](repeating: true, count: model.count)
+        var sum = 0.0, k = 0
+        for i in model.indices {
+            var r = h.apply(model[i]).distance(to: image[i])
+            if r.isNaN { r = .infinity }
+            residuals[i] = r
+            if let threshold, !(r <= threshold) { mask[i] = false; continue }
+            sum += r * r; k += 1
+        }
+        let rms = k > 0 ? (sum / Double(k)).squareRoot() : .nan
+        return HomographyFit(homography: h, inliers: mask, residuals: residuals, rms: rms,
+                             iterations: iterations, threshold: threshold ?? 0)
+    }
+}
