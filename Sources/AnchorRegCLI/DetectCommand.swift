@@ -16,7 +16,8 @@ struct DetectCommand: ParsableCommand {
             paper's filter for Si(111)-7×7 corner holes. See docs/detectors-and-rendering.md.
 
             Examples:
-              anchorreg detect Si_7x7_028.sxm --polarity dark --darker-than-mean --overlay holes.png
+              anchorreg detect Si_7x7_028.sxm --level both --polarity dark --darker-than-mean \\
+                  --min-distance 4 --overlay holes.png
               anchorreg detect image_with_defects.dat --raw 256,256,f64le,8 --method log --json
               anchorreg detect adatoms.tif --method extrema --polarity bright --min-distance 4 \\
                   --refinement gaussian --csv adatoms.csv
@@ -24,11 +25,15 @@ struct DetectCommand: ParsableCommand {
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case dog, log, extrema }
     enum Polarity: String, ExpressibleByArgument, CaseIterable { case dark, bright, both }
+    enum Levelling: String, ExpressibleByArgument, CaseIterable { case none, plane, lines, both }
 
     @Argument(help: "The image file.")
     var file: String
 
     @OptionGroup var input: ImageInputOptions
+
+    @Option(help: "SPM levelling before detection: none, plane (least-squares plane), lines (per-line median offset) or both (plane, then lines).")
+    var level: Levelling = .none
 
     @Option(help: "Detector: dog, log or extrema.")
     var method: Method = .dog
@@ -117,7 +122,18 @@ struct DetectCommand: ParsableCommand {
         }
     }
 
-    /// The detected points (after the polarity and darker-than-mean filters) of `image`.
+    /// `image` levelled as `--level` asks.
+    func levelled(_ image: Image) throws -> Image {
+        switch level {
+        case .none: return image
+        case .plane: return try image.planeLevelled()
+        case .lines: return image.lineLevelled()
+        case .both: return try image.planeLevelled().lineLevelled()
+        }
+    }
+
+    /// The detected points (after the polarity and darker-than-mean filters) of `image`
+    /// (already levelled).
     func detect(in image: Image) throws -> [DetectedPoint] {
         let pol: PointPolarity? = polarity == .both ? nil : PointPolarity(rawValue: polarity.rawValue)
         if let d = minDistance, !(d.isFinite && d >= 0) {
@@ -153,7 +169,7 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         _ = try ColorMap.named(colormap)  // fail on a bad name before any work
-        let image = try input.image(file)
+        let image = try levelled(input.image(file))
         let progress = ProgressBar(total: 1, label: "detect", enabled: !json)
         let points = try detect(in: image)
         progress.advance()

@@ -13,9 +13,9 @@ import Testing
 
     /// Two dark and one bright Gaussian blob (σ 3 px) on 0.5, saved as .npy.
     static let centres = [Point2(20.3, 22.6), Point2(60.7, 30.2), Point2(40.4, 60.9)]
-    func writeImage(in dir: URL) throws -> String {
+    func writeImage(in dir: URL, tilt: Float = 0) throws -> String {
         let w = 80, h = 80
-        var px = [Float](repeating: 0.5, count: w * h)
+        var px = (0..<(w * h)).map { 0.5 + tilt * Float($0 % w) / Float(w) }
         for (k, c) in Self.centres.enumerated() {
             let amp: Float = k == 2 ? 0.4 : -0.4
             for y in 0..<h {
@@ -63,6 +63,20 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: csv)) == before)
         cmd = try AnchorRegCommand.parseAsRoot(["detect", path, "--csv", csv, "--force", "--json"])
         try cmd.run()
+    }
+
+    @Test func planeLevellingRecoversBlobsOnATiltedImage() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A tilt of 20× the blob contrast across the frame: relative to the whole range the
+        // blobs fall below the contrast threshold until the plane is removed.
+        let path = try writeImage(in: dir, tilt: 8)
+        let raw = try DetectCommand.parse([path, "--polarity", "dark"])
+        #expect(try raw.detect(in: raw.levelled(raw.input.image(path))).isEmpty)
+        let level = try DetectCommand.parse([path, "--polarity", "dark", "--level", "plane"])
+        let pts = try level.detect(in: level.levelled(level.input.image(path)))
+        #expect(pts.count == 2)
+        for c in Self.centres.prefix(2) { #expect(pts.contains { $0.position.distance(to: c) < 0.1 }) }
     }
 
     @Test func badOptionsAreErrors() throws {
