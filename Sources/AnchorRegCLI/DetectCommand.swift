@@ -44,6 +44,9 @@ struct DetectCommand: ParsableCommand {
     @Flag(help: "Keep only points whose pixel is darker than the image mean (paper, Fig. 5b).")
     var darkerThanMean = false
 
+    @Flag(help: "dog, log: make thresholds relative to the 0.5–99.5 percentile range rather than the full range (robust to spikes).")
+    var robustRange = false
+
     @Option(help: "Minimum distance between points in pixels (dog: 0 keeps all; extrema: window half-size, default 3).")
     var minDistance: Double?
 
@@ -145,11 +148,13 @@ struct DetectCommand: ParsableCommand {
             var det = DoGDetector(contrastThreshold: contrastThreshold, edgeThreshold: edgeThreshold,
                                   upsample: upsample, polarity: pol, minDistance: minDistance ?? 0)
             det.polarity = pol
+            if robustRange { det.rangePercentiles = 0.5...99.5 }
             points = try det.detect(in: image)
         case .log:
             var det = LoGBlobDetector(minSigma: minSigma, maxSigma: maxSigma, numSigma: numSigma,
                                       threshold: threshold, polarity: pol)
             det.polarity = pol
+            if robustRange { det.rangePercentiles = 0.5...99.5 }
             points = try det.detect(in: image)
         case .extrema:
             guard let r = PeakRefinement(rawValue: refinement) else {

@@ -88,6 +88,27 @@ import AnchorGeometry
         }
     }
 
+    @Test func robustRangeIgnoresASpike() throws {
+        var img = try SyntheticBlobs.image(width: 128, height: 128, blobs: Self.blobs)
+        img[100, 10] = 200  // one hot pixel: the full range is now 500× the blob contrast
+        let plain = try DoGDetector().detect(in: img)
+        #expect(!Self.blobs.contains { b in plain.contains { $0.position.distance(to: b.center) < 1 } })
+        var det = DoGDetector()
+        det.rangePercentiles = 0.5...99.5
+        let robust = try det.detect(in: img)
+        for b in Self.blobs {
+            #expect((SyntheticBlobs.nearest(robust, to: b.center)?.1 ?? 99) < 0.1)
+        }
+        var log = LoGBlobDetector()
+        log.rangePercentiles = 0.5...99.5
+        let blobs = try log.detect(in: img)
+        for b in Self.blobs {
+            #expect((SyntheticBlobs.nearest(blobs, to: b.center)?.1 ?? 99) < 0.1)
+        }
+        det.rangePercentiles = 50...101
+        #expect(throws: ImageError.self) { try det.detect(in: img) }
+    }
+
     @Test func badParametersAndImages() throws {
         let img = try SyntheticBlobs.image(width: 32, height: 32, blobs: [])
         var d = DoGDetector()

@@ -54,6 +54,11 @@ public struct DoGDetector: Sendable, Hashable {
     public var polarity: PointPolarity? = nil
     /// Pixels at each octave's edge where no extremum is searched (OpenCV: 5).
     public var border: Int = 5
+    /// Percentiles of the sample values that define the range `contrastThreshold` is relative
+    /// to (`nil`: the whole finite range, as OpenCV's 8-bit scaling). 0.5…99.5 makes the
+    /// threshold robust to a few spikes or dust particles in an SPM frame, which otherwise
+    /// stretch the range and hide every real feature. Values are scaled, not clipped.
+    public var rangePercentiles: ClosedRange<Double>? = nil
     /// When > 0, greedy non-maximum suppression of keypoints closer than this (in image
     /// pixels): the same blob found at two adjacent scales or octaves is reported once.
     /// 0 keeps every keypoint, as SIFT does.
@@ -97,6 +102,9 @@ public struct DoGDetector: Sendable, Hashable {
         guard minDistance.isFinite, minDistance >= 0 else {
             throw bad("minDistance", "must be finite and ≥ 0, got \(minDistance)")
         }
+        if let p = rangePercentiles, !(p.lowerBound >= 0 && p.upperBound <= 100 && p.lowerBound < p.upperBound) {
+            throw bad("rangePercentiles", "must satisfy 0 ≤ low < high ≤ 100, got \(p)")
+        }
     }
 
     /// Detects keypoints in `image`.
@@ -112,7 +120,7 @@ public struct DoGDetector: Sendable, Hashable {
     public func detect(in image: Image) throws -> [DetectedPoint] {
         try validate()
         let s = octaveLayers
-        var base = try Self.normalised(image)
+        var base = try Self.normalised(image, percentiles: rangePercentiles)
         var positionScale = 1.0  // image pixels per pixel of the current octave
         if upsample {
             base = try Self.upsampled(base)
@@ -256,10 +264,15 @@ public struct DoGDetector: Sendable, Hashable {
         return true
     }
 
-    /// The image scaled to 0…1 by its finite range, non-finite samples set to the mean.
-    static func normalised(_ image: Image) throws -> Image {
-        guard let range = image.finiteRange else {
+    /// The image scaled so that its finite range — or, with `percentiles`, the range between
+    /// those percentiles — becomes 0…1 (not clipped), non-finite samples set to the mean.
+    static func normalised(_ image: Image, percentiles: ClosedRange<Double>? = nil) throws -> Image {
+        guard var range = image.finiteRange else {
             throw ImageError.invalidParameter(name: "image", reason: "has no finite sample")
+        }
+        if let p = percentiles {
+            let r = try image.percentileRange(low: p.lowerBound, high: p.upperBound)
+            if r.upperBound > r.lowerBound { range = (r.lowerBound, r.upperBound) }
         }
         var sum = 0.0, n = 0
         for v in image.pixels where v.isFinite {
