@@ -123,6 +123,18 @@ import AnchorGeometry
         #expect(try DoGDetector().detect(in: Image(width: 3, height: 2, fill: 1)).isEmpty)
     }
 
+    @Test func suppressionKeepsTheStrongestAndSurvivesAbsurdInput() {
+        let pts = [
+            DetectedPoint(position: Point2(10, 10), strength: 1, scale: 2, polarity: .dark),
+            DetectedPoint(position: Point2(12, 10), strength: 3, scale: 2, polarity: .dark),
+            DetectedPoint(position: Point2(30, 10), strength: 2, scale: 2, polarity: .bright),
+            DetectedPoint(position: Point2(1e300, -1e300), strength: 0.5, scale: 2, polarity: .dark),
+            DetectedPoint(position: Point2(.nan, 0), strength: 9, scale: 2, polarity: .dark),
+        ]
+        let kept = pts.suppressingNeighbours(within: 5)
+        #expect(kept.map(\.strength) == [3, 2, 0.5])
+    }
+
     @Test func darkerThanMeanFilter() throws {
         let img = try SyntheticBlobs.image(width: 128, height: 128, blobs: Self.blobs)
         let pts = try DoGDetector(minDistance: 4).detect(in: img).darkerThanMean(in: img)
