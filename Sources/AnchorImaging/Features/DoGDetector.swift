@@ -199,17 +199,29 @@ public struct DoGDetector: Sendable, Hashable {
                     // Blocks of eight: branch-free flags (one branch per block) tell whether a
                     // sample passes the threshold and beats its left and right neighbours; most
                     // blocks have none. (Flags, not SIMD masks, which Swift lowers lane by lane.)
-                    var hit: UInt8 = 0
-                    for k in (row &+ x)..<(row &+ end) {
-                        let v = cp[k], lv = cp[k &- 1], rv = cp[k &+ 1]
-                        let hi: UInt8 = (v > preThreshold ? 1 : 0) & (v >= lv ? 1 : 0) & (v >= rv ? 1 : 0)
-                        let lo: UInt8 = (v < -preThreshold ? 1 : 0) & (v <= lv ? 1 : 0) & (v <= rv ? 1 : 0)
-                        hit |= hi | lo
+                    var hit: UInt32 = 0
+                    if end - x == 8 {
+                        // Sign bits of differences: a sample passes (as a maximum) when
+                        // v − thr, v − left and v − right are all ≥ 0, i.e. the OR of their bit
+                        // patterns has a clear sign bit; mirrored for minima. Pure arithmetic
+                        // with a constant trip count, so the compiler vectorises it. Ties at
+                        // the threshold pass here and are decided exactly below.
+                        let q = cp + (row &+ x)
+                        for k in 0..<8 {
+                            let v = q[k], lv = q[k &- 1], rv = q[k &+ 1]
+                            let hi = (v - preThreshold).bitPattern | (v - lv).bitPattern | (v - rv).bitPattern
+                            let lo = (-preThreshold - v).bitPattern | (lv - v).bitPattern | (rv - v).bitPattern
+                            hit |= ((~hi | ~lo) >> 31) << UInt32(k)
+                        }
+                    } else {
+                        hit = (1 << UInt32(end - x)) - 1  // a short tail: test every sample
                     }
                     let start = x
                     x = end
-                    if hit == 0 { continue }
-                    for xi in start..<end {
+                    // Visit only the samples whose bit is set.
+                    while hit != 0 {
+                        let xi = start + hit.trailingZeroBitCount
+                        hit &= hit - 1
                         let i = row &+ xi
                         let v = cp[i]
                         let isMax: Bool
