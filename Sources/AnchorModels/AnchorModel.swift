@@ -104,14 +104,16 @@ public struct AnchorModel: Hashable, Sendable {
 
     /// Anchors lying inside `bounds` (model units): lattice anchors of every cell that
     /// reaches into it, or the shape's anchors that fall inside.
+    /// - Throws: `ModelError.tooManyPoints` when `bounds` spans more than 20 million cells.
     /// - Complexity: O(cells · sites) for a lattice.
-    public func anchorPoints(in bounds: ModelBounds) -> [ModelPoint] {
-        points(role: .anchor, in: bounds)
+    public func anchorPoints(in bounds: ModelBounds) throws -> [ModelPoint] {
+        try points(role: .anchor, in: bounds)
     }
 
     /// Object sites lying inside `bounds` (model units).
-    public func objectPoints(in bounds: ModelBounds) -> [ModelPoint] {
-        points(role: .object, in: bounds)
+    /// - Throws: `ModelError.tooManyPoints` when `bounds` spans more than 20 million cells.
+    public func objectPoints(in bounds: ModelBounds) throws -> [ModelPoint] {
+        try points(role: .object, in: bounds)
     }
 
     /// Lattice anchors of cells i ∈ `i`, j ∈ `j` (empty for shape models).
@@ -140,12 +142,12 @@ public struct AnchorModel: Hashable, Sendable {
         regions.first { $0.name == name }
     }
 
-    private func points(role: SiteRole, in bounds: ModelBounds) -> [ModelPoint] {
+    private func points(role: SiteRole, in bounds: ModelBounds) throws -> [ModelPoint] {
         switch geometry {
         case .shape(let s):
             return s.points.filter { $0.role == role && bounds.contains($0.position) }.map(Self.modelPoint)
         case .lattice(let l):
-            let r = l.cellRanges(covering: bounds)
+            let r = try l.cellRanges(covering: bounds)
             var out: [ModelPoint] = []
             for j in r.j {
                 for i in r.i {

@@ -35,14 +35,21 @@ public struct LatticeModel: Hashable, Sendable {
 
     /// The cells whose origin-cell parallelogram may hold a point of `bounds`, as index
     /// ranges (i, j), widened by `margin` cells on every side.
-    public func cellRanges(covering bounds: ModelBounds, margin: Int = 1)
+    /// - Throws: `ModelError.tooManyPoints` when the bounds are not finite or span more than
+    ///   `maxCells` cells (a bounds/spacing mismatch that would exhaust memory).
+    public func cellRanges(covering bounds: ModelBounds, margin: Int = 1, maxCells: Int = 20_000_000) throws
         -> (i: ClosedRange<Int>, j: ClosedRange<Int>)
     {
         let f = bounds.corners.map(fractional)
-        let iMin = Int(f.map(\.x).min()!.rounded(.down)) - margin
-        let iMax = Int(f.map(\.x).max()!.rounded(.down)) + margin
-        let jMin = Int(f.map(\.y).min()!.rounded(.down)) - margin
-        let jMax = Int(f.map(\.y).max()!.rounded(.down)) + margin
+        let us = f.map(\.x), vs = f.map(\.y)
+        let limit = 1e9
+        guard (us + vs).allSatisfy({ $0.isFinite && abs($0) < limit }) else {
+            throw ModelError.tooManyPoints(requested: .infinity, limit: maxCells)
+        }
+        let iMin = Int(us.min()!.rounded(.down)) - margin, iMax = Int(us.max()!.rounded(.down)) + margin
+        let jMin = Int(vs.min()!.rounded(.down)) - margin, jMax = Int(vs.max()!.rounded(.down)) + margin
+        let cells = Double(iMax - iMin + 1) * Double(jMax - jMin + 1)
+        guard cells <= Double(maxCells) else { throw ModelError.tooManyPoints(requested: cells, limit: maxCells) }
         return (iMin...iMax, jMin...jMax)
     }
 
@@ -55,21 +62,35 @@ public struct LatticeModel: Hashable, Sendable {
         }
     }
 
+    /// A Lagrange–Gauss reduced basis of the same lattice: the two shortest independent
+    /// lattice vectors, |b1| ≤ |b2|, |b1·b2| ≤ |b1|²/2.
+    public var reducedBasis: (Point2, Point2) {
+        var b1 = a1, b2 = a2
+        if b1.lengthSquared > b2.lengthSquared { swap(&b1, &b2) }
+        for _ in 0..<200 {
+            let mu = (b1.dot(b2) / b1.lengthSquared).rounded()
+            b2 = b2 - b1 * mu
+            if b2.lengthSquared >= b1.lengthSquared { break }
+            swap(&b1, &b2)
+        }
+        return (b1, b2)
+    }
+
     /// Smallest distance between two distinct points of the sites with `role` over the
-    /// whole lattice (model units); nil when there is no such site.
+    /// whole lattice (model units); nil when there is no such site. Searches translations of
+    /// the reduced basis, so it is right for any (even very skewed) choice of a1, a2.
     /// - Complexity: O(25·n²) for n sites of that role.
     public func nearestDistance(role: SiteRole) -> Double? {
-        let chosen = sites.filter { $0.role == role }
+        let chosen = sites.filter { $0.role == role }.map { position(u: $0.u, v: $0.v) }
         guard !chosen.isEmpty else { return nil }
+        let (b1, b2) = reducedBasis
         var best = Double.infinity
-        for a in chosen {
-            let pa = position(u: a.u, v: a.v)
-            for b in chosen {
+        for (ka, pa) in chosen.enumerated() {
+            for (kb, pb) in chosen.enumerated() {
                 for di in -2...2 {
                     for dj in -2...2 {
-                        if di == 0 && dj == 0 && a == b { continue }
-                        let pb = position(u: Double(di) + b.u, v: Double(dj) + b.v)
-                        let d = pa.distance(to: pb)
+                        if di == 0 && dj == 0 && ka == kb { continue }
+                        let d = pa.distance(to: pb + b1 * Double(di) + b2 * Double(dj))
                         if d < best { best = d }
                     }
                 }

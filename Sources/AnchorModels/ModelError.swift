@@ -40,6 +40,10 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedVersion(Int)
     /// No built-in model has that name.
     case unknownModel(name: String, available: [String])
+    /// A region of model space holds more lattice cells than allowed (or is not finite).
+    case tooManyPoints(requested: Double, limit: Int)
+    /// A model file could not be read.
+    case unreadableFile(path: String, reason: String)
     /// A built-in's parameter (`name:param`) is malformed or out of range.
     case invalidParameter(model: String, parameter: String, reason: String)
 
@@ -73,6 +77,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "model: file version \(v) is newer than this program understands (1)"
         case .unknownModel(let n, let a):
             return "no built-in model \"\(n)\"; available: \(a.joined(separator: ", ")) (or give a JSON model file)"
+        case .tooManyPoints(let n, let l):
+            return "model: the region spans \(n.isFinite ? String(Int(n)) : "infinitely many") lattice cells, more than \(l); check the lattice spacing and the image size"
+        case .unreadableFile(let p, let r): return "cannot read model file \(p): \(r)"
         case .invalidParameter(let m, let p, let r):
             return "model \(m): invalid parameter \"\(p)\": \(r)"
         }

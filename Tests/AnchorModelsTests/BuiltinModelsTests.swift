@@ -78,6 +78,20 @@ import AnchorGeometry
         #expect(!device.region(named: "T2")!.contains(Point2(20, 20)))
     }
 
+    /// L is a property of the lattice, not of the basis chosen to describe it.
+    @Test func nearestDistanceIgnoresTheChoiceOfBasis() throws {
+        let skewed = try AnchorModel(
+            name: "skewed", unit: .nanometre,
+            geometry: .lattice(LatticeModel(a1: Point2(10, 0), a2: Point2(30, 0.5),
+                                            sites: [Site(name: "P", u: 0, v: 0, role: .anchor)])))
+        #expect(abs(skewed.nearestAnchorDistance - 0.5) < 1e-12)
+        let hexAsSkew = try AnchorModel(
+            name: "hex", unit: .nanometre,
+            geometry: .lattice(LatticeModel(a1: Point2(1, 0), a2: Point2(7.5, 3.0.squareRoot() / 2),
+                                            sites: [Site(name: "P", u: 0, v: 0, role: .anchor)])))
+        #expect(abs(hexAsSkew.nearestAnchorDistance - 1) < 1e-12)
+    }
+
     @Test func parameterErrors() {
         #expect(throws: ModelError.unknownModel(name: "nope", available: BuiltinModels.names)) {
             try BuiltinModels.named("nope")
@@ -92,15 +106,20 @@ import AnchorGeometry
 
     @Test func anchorsInBoundsCoverRegion() throws {
         let bounds = ModelBounds(minX: 0, minY: 0, maxX: 20, maxY: 20)
-        let anchors = si.anchorPoints(in: bounds)
+        let anchors = try si.anchorPoints(in: bounds)
         #expect(anchors.allSatisfy { bounds.contains($0.position) })
         // Density: one corner hole per 6.257 nm² → about 64 in 400 nm² (edge effects aside).
         #expect(anchors.count >= 55 && anchors.count <= 75)
         // No duplicates.
         #expect(Set(anchors.map(\.position)).count == anchors.count)
-        let objects = si.objectPoints(in: bounds)
+        let objects = try si.objectPoints(in: bounds)
         let expected = 12.0 * Double(anchors.count)
         let deviation = abs(Double(objects.count) - expected)
         #expect(deviation < 0.2 * expected)
+        // A footprint far too large for the spacing is refused, not allocated.
+        let huge = ModelBounds(minX: 0, minY: 0, maxX: 1e7, maxY: 1e7)
+        #expect(throws: ModelError.self) { try si.anchorPoints(in: huge) }
+        let infinite = ModelBounds(minX: 0, minY: 0, maxX: .infinity, maxY: 1)
+        #expect(throws: ModelError.self) { try si.anchorPoints(in: infinite) }
     }
 }

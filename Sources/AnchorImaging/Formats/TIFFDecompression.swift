@@ -9,72 +9,73 @@ enum TIFFDecompression {
 
     /// TIFF LZW (codes MSB-first, 9–12 bits, "early change"), as in TIFF 6.0 section 13.
     /// Output beyond `expected` bytes is dropped (some writers pad); fewer bytes is an error.
+    ///
+    /// Every table entry is "an earlier string plus one byte", and that string plus the byte
+    /// already sit next to each other in the output: the entry made after emitting code `old`
+    /// at position p is `output[p ..< p + len(old) + 1]`. So the table holds (start, length)
+    /// into the output and emitting a code is one memory copy — no prefix chains to walk.
     static func lzw(_ input: UnsafeBufferPointer<UInt8>, expected: Int) throws -> [UInt8] {
         if input.count >= 2, input[0] == 0, input[1] & 1 == 1 {
             throw Failure(message: "old-style (pre-1992, bit-reversed) LZW is not supported", truncated: false)
         }
         var out = [UInt8](repeating: 0, count: expected)
-        var prefix = [UInt16](repeating: 0, count: 4096)
-        var suffix = [UInt8](repeating: 0, count: 4096)
-        var length = [Int32](repeating: 1, count: 4096)
-        var first = [UInt8](repeating: 0, count: 4096)
-        for i in 0..<256 { suffix[i] = UInt8(i); first[i] = UInt8(i) }
+        guard expected > 0 else { return out }
+        let startOf = UnsafeMutablePointer<Int>.allocate(capacity: 4096)
+        let lengthOf = UnsafeMutablePointer<Int>.allocate(capacity: 4096)
+        defer { startOf.deallocate(); lengthOf.deallocate() }
         var written = 0
-        try out.withUnsafeMutableBufferPointer { o in
-            try prefix.withUnsafeMutableBufferPointer { prefix in
-                try suffix.withUnsafeMutableBufferPointer { suffix in
-                    try length.withUnsafeMutableBufferPointer { length in
-                        try first.withUnsafeMutableBufferPointer { first in
-                            var bitBuffer: UInt64 = 0, bitCount = 0, pos = 0
-                            var width = 9, next = 258
-                            var old = -1
-                            var scratch = [UInt8](repeating: 0, count: 4096)
-                            decode: while written < expected {
-                                while bitCount < width {
-                                    guard pos < input.count else { break decode }
-                                    bitBuffer = bitBuffer << 8 | UInt64(input[pos]); pos += 1; bitCount += 8
-                                }
-                                let code = Int((bitBuffer >> UInt64(bitCount - width)) & ((1 << UInt64(width)) - 1))
-                                bitCount -= width
-                                if code == 256 { width = 9; next = 258; old = -1; continue }
-                                if code == 257 { break }
-                                var emit: Int
-                                if old < 0 {
-                                    guard code < 256 else {
-                                        throw Failure(message: "LZW code \(code) follows a clear code", truncated: false)
-                                    }
-                                    emit = code
-                                } else if code < next {
-                                    emit = code
-                                    if next < 4096 {
-                                        prefix[next] = UInt16(old); suffix[next] = first[code]
-                                        length[next] = length[old] + 1; first[next] = first[old]; next += 1
-                                    }
-                                } else if code == next && next < 4096 {
-                                    prefix[next] = UInt16(old); suffix[next] = first[old]
-                                    length[next] = length[old] + 1; first[next] = first[old]; next += 1
-                                    emit = code
-                                } else {
-                                    throw Failure(message: "LZW code \(code) is not yet defined (next is \(next))", truncated: false)
-                                }
-                                let n = Int(length[emit])
-                                if written + n <= expected {
-                                    var c = emit, k = written + n - 1
-                                    while k >= written { o[k] = suffix[c]; c = Int(prefix[c]); k -= 1 }
-                                    written += n
-                                } else {
-                                    var c = emit, k = n - 1
-                                    while k >= 0 { scratch[k] = suffix[c]; c = Int(prefix[c]); k -= 1 }
-                                    let take = expected - written
-                                    for i in 0..<take { o[written + i] = scratch[i] }
-                                    written = expected
-                                }
-                                old = emit
-                                if next + 1 >= (1 << width) && width < 12 { width += 1 }
-                            }
-                        }
+        try out.withUnsafeMutableBufferPointer { ob in
+            let o = ob.baseAddress!
+            var bitBuffer: UInt64 = 0, bitCount = 0, pos = 0
+            var width = 9, next = 258
+            var haveOld = false, oldStart = 0, oldLength = 0
+            while written < expected {
+                if bitCount < width {
+                    // Refill up to 7 bytes at once.
+                    while bitCount <= 56 && pos < input.count {
+                        bitBuffer = bitBuffer << 8 | UInt64(input[pos]); pos += 1; bitCount += 8
                     }
+                    guard bitCount >= width else { return }
                 }
+                let code = Int(truncatingIfNeeded: bitBuffer >> UInt64(bitCount - width)) & ((1 << width) - 1)
+                bitCount -= width
+                if code == 256 { width = 9; next = 258; haveOld = false; continue }
+                if code == 257 { return }
+                let start = written
+                var length: Int
+                if code < 256 {
+                    if haveOld && next < 4096 { startOf[next] = oldStart; lengthOf[next] = oldLength + 1; next += 1 }
+                    o[written] = UInt8(truncatingIfNeeded: code)
+                    length = 1
+                    written += 1
+                } else if !haveOld {
+                    throw Failure(message: "LZW code \(code) follows a clear code", truncated: false)
+                } else if code < next {
+                    let from = startOf[code]
+                    length = lengthOf[code]
+                    if next < 4096 { startOf[next] = oldStart; lengthOf[next] = oldLength + 1; next += 1 }
+                    let n = min(length, expected - written)
+                    // from + length <= written: no overlap. Short strings (the common case on
+                    // noisy data) are cheaper to copy inline than through memmove.
+                    if n <= 16 {
+                        for k in 0..<n { o[written + k] = o[from + k] }
+                    } else {
+                        (o + written).update(from: o + from, count: n)
+                    }
+                    written += n
+                } else if code == next && next < 4096 {
+                    // The code being defined: old's string plus its own first byte. Copying
+                    // forward byte by byte reproduces that first byte at the end.
+                    startOf[next] = oldStart; lengthOf[next] = oldLength + 1; next += 1
+                    length = oldLength + 1
+                    let n = min(length, expected - written)
+                    for k in 0..<n { o[written + k] = o[oldStart + k] }
+                    written += n
+                } else {
+                    throw Failure(message: "LZW code \(code) is not yet defined (next is \(next))", truncated: false)
+                }
+                haveOld = true; oldStart = start; oldLength = length
+                if next + 1 >= (1 << width) && width < 12 { width += 1 }
             }
         }
         guard written == expected else {

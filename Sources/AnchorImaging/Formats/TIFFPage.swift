@@ -103,7 +103,11 @@ struct TIFFPage {
         }
 
         let n = width * height
-        var out = [[Float]](repeating: [Float](repeating: 0, count: n), count: spp)
+        // The chunks tile the whole image (their count was checked above), so every sample of
+        // every plane is written exactly once below: no need to zero the planes first.
+        var out = (0..<spp).map { _ in
+            [Float](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        }
         let rowBytes = chunkW * sppChunk * bps
         let bytes = ifd.bytes
         for index in 0..<expectedChunks {
@@ -127,9 +131,23 @@ struct TIFFPage {
             guard need <= available else {
                 throw FormatError.truncated(format: .tiff, "\(label) \(index) is truncated (expected \(need) bytes, found \(available))")
             }
+            if compression == 1 && predictor == 1 {
+                // Uncompressed: convert straight from the file's bytes (bounds checked above).
+                bytes.data.withUnsafeBytes { all in
+                    out.withUnsafeMutableBufferPointer { outPlanes in
+                        for r in 0..<min(rows, height - y0) {
+                            TIFFPage.convert(all, from: start + r * rowBytes, count: cols * sppChunk, kind: kind,
+                                             bigEndian: bytes.bigEndian, spp: sppChunk, firstPlane: plane,
+                                             into: outPlanes, at: (y0 + r) * width + x0)
+                        }
+                    }
+                }
+                continue
+            }
             var chunk: [UInt8]
             do {
-                chunk = try bytes.data.withUnsafeBufferPointer { all -> [UInt8] in
+                chunk = try bytes.data.withUnsafeBytes { rawAll -> [UInt8] in
+                    let all = rawAll.bindMemory(to: UInt8.self)
                     let src = UnsafeBufferPointer(rebasing: all[start..<(start + need)])
                     switch compression {
                     case 1: return Array(src)
@@ -177,47 +195,46 @@ struct TIFFPage {
     /// `firstPlane…firstPlane+spp-1` at pixel index `at`.
     static func convert(_ src: UnsafeRawBufferPointer, from: Int, count: Int, kind: SampleKind, bigEndian: Bool,
                         spp: Int, firstPlane: Int, into planes: UnsafeMutableBufferPointer<[Float]>, at: Int) {
+        guard let srcBase = src.baseAddress else { return }
+        let pixels = count / spp
         for s in 0..<spp {
             planes[firstPlane + s].withUnsafeMutableBufferPointer { dst in
-                let base = dst.baseAddress! + at
-                var j = s, i = 0
+                let d = dst.baseAddress! + at
                 switch kind {
                 case .u8:
-                    while j < count { base[i] = Float(src[from + j]); j += spp; i += 1 }
+                    let p = srcBase.assumingMemoryBound(to: UInt8.self) + from + s
+                    for i in 0..<pixels { d[i] = Float(p[i &* spp]) }
                 case .i8:
-                    while j < count { base[i] = Float(Int8(bitPattern: src[from + j])); j += spp; i += 1 }
-                case .u16:
-                    while j < count {
-                        let v = src.loadUnaligned(fromByteOffset: from + 2 * j, as: UInt16.self)
-                        base[i] = Float(bigEndian ? UInt16(bigEndian: v) : UInt16(littleEndian: v)); j += spp; i += 1
-                    }
-                case .i16:
-                    while j < count {
-                        let v = src.loadUnaligned(fromByteOffset: from + 2 * j, as: UInt16.self)
-                        base[i] = Float(Int16(bitPattern: bigEndian ? UInt16(bigEndian: v) : UInt16(littleEndian: v))); j += spp; i += 1
-                    }
-                case .u32:
-                    while j < count {
-                        let v = src.loadUnaligned(fromByteOffset: from + 4 * j, as: UInt32.self)
-                        base[i] = Float(bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v)); j += spp; i += 1
-                    }
-                case .i32:
-                    while j < count {
-                        let v = src.loadUnaligned(fromByteOffset: from + 4 * j, as: UInt32.self)
-                        base[i] = Float(Int32(bitPattern: bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v))); j += spp; i += 1
-                    }
-                case .f32:
-                    while j < count {
-                        let v = src.loadUnaligned(fromByteOffset: from + 4 * j, as: UInt32.self)
-                        base[i] = Float(bitPattern: bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v)); j += spp; i += 1
-                    }
-                case .f64:
-                    while j < count {
-                        let v = src.loadUnaligned(fromByteOffset: from + 8 * j, as: UInt64.self)
-                        base[i] = Float(Double(bitPattern: bigEndian ? UInt64(bigEndian: v) : UInt64(littleEndian: v))); j += spp; i += 1
-                    }
+                    let p = srcBase.assumingMemoryBound(to: UInt8.self) + from + s
+                    for i in 0..<pixels { d[i] = Float(Int8(bitPattern: p[i &* spp])) }
+                case .u16: load(srcBase + from + 2 * s, pixels, spp, bigEndian, d, UInt16.self) { Float($0) }
+                case .i16: load(srcBase + from + 2 * s, pixels, spp, bigEndian, d, UInt16.self) { Float(Int16(bitPattern: $0)) }
+                case .u32: load(srcBase + from + 4 * s, pixels, spp, bigEndian, d, UInt32.self) { Float($0) }
+                case .i32: load(srcBase + from + 4 * s, pixels, spp, bigEndian, d, UInt32.self) { Float(Int32(bitPattern: $0)) }
+                case .f32: load(srcBase + from + 4 * s, pixels, spp, bigEndian, d, UInt32.self) { Float(bitPattern: $0) }
+                case .f64: load(srcBase + from + 8 * s, pixels, spp, bigEndian, d, UInt64.self) { Float(Double(bitPattern: $0)) }
                 }
             }
+        }
+    }
+
+    /// Tight loop over `n` samples `step` samples apart, byte order decided once.
+    @inline(__always)
+    private static func load<T: FixedWidthInteger>(
+        _ p: UnsafeRawPointer, _ n: Int, _ step: Int, _ big: Bool, _ d: UnsafeMutablePointer<Float>,
+        _ type: T.Type, _ map: (T) -> Float
+    ) {
+        let stride = step &* MemoryLayout<T>.size
+        if step == 1 && !big && Int(bitPattern: p) % MemoryLayout<T>.alignment == 0 {
+            // Contiguous, aligned, native order: a plain loop the compiler vectorises.
+            let typed = p.assumingMemoryBound(to: T.self)
+            for i in 0..<n { d[i] = map(typed[i]) }
+            return
+        }
+        if big {
+            for i in 0..<n { d[i] = map(T(bigEndian: p.loadUnaligned(fromByteOffset: i &* stride, as: T.self))) }
+        } else {
+            for i in 0..<n { d[i] = map(T(littleEndian: p.loadUnaligned(fromByteOffset: i &* stride, as: T.self))) }
         }
     }
 

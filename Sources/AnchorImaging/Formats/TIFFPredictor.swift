@@ -5,34 +5,45 @@ enum TIFFPredictor {
     /// to its left; differences wrap modulo 2^bits, in the file's byte order.
     static func undoHorizontal(_ buf: inout [UInt8], rows: Int, rowSamples: Int, stride: Int,
                                bytesPerSample: Int, bigEndian: Bool) {
+        guard rowSamples > stride else { return }
         buf.withUnsafeMutableBytes { b in
+            guard let base = b.baseAddress else { return }
             for r in 0..<rows {
-                let row = r * rowSamples * bytesPerSample
+                let row = base + r * rowSamples * bytesPerSample
                 switch bytesPerSample {
-                case 1:
-                    for i in stride..<max(stride, rowSamples) { b[row + i] = b[row + i] &+ b[row + i - stride] }
-                case 2:
-                    for i in stride..<max(stride, rowSamples) {
-                        let p = row + 2 * i, q = row + 2 * (i - stride)
-                        let cur = b.loadUnaligned(fromByteOffset: p, as: UInt16.self), prev = b.loadUnaligned(fromByteOffset: q, as: UInt16.self)
-                        let v = bigEndian ? UInt16(bigEndian: cur) &+ UInt16(bigEndian: prev) : UInt16(littleEndian: cur) &+ UInt16(littleEndian: prev)
-                        b.storeBytes(of: bigEndian ? v.bigEndian : v.littleEndian, toByteOffset: p, as: UInt16.self)
-                    }
-                case 4:
-                    for i in stride..<max(stride, rowSamples) {
-                        let p = row + 4 * i, q = row + 4 * (i - stride)
-                        let cur = b.loadUnaligned(fromByteOffset: p, as: UInt32.self), prev = b.loadUnaligned(fromByteOffset: q, as: UInt32.self)
-                        let v = bigEndian ? UInt32(bigEndian: cur) &+ UInt32(bigEndian: prev) : UInt32(littleEndian: cur) &+ UInt32(littleEndian: prev)
-                        b.storeBytes(of: bigEndian ? v.bigEndian : v.littleEndian, toByteOffset: p, as: UInt32.self)
-                    }
-                default:
-                    for i in stride..<max(stride, rowSamples) {
-                        let p = row + 8 * i, q = row + 8 * (i - stride)
-                        let cur = b.loadUnaligned(fromByteOffset: p, as: UInt64.self), prev = b.loadUnaligned(fromByteOffset: q, as: UInt64.self)
-                        let v = bigEndian ? UInt64(bigEndian: cur) &+ UInt64(bigEndian: prev) : UInt64(littleEndian: cur) &+ UInt64(littleEndian: prev)
-                        b.storeBytes(of: bigEndian ? v.bigEndian : v.littleEndian, toByteOffset: p, as: UInt64.self)
-                    }
+                case 1: accumulate(row, rowSamples, stride, bigEndian, UInt8.self)
+                case 2: accumulate(row, rowSamples, stride, bigEndian, UInt16.self)
+                case 4: accumulate(row, rowSamples, stride, bigEndian, UInt32.self)
+                default: accumulate(row, rowSamples, stride, bigEndian, UInt64.self)
                 }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func accumulate<T: FixedWidthInteger>(
+        _ row: UnsafeMutableRawPointer, _ n: Int, _ stride: Int, _ big: Bool, _ type: T.Type
+    ) {
+        let size = MemoryLayout<T>.size
+        if big {
+            var prev = (0..<stride).map { T(bigEndian: row.loadUnaligned(fromByteOffset: $0 &* size, as: T.self)) }
+            for i in stride..<n {
+                let k = i % stride
+                let v = T(bigEndian: row.loadUnaligned(fromByteOffset: i &* size, as: T.self)) &+ prev[k]
+                prev[k] = v
+                row.storeBytes(of: v.bigEndian, toByteOffset: i &* size, as: T.self)
+            }
+        } else if stride == 1 {
+            var prev = T(littleEndian: row.loadUnaligned(as: T.self))
+            for i in 1..<n {
+                prev = T(littleEndian: row.loadUnaligned(fromByteOffset: i &* size, as: T.self)) &+ prev
+                row.storeBytes(of: prev.littleEndian, toByteOffset: i &* size, as: T.self)
+            }
+        } else {
+            for i in stride..<n {
+                let v = T(littleEndian: row.loadUnaligned(fromByteOffset: i &* size, as: T.self))
+                    &+ T(littleEndian: row.loadUnaligned(fromByteOffset: (i &- stride) &* size, as: T.self))
+                row.storeBytes(of: v.littleEndian, toByteOffset: i &* size, as: T.self)
             }
         }
     }

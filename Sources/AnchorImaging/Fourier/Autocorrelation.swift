@@ -29,15 +29,11 @@ public struct Autocorrelation: Sendable {
     /// `highPassPeriod` (pixels) suppresses structure longer than that period before
     /// correlating — a Gaussian high-pass 1 − exp(−(k/k_c)²) on the power spectrum with
     /// k_c = 1/highPassPeriod — so an unlevelled scan's tilt, bow or terraces do not swamp the
-    /// lattice peaks. `suppressLineOffsets` also removes the kx = 0 column of the spectrum:
-    /// offsets that change from one scan line to the next (a function of y alone) live
-    /// entirely there, so scan-line jumps of SPM images stop correlating along y without any
-    /// line levelling — which would itself imprint the lattice's row period on the image.
+    /// lattice peaks.
     ///
     /// - Complexity: O(N log N) for N the padded pixel count (the next powers of two of the
     ///   image sides).
-    public init(image: Image, maxShift requested: Int? = nil, highPassPeriod: Double? = nil,
-                suppressLineOffsets: Bool = false) throws {
+    public init(image: Image, maxShift requested: Int? = nil, highPassPeriod: Double? = nil) throws {
         let w = image.width, h = image.height
         let maxShift = min(requested ?? min(w, h) / 2, min(w, h) / 2)
         guard maxShift >= 2 else {
@@ -73,8 +69,7 @@ public struct Autocorrelation: Sendable {
             for kx in 0..<pw {
                 let fx = Double(kx <= pw / 2 ? kx : kx - pw) / Double(pw)
                 let i = ky * pw + kx
-                var gain = kc2 > 0 ? 1 - Double.exp(-(fx * fx + fy * fy) / kc2) : 1
-                if suppressLineOffsets && kx == 0 { gain = 0 }
+                let gain = kc2 > 0 ? 1 - Double.exp(-(fx * fx + fy * fy) / kc2) : 1
                 signal.re[i] = (signal.re[i] * signal.re[i] + signal.im[i] * signal.im[i]) * gain
                 signal.im[i] = 0
                 window.re[i] = window.re[i] * window.re[i] + window.im[i] * window.im[i]

@@ -114,7 +114,7 @@ public struct SVGHeatMap: Sendable, Equatable {
             b.line(bx + bw, y, bx + bw + 4, y, stroke: "#333333")
             b.text(bx + bw + 7, y + 4, markup: tick.markup, size: 10, anchor: .start)
         }
-        b.text(bx + bw + 62, top + plotH / 2, colorBarLabel, size: 12, rotate: 90)
+        b.text(bx + bw + 50, top + plotH / 2, colorBarLabel, size: 12, rotate: 90)
         return b.document(title: title)
     }
 }

@@ -73,8 +73,8 @@ public struct SVGPlot: Sendable, Equatable {
             b.text(left + plotW - 4, y - 4, r.label, size: 10, anchor: .end, fill: "#666666")
         }
 
-        // Series, clipped to the plot area.
-        b.raw("<clipPath id=\"plot-area\"><rect x=\"\(SVGBuilder.num(left))\" y=\"\(SVGBuilder.num(top))\" width=\"\(SVGBuilder.num(plotW))\" height=\"\(SVGBuilder.num(plotH))\"/></clipPath>")
+        // Series, clipped to the plot area (with room for markers on its edges).
+        b.raw("<clipPath id=\"plot-area\"><rect x=\"\(SVGBuilder.num(left - 5))\" y=\"\(SVGBuilder.num(top - 5))\" width=\"\(SVGBuilder.num(plotW + 10))\" height=\"\(SVGBuilder.num(plotH + 10))\"/></clipPath>")
         b.raw("<g clip-path=\"url(#plot-area)\">")
         for (i, s) in series.enumerated() {
             let color = (s.explicitColor ?? SVGColor.series(i)).hexString

@@ -147,10 +147,10 @@ public enum PointCSV {
             var header: [String]?
             var width = 0
             var lineNumber = 0
-            for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            // "\r\n" is one Character in Swift, so it is a separator of its own.
+            let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+            for line in lines {
                 lineNumber += 1
-                var line = Substring(rawLine)
-                if line.last == "\r" { line = line.dropLast() }
                 let trimmed = line.drop { $0 == " " || $0 == "\t" }
                 if trimmed.isEmpty || trimmed.first == "#" { continue }
                 let fields = Self.split(line)

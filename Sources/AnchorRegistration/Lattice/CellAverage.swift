@@ -15,6 +15,9 @@ public struct CellAverage: Sendable {
     public let values: [Double]
     /// Pixels per bin.
     public let counts: [Int]
+    /// Pixel-weighted mean of the variance each bin mean inherits from the scatter inside
+    /// the bin (noise, and signal the basis does not fold coherently).
+    public let meanNoiseVariance: Double
     /// The image lattice vectors used (pixels) and the origin of the fractional coordinates.
     public let a1: Point2, a2: Point2, origin: Point2
 
@@ -28,6 +31,7 @@ public struct CellAverage: Sendable {
             throw LatticeError.invalidParameter(name: "lattice", reason: "cell vectors \(a1), \(a2) are degenerate")
         }
         var sums = [Double](repeating: 0, count: bins * bins)
+        var squares = [Double](repeating: 0, count: bins * bins)
         var counts = [Int](repeating: 0, count: bins * bins)
         let fb = Double(bins)
         // (u, v) = M⁻¹ (p − origin) with M = [a1 a2]; incremental along each row.
@@ -43,6 +47,7 @@ public struct CellAverage: Sendable {
                         let fu = u - u.rounded(.down), fv = v - v.rounded(.down)
                         let iu = min(Int(fu * fb), bins - 1), iv = min(Int(fv * fb), bins - 1)
                         sums[iv * bins + iu] += Double(value)
+                        squares[iv * bins + iu] += Double(value) * Double(value)
                         counts[iv * bins + iu] += 1
                     }
                     u += du.x
@@ -51,13 +56,44 @@ public struct CellAverage: Sendable {
             }
         }
         var values = [Double](repeating: .nan, count: bins * bins)
-        for i in 0..<(bins * bins) where counts[i] > 0 { values[i] = sums[i] / Double(counts[i]) }
+        var noise = 0.0, total = 0.0
+        for i in 0..<(bins * bins) where counts[i] > 0 {
+            let n = Double(counts[i])
+            values[i] = sums[i] / n
+            if counts[i] > 1 {
+                // Variance of this bin's mean that is due to the scatter inside the bin.
+                let within = max(0, squares[i] / n - values[i] * values[i]) / (n - 1)
+                noise += n * within
+            }
+            total += n
+        }
+        self.meanNoiseVariance = total > 0 ? noise / total : 0
         self.bins = bins
         self.values = values
         self.counts = counts
         self.a1 = a1
         self.a2 = a2
         self.origin = origin
+    }
+
+    /// Pixel-weighted variance of the bin means, less the part the finite number of pixels per
+    /// bin leaves behind by chance: the contrast that survives folding. Compared with the
+    /// image's own variance it measures how coherently the cells average, without favouring
+    /// large cells (fewer pixels per bin, more noise in each mean).
+    public var coherentVariance: Double { max(0, variance - meanNoiseVariance) }
+
+    /// Pixel-weighted variance of the bin means.
+    public var variance: Double {
+        var sum = 0.0, sum2 = 0.0, n = 0.0
+        for i in values.indices where counts[i] > 0 {
+            let w = Double(counts[i])
+            sum += w * values[i]
+            sum2 += w * values[i] * values[i]
+            n += w
+        }
+        guard n > 0 else { return 0 }
+        let m = sum / n
+        return max(0, sum2 / n - m * m)
     }
 
     /// Value of bin (iu, iv), indices taken modulo `bins` (the cell is periodic).

@@ -47,9 +47,7 @@ public enum LatticeError: Error, Equatable, Sendable, CustomStringConvertible {
 /// pin the vectors down to a small fraction of a pixel).
 public enum LatticeEstimator {
     /// - Parameters:
-    ///   - image: the image, levelled or not (the autocorrelation removes structure longer than
-    ///     the longest expected period and scan-line offsets itself); do not line-level a
-    ///     periodic image first — per-line medians imprint the lattice's row period.
+    ///   - image: the image (levelled or not; the mean is removed).
     ///   - spacingRange: expected primitive-vector lengths in pixels, when known (from the
     ///     file's pixel size and the model's lattice constant); `nil` searches 3 px to a third
     ///     of the shorter side.
@@ -71,7 +69,7 @@ public enum LatticeEstimator {
         }
         // Store enough shifts to see a few multiples of the longest expected vector.
         let reach = min(Int((3.2 * upper).rounded(.up)), shortSide / 2)
-        let ac = try Autocorrelation(image: image, maxShift: reach, highPassPeriod: upper, suppressLineOffsets: true)
+        let ac = try Autocorrelation(image: image, maxShift: reach, highPassPeriod: upper)
         let all = ac.peaks(minRadius: lower * 0.8, threshold: 0.05)
         guard let top = all.first(where: { $0.shift.length <= upper * 1.2 }) else {
             throw LatticeError.noPeriodicity("the autocorrelation has no peak between \(Int(lower)) and \(Int(upper)) px")
@@ -86,42 +84,43 @@ public enum LatticeEstimator {
         guard !candidates.isEmpty else {
             throw LatticeError.noPeriodicity("no strong autocorrelation peak in the expected spacing range")
         }
-        // The lattice is the basis whose own shortest vectors correlate best and which indexes
-        // the strongest peaks as integer combinations. Motif peaks (partial self-overlap inside
-        // a cell) may be strong too, but a basis built from them fails to index the true
-        // period's peaks, and vice versa the true basis scores higher than any motif basis.
-        let anchors = Array(all.prefix(3))
-        func indexes(_ p: Point2, _ b1: Point2, _ b2: Point2) -> Bool {
-            let det = b1.cross(b2)
-            let u = p.cross(b2) / det, v = b1.cross(p) / det
-            return abs(u - u.rounded()) < 0.15 && abs(v - v.rounded()) < 0.15
-        }
-        func correlation(at p: Point2) -> Double {
-            ac.value(dx: Int(p.x.rounded()), dy: Int(p.y.rounded()))
-        }
-        var best: (Point2, Point2)? = nil
-        var bestScore = -Double.infinity
+        // Candidate bases: every reduced pair of strong peaks. Motif peaks (partial
+        // self-overlap inside a cell, like the adatoms of Si(111)-7×7) and super-cells (two
+        // true vectors combined) make wrong bases as plausible as the true one by peak height
+        // alone. What decides is coherence: folding the image with the true basis averages
+        // every cell onto the same pattern, so the cell average keeps the image's contrast;
+        // a motif basis averages incoherently and loses it. Of the coherent bases the one with
+        // the smallest cell is primitive (a super-cell is coherent too, but twice as large).
         let cand = Array(candidates)
+        var bases: [(Point2, Point2)] = []
         for i in cand.indices {
             for j in cand.indices where j > i {
                 let p = cand[i].shift, q = cand[j].shift
                 guard abs(p.cross(q)) > 0.5 * p.length * q.length else { continue }
                 let (b1, b2) = reduceBasis(p, q)
                 guard b1.length >= lower * 0.8, b2.length <= upper * 1.2 * 1.01 else { continue }
-                guard anchors.allSatisfy({ indexes($0.shift, b1, b2) }) else { continue }
-                let third = (b1 + b2).length < (b1 - b2).length ? b1 + b2 : b1 - b2
-                let own = [correlation(at: b1), correlation(at: b2), correlation(at: third)]
-                // A super-lattice (non-primitive basis) leaves peaks as strong as its own
-                // vectors unindexed; the true basis leaves only weaker motif peaks.
-                let strongest = own.max()!
-                guard !cand.contains(where: { $0.value >= 0.92 * strongest && !indexes($0.shift, b1, b2) }) else { continue }
-                let score = own.reduce(0, +) / 3
-                if score > bestScore {
-                    bestScore = score
-                    best = (b1, b2)
-                }
+                let area = abs(b1.cross(b2))
+                if bases.contains(where: { abs(abs($0.0.cross($0.1)) - area) < 0.02 * area
+                    && sameLattice($0, (b1, b2)) }) { continue }
+                bases.append((b1, b2))
             }
         }
+        // Coherence is measured on the image without structure longer than the longest
+        // expected period (tilt, bow, terraces), which no lattice can explain.
+        let background = try image.gaussianBlurred(sigma: upper / 2, truncate: 3)
+        var detail = image
+        for i in detail.pixels.indices { detail.pixels[i] -= background.pixels[i] }
+        let imageVariance = variance(detail)
+        var scored: [(basis: (Point2, Point2), coherence: Double, area: Double)] = []
+        for b in bases {
+            let area = abs(b.0.cross(b.1))
+            let bins = max(8, min(48, Int((area.squareRoot() / 2).rounded())))
+            guard let avg = try? CellAverage(image: detail, a1: b.0, a2: b.1, bins: bins) else { continue }
+            scored.append((b, avg.coherentVariance / max(imageVariance, .leastNormalMagnitude), area))
+        }
+        let maxCoherence = scored.map(\.coherence).max() ?? 0
+        let best = scored.filter { $0.coherence >= 0.7 * maxCoherence }
+            .min { $0.area != $1.area ? $0.area < $1.area : $0.coherence > $1.coherence }?.basis
         guard var (b1, b2) = best else {
             throw LatticeError.noPeriodicity("no two independent autocorrelation peaks form a lattice (a line pattern, or no 2-D lattice)")
         }
@@ -154,6 +153,29 @@ public enum LatticeEstimator {
         let quality = min(ac.value(dx: Int(b1.x.rounded()), dy: Int(b1.y.rounded())),
                           ac.value(dx: Int(b2.x.rounded()), dy: Int(b2.y.rounded())))
         return LatticeEstimate(a1: b1, a2: b2, quality: quality)
+    }
+
+    /// True when the two bases span the same lattice (each vector of one is an integer
+    /// combination of the other, within 5 % of a cell).
+    static func sameLattice(_ a: (Point2, Point2), _ b: (Point2, Point2)) -> Bool {
+        let det = a.0.cross(a.1)
+        for p in [b.0, b.1] {
+            let u = p.cross(a.1) / det, v = a.0.cross(p) / det
+            if abs(u - u.rounded()) > 0.05 || abs(v - v.rounded()) > 0.05 { return false }
+        }
+        return true
+    }
+
+    static func variance(_ image: Image) -> Double {
+        var sum = 0.0, sum2 = 0.0, n = 0.0
+        for v in image.pixels where v.isFinite {
+            sum += Double(v)
+            sum2 += Double(v) * Double(v)
+            n += 1
+        }
+        guard n > 1 else { return 0 }
+        let m = sum / n
+        return max(0, sum2 / n - m * m)
     }
 
     /// Lagrange–Gauss reduction: the shortest basis of the lattice spanned by `u`, `v`, with

@@ -21,7 +21,8 @@ public struct ValidationConditionResult: Sendable, Equatable, Encodable {
     public var failures: Int
     /// Fraction of all samples with MAE > 1 (the lattice placed about one period off).
     public var onePeriodOff: Double
-    /// Estimator time summed over the samples (seconds of one core).
+    /// Estimator time summed over the samples: CPU seconds of the worker threads, so the
+    /// figure holds on a busy machine.
     public var fitSeconds: Double
     /// The first failure's message, to tell a user why samples fail.
     public var firstFailure: String?
@@ -39,7 +40,7 @@ public struct ValidationConditionResult: Sendable, Equatable, Encodable {
         self.firstFailure = firstFailure
     }
 
-    /// Fits per second of one core (samples / fitSeconds).
+    /// Fits per second of one core (samples / fitSeconds), thread CPU time.
     public var fitsPerSecond: Double {
         fitSeconds > 0 ? Double(samples) / fitSeconds : 0
     }

@@ -37,7 +37,7 @@ public struct ValidationStudy: Sendable {
         public var hits: Int
         /// Why the sample failed, if it did.
         public var failure: String?
-        /// Estimator time, nanoseconds.
+        /// Estimator CPU time of the worker thread, nanoseconds.
         public var nanoseconds: UInt64
     }
 
@@ -99,15 +99,15 @@ public struct ValidationStudy: Sendable {
     /// Fits one sample and measures it against the ground truth.
     public static func evaluate(_ sample: ValidationSample, fitter: any ValidationFitter,
                                 configuration: ValidationConfiguration) -> SampleOutcome {
-        let t0 = DispatchTime.now().uptimeNanoseconds
+        let t0 = threadCPUNanoseconds()
         let estimate: Homography
         do {
             estimate = try fitter.fit(sample)
         } catch {
-            let t1 = DispatchTime.now().uptimeNanoseconds
+            let t1 = threadCPUNanoseconds()
             return SampleOutcome(mae: .nan, hits: 0, failure: "\(error)", nanoseconds: t1 &- t0)
         }
-        let nanos = DispatchTime.now().uptimeNanoseconds &- t0
+        let nanos = threadCPUNanoseconds() &- t0
         let inverse: Homography
         do {
             inverse = try estimate.inverse()

@@ -18,6 +18,7 @@ struct TIFFFixture {
     var planar = 1
     var photometric: Int? = nil
     var description: String? = nil
+    var colorMap: [Int]? = nil
     var resolution: (Double, Double, Int)? = nil   // x, y, unit
     /// Values per plane, row-major; `values[s][y * width + x]`.
     var values: [[Double]]
@@ -156,6 +157,7 @@ struct TIFFFixture {
         short(262, [photometric ?? (spp >= 3 ? 2 : 1)])
         if let description { let d = Array(description.utf8) + [0]; entries.append((270, 2, d.count, d)) }
         short(277, [spp])
+        if let colorMap { short(320, colorMap) }
         if let t = tile {
             short(322, [t.0]); short(323, [t.1]); long(324, offsets); long(325, counts)
         } else {

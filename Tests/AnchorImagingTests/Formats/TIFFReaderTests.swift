@@ -70,6 +70,24 @@ import Testing
         }
     }
 
+    @Test func paletteAndWhiteIsZero() throws {
+        var f = TIFFFixture(width: 3, height: 1, values: [[0, 1, 255]])
+        f.kind = .u8; f.photometric = 3
+        var map = [Int](repeating: 0, count: 3 * 256)
+        map[1] = 0xFF00; map[256 + 1] = 0x8000; map[512 + 1] = 0x0100   // colour 1 = (255, 128, 1)
+        map[255] = 0xFFFF; map[256 + 255] = 0xFFFF; map[512 + 255] = 0xFFFF
+        f.colorMap = map
+        let doc = try TIFFReader.read(data: Data(f.build()))
+        #expect(doc.rgb?.samples == [0, 0, 0, 255, 128, 1, 255, 255, 255])
+        #expect(doc.channels[1].image.pixels == [0, 0xFF00, 0xFFFF])
+        f.colorMap = Array(map.prefix(10))
+        #expect(throws: FormatError.self) { _ = try TIFFReader.read(data: Data(f.build())) }
+
+        var w = TIFFFixture(width: 3, height: 1, values: [[0, 100, 65535]])
+        w.photometric = 0
+        #expect(try TIFFReader.read(data: Data(w.build())).channels[0].image.pixels == [65535, 65435, 0])
+    }
+
     @Test func largeLZWStripWithManyTableResets() throws {
         var g = SeededGenerator(seed: 7)
         let n = 300 * 200

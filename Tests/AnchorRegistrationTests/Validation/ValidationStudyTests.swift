@@ -159,3 +159,58 @@ private let meanShiftFitter = ClosureFitter(name: "mean-shift") { sample in
         #expect(SampleStatistics([]) == nil)
     }
 }
+
+@Suite struct ValidationWithEstimatorsTests {
+    @Test func noiseFreeSamplesAreRecoveredToMachinePrecision() throws {
+        let c = ValidationConfiguration(pointCounts: [4, 9, 25], noiseLevels: [0], samplesPerCondition: 40, seed: 11)
+        for name in ["lmeds", "magsac", "dlt"] {
+            let r = try ValidationStudy(configuration: c, fitter: ValidationFitters.fitter(named: name, configuration: c)).run()
+            for cond in r.conditions {
+                #expect(cond.failures == 0)
+                #expect(cond.mae!.max < 1e-9, "\(name) n=\(cond.points): \(cond.mae!.max)")
+                #expect(cond.recall == 1)
+            }
+        }
+    }
+
+    @Test func recallFallsWithNoiseAndResultsRepeat() throws {
+        let c = ValidationConfiguration(pointCounts: [9, 16], noiseLevels: [0.01, 0.05, 0.15], samplesPerCondition: 80, seed: 5)
+        let fitter = try ValidationFitters.fitter(named: "lmeds", configuration: c)
+        let a = try ValidationStudy(configuration: c, fitter: fitter, threads: 1).run()
+        let b = try ValidationStudy(configuration: c, fitter: fitter, threads: 2).run()
+        #expect(a.conditions == b.conditions.map { var x = $0; x.fitSeconds = a.result(noise: x.noise, points: x.points)!.fitSeconds; return x })
+        for n in [9, 16] {
+            let r = c.noiseLevels.map { a.result(noise: $0, points: n)!.recall }
+            #expect(r[0] > r[1] && r[1] > r[2], "n=\(n): \(r)")
+            let m = c.noiseLevels.map { a.result(noise: $0, points: n)!.mae!.median }
+            #expect(m[0] < m[1] && m[1] < m[2])
+        }
+    }
+
+    @Test func pairingModeFindsTheCorrespondences() throws {
+        let c = ValidationConfiguration(pointCounts: [16, 36], noiseLevels: [0, 0.02], samplesPerCondition: 15, seed: 2,
+                                        mode: .pairing)
+        let fitter = try ValidationFitters.fitter(named: ValidationFitters.defaultEstimator(for: .pairing), configuration: c)
+        #expect(fitter.name == "chain-lmeds")
+        let a = try ValidationStudy(configuration: c, fitter: fitter, threads: 2).run()
+        let b = try ValidationStudy(configuration: c, fitter: fitter, threads: 1).run()
+        for (x, y) in zip(a.conditions, b.conditions) {
+            #expect(x.recall == y.recall && x.mae == y.mae && x.failures == y.failures)
+        }
+        // Noise-free, shuffled, with missing and spurious points: still exact in most samples.
+        for n in [16, 36] {
+            let clean = try #require(a.result(noise: 0, points: n))
+            #expect(clean.recall > 0.9, "n=\(n): \(clean.recall)")
+            #expect(clean.mae!.median < 1e-9)
+        }
+    }
+
+    @Test func unknownEstimatorIsRejected() {
+        #expect(throws: GeometryError.self) {
+            try ValidationFitters.fitter(named: "nonsense", configuration: ValidationConfiguration())
+        }
+        for mode in ValidationMode.allCases {
+            #expect(ValidationFitters.estimatorNames.contains(ValidationFitters.defaultEstimator(for: mode)))
+        }
+    }
+}
