@@ -42,4 +42,17 @@ enum CubicWeights {
         let c0 = SIMD4<Float>(-4 * a, 1, 1, -4 * a)
         return ((c3 * d + c2) * d + c1) * d + c0
     }
+
+    /// Weights of taps −1, 0, 1, 2 for four fractional positions at once (one vector per tap,
+    /// one lane per position) — the same formulas as `weights(_:)`.
+    @inlinable @inline(__always)
+    static func lanes(_ t: SIMD4<Float>) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
+        let a = CubicWeights.a
+        let t1 = t + 1, s = 1 - t
+        let w0 = ((a * t1 - 5 * a) * t1 + 8 * a) * t1 - 4 * a
+        let w1 = ((a + 2) * t - (a + 3)) * t * t + 1
+        let w2 = ((a + 2) * s - (a + 3)) * s * s + 1
+        let w3 = 1 - w0 - w1 - w2
+        return (w0, w1, w2, w3)
+    }
 }

@@ -68,6 +68,8 @@ struct SourcePlane {
 enum PerspectiveWarp {
     /// Output pixels handled together by the vectorised path.
     static let block = 16
+    /// Output columns per vertical strip (a multiple of `block`).
+    static let strip = 128
     typealias V = SIMD16<Float>
     typealias VI = SIMD16<Int32>
 
@@ -97,19 +99,24 @@ enum PerspectiveWarp {
         let tys = UnsafeMutablePointer<Float>.allocate(capacity: block)
         defer { xs.deallocate(); txs.deallocate(); tys.deallocate() }
         let src = s.base
+        // Vertical strips of the output keep the source rows one output row touches (a rotated
+        // map crosses many) few, so they stay in cache and TLB from one row to the next.
+        for stripStart in stride(from: 0, to: width, by: strip) {
+        let stripEnd = min(stripStart + strip, width)
         for y in 0..<height {
             let fy = Double(y)
             let bx = m.m12 * fy + m.m13, by = m.m22 * fy + m.m23, bw = m.m32 * fy + m.m33
             let row = dst + y * width
-            var x = 0
-            while x < width {
-                if vectorOK && x + block <= width {
+            var x = stripStart
+            while x < stripEnd {
+                if vectorOK && x + block <= stripEnd {
                     // Homogeneous coordinates of the block's first pixel, exact, then Float steps.
                     let fx = Double(x)
                     let nx = Float(bx + m.m11 * fx), ny = Float(by + m.m21 * fx), nw = Float(bw + m.m31 * fx)
                     let w = nw + m31 * lane
-                    let X = (nx + m11 * lane) / w
-                    let Y = (ny + m21 * lane) / w
+                    let r = 1 / w  // one division for both coordinates
+                    let X = (nx + m11 * lane) * r
+                    let Y = (ny + m21 * lane) * r
                     let inside = (X .>= lo) .& (X .< hiX) .& (Y .>= lo) .& (Y .< hiY)
                     if all(inside) {
                         switch interpolation {
@@ -137,13 +144,14 @@ enum PerspectiveWarp {
                     }
                 }
                 // Scalar path for the rest of this block.
-                let end = min(x + block, width)
+                let end = min(x + block, stripEnd)
                 while x < end {
                     row[x] = scalarPixel(s, m, x: Double(x), bx: bx, by: by, bw: bw,
                                          interpolation: interpolation, fill: fill)
                     x += 1
                 }
             }
+        }
         }
     }
 
@@ -158,46 +166,62 @@ enum PerspectiveWarp {
         return (unsafeBitCast(bits, to: VI.self), v - f)
     }
 
+    /// Bilinear for 16 pixels, four at a time: each pixel's two 2-sample rows are loaded as
+    /// pairs and transposed into per-corner vectors, then interpolated lane-wise.
     @inline(__always)
     static func bilinearBlock(_ src: UnsafePointer<Float>, _ sw: Int, _ idx: UnsafePointer<Int32>,
                               _ tx: UnsafePointer<Float>, _ ty: UnsafePointer<Float>,
                               _ out: UnsafeMutablePointer<Float>) {
-        // Gather the 2×2 neighbourhoods (two 2-sample loads per pixel), then interpolate all 16
-        // pixels at once.
-        var top = (V(), V()), bot = (V(), V())
-        withUnsafeMutableBytes(of: &top) { t in
-            withUnsafeMutableBytes(of: &bot) { b in
-                let t0 = t.baseAddress!.assumingMemoryBound(to: Float.self)
-                let b0 = b.baseAddress!.assumingMemoryBound(to: Float.self)
-                for k in 0..<block {
-                    let p = UnsafeRawPointer(src + Int(idx[k]))
-                    let a = p.loadUnaligned(as: SIMD2<Float>.self)
-                    let c = p.loadUnaligned(fromByteOffset: sw * 4, as: SIMD2<Float>.self)
-                    t0[k] = a[0]; t0[block + k] = a[1]
-                    b0[k] = c[0]; b0[block + k] = c[1]
-                }
-            }
+        let stride = sw * MemoryLayout<Float>.stride
+        var g = 0
+        while g < block {
+            let a = UnsafeRawPointer(tx + g).loadUnaligned(as: SIMD4<Float>.self)
+            let b = UnsafeRawPointer(ty + g).loadUnaligned(as: SIMD4<Float>.self)
+            let p0 = UnsafeRawPointer(src + Int(idx[g])), p1 = UnsafeRawPointer(src + Int(idx[g + 1]))
+            let p2 = UnsafeRawPointer(src + Int(idx[g + 2])), p3 = UnsafeRawPointer(src + Int(idx[g + 3]))
+            let t0 = p0.loadUnaligned(as: SIMD2<Float>.self), t1 = p1.loadUnaligned(as: SIMD2<Float>.self)
+            let t2 = p2.loadUnaligned(as: SIMD2<Float>.self), t3 = p3.loadUnaligned(as: SIMD2<Float>.self)
+            let u0 = p0.loadUnaligned(fromByteOffset: stride, as: SIMD2<Float>.self)
+            let u1 = p1.loadUnaligned(fromByteOffset: stride, as: SIMD2<Float>.self)
+            let u2 = p2.loadUnaligned(fromByteOffset: stride, as: SIMD2<Float>.self)
+            let u3 = p3.loadUnaligned(fromByteOffset: stride, as: SIMD2<Float>.self)
+            let c00 = SIMD4(t0[0], t1[0], t2[0], t3[0]), c01 = SIMD4(t0[1], t1[1], t2[1], t3[1])
+            let c10 = SIMD4(u0[0], u1[0], u2[0], u3[0]), c11 = SIMD4(u0[1], u1[1], u2[1], u3[1])
+            let top = c00 + a * (c01 - c00)
+            let bot = c10 + a * (c11 - c10)
+            UnsafeMutableRawPointer(out + g).storeBytes(of: top + b * (bot - top), as: SIMD4<Float>.self)
+            g += 4
         }
-        let a = UnsafeRawPointer(tx).loadUnaligned(as: V.self)
-        let b = UnsafeRawPointer(ty).loadUnaligned(as: V.self)
-        let t = top.0 + a * (top.1 - top.0)
-        let u = bot.0 + a * (bot.1 - bot.0)
-        UnsafeMutableRawPointer(out).storeBytes(of: t + b * (u - t), as: V.self)
     }
 
+    /// Bicubic for 16 pixels, four at a time: each pixel's 4×4 neighbourhood is read as four
+    /// row vectors, four pixels' rows are transposed into per-tap vectors, and the weights
+    /// (computed for four pixels at once) are applied lane-wise — fewer operations per pixel
+    /// than a per-pixel dot product.
     @inline(__always)
     static func bicubicBlock(_ src: UnsafePointer<Float>, _ sw: Int, _ idx: UnsafePointer<Int32>,
                              _ tx: UnsafePointer<Float>, _ ty: UnsafePointer<Float>,
                              _ out: UnsafeMutablePointer<Float>) {
-        for k in 0..<block {
-            let p = UnsafeRawPointer(src + Int(idx[k]))
-            let wx = CubicWeights.vector(tx[k]), wy = CubicWeights.vector(ty[k])
-            let stride = sw * MemoryLayout<Float>.stride
-            var acc = p.loadUnaligned(as: SIMD4<Float>.self) * wy[0]
-            acc += p.loadUnaligned(fromByteOffset: stride, as: SIMD4<Float>.self) * wy[1]
-            acc += p.loadUnaligned(fromByteOffset: 2 * stride, as: SIMD4<Float>.self) * wy[2]
-            acc += p.loadUnaligned(fromByteOffset: 3 * stride, as: SIMD4<Float>.self) * wy[3]
-            out[k] = (acc * wx).sum()
+        let stride = sw * MemoryLayout<Float>.stride
+        var g = 0
+        while g < block {
+            let (wx0, wx1, wx2, wx3) = CubicWeights.lanes(UnsafeRawPointer(tx + g).loadUnaligned(as: SIMD4<Float>.self))
+            let (wy0, wy1, wy2, wy3) = CubicWeights.lanes(UnsafeRawPointer(ty + g).loadUnaligned(as: SIMD4<Float>.self))
+            let p0 = UnsafeRawPointer(src + Int(idx[g])), p1 = UnsafeRawPointer(src + Int(idx[g + 1]))
+            let p2 = UnsafeRawPointer(src + Int(idx[g + 2])), p3 = UnsafeRawPointer(src + Int(idx[g + 3]))
+            @inline(__always) func row(_ j: Int) -> SIMD4<Float> {
+                let o = j * stride
+                let r0 = p0.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+                let r1 = p1.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+                let r2 = p2.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+                let r3 = p3.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+                let c0 = SIMD4(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4(r0[1], r1[1], r2[1], r3[1])
+                let c2 = SIMD4(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4(r0[3], r1[3], r2[3], r3[3])
+                return wx0 * c0 + wx1 * c1 + wx2 * c2 + wx3 * c3
+            }
+            let acc = wy0 * row(0) + wy1 * row(1) + wy2 * row(2) + wy3 * row(3)
+            UnsafeMutableRawPointer(out + g).storeBytes(of: acc, as: SIMD4<Float>.self)
+            g += 4
         }
     }
 
