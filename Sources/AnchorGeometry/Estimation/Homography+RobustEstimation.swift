@@ -34,10 +34,9 @@ extension Homography {
         if data.count == 4 || estimator == .dlt {
             let hn = try normalizedLeastSquares(data, indices: nil, polish: options.refine || data.count == 4)
             let h = try data.denormalize(hn).checkedEstimate()
-            // With four points there is nothing to reject; `dlt` rejects nothing by design but
-            // reports which points a given threshold would call inliers.
-            let threshold = data.count == 4 ? nil : options.threshold
-            return RobustSampling.report(h, model: model, image: image, threshold: threshold, iterations: 0)
+            // With four points there is nothing to reject, and `dlt` rejects nothing by design:
+            // every correspondence is an inlier and `threshold` is reported as 0 (none applied).
+            return RobustSampling.report(h, model: model, image: image, threshold: nil, iterations: 0)
         }
         switch estimator {
         case .dlt: preconditionFailure("handled above")

@@ -144,7 +144,10 @@ enum RobustSampling {
             if let threshold, !(r <= threshold) { mask[i] = false; continue }
             sum += r * r; k += 1
         }
-        let rms = k > 0 ? (sum / Double(k)).squareRoot() : .nan
+        // Every fit leaves ≥ 4 inliers in normalised coordinates; the guard only covers a
+        // classification flipped by rounding at the threshold.
+        let rms = k > 0 ? (sum / Double(k)).squareRoot()
+            : (residuals.map { $0 * $0 }.reduce(0, +) / Double(max(residuals.count, 1))).squareRoot()
         return HomographyFit(homography: h, inliers: mask, residuals: residuals, rms: rms,
                              iterations: iterations, threshold: threshold ?? 0)
     }
