@@ -1,0 +1,237 @@
+import AnchorGeometry
+
+/// Registration of a model point set to detected image points **without known
+/// correspondences** — the chain behind `anchorreg fit --unpaired` and
+/// `anchorreg validate --mode pairing`:
+///
+/// 1. rough matching (`RoughMatcher`): the model placed with an affine A within the
+///    `PlacementPrior`, translation searched, placed points paired with a k-d tree
+///    (the paper's rough stage, Eq. 1);
+/// 2. the vote filter (Fig. 1b) for periodic models with enough points, applied to the
+///    detections mapped back into the model frame by A — where every lattice spacing is L
+///    whatever the image's anisotropy or shear — so that spurious detections cannot take a
+///    lattice site's place;
+/// 3. a robust homography fit on the pairs (`Homography.estimateRobust`, the paper's fine
+///    stage with LMedS by default, plus Levenberg–Marquardt refinement);
+/// 4. our addition: **re-pairing** — all model points are mapped through the fitted H and
+///    paired again by mutual nearest neighbours (radius from the fit's residuals, between
+///    `pairingFraction` and `captureFraction` of L), then H is refitted; repeated until the
+///    pairs stop changing (at most `maxIterations`). The affine A of the rough stage cannot
+///    follow perspective, so at the far edge of a large model its pairs are missing or wrong;
+///    H can, and each round recovers the points the previous one missed.
+///
+/// Coordinates: model points in model units, image points in image units (pixels, x right,
+/// y down); the result's H maps model → image. Indices in pairs are positions in the
+/// caller's arrays.
+public enum PointSetRegistration {
+    /// Tuning of the chain. Defaults are what `validate --mode pairing` runs.
+    public struct Options: Sendable, Equatable, Codable {
+        /// Nearest-anchor spacing L in model units; nil = median nearest-neighbour distance of
+        /// the model points.
+        public var spacing: Double?
+        /// The model is a periodic lattice (enables the vote filter).
+        public var periodic: Bool
+        /// Capture radius of the rough stage, as a fraction of L (see `RoughMatcher.Options`).
+        public var captureFraction: Double
+        /// Smallest re-pairing radius, as a fraction of L. The radius actually used is three
+        /// times the fit's RMS residual, kept between this and `captureFraction`: tight when
+        /// detections are precise (fewer wrong pairs), wide when they are noisy (fewer lost
+        /// pairs).
+        public var pairingFraction: Double
+        /// Robust estimator of the fine stage.
+        public var estimator: HomographyEstimator
+        /// Its options (threshold in image units, confidence, iterations, seed, refinement).
+        public var robust: RobustEstimationOptions
+        /// Most re-pair/refit rounds.
+        public var maxIterations: Int
+        /// Fewest detections for the vote filter to run on a periodic model (below, a
+        /// lattice's edge points have too few neighbours to vote reliably).
+        public var voteMinimumPoints: Int
+        /// Also search the prior's ranges on a grid in the rough stage (slower).
+        public var gridSearch: Bool
+
+        public init(
+            spacing: Double? = nil, periodic: Bool = false, captureFraction: Double = 0.35,
+            pairingFraction: Double = 0.25, estimator: HomographyEstimator = .default,
+            robust: RobustEstimationOptions = .init(), maxIterations: Int = 10,
+            voteMinimumPoints: Int = 16, gridSearch: Bool = false
+        ) {
+            self.spacing = spacing
+            self.periodic = periodic
+            self.captureFraction = captureFraction
+            self.pairingFraction = pairingFraction
+            self.estimator = estimator
+            self.robust = robust
+            self.maxIterations = maxIterations
+            self.voteMinimumPoints = voteMinimumPoints
+            self.gridSearch = gridSearch
+        }
+
+        func validate() throws {
+            guard pairingFraction.isFinite, pairingFraction > 0, pairingFraction <= captureFraction else {
+                throw MatchingError.invalidOption(
+                    name: "pairingFraction", reason: "must lie in (0, captureFraction = \(captureFraction)], got \(pairingFraction)")
+            }
+            guard maxIterations >= 1 else {
+                throw MatchingError.invalidOption(name: "maxIterations", reason: "must be ≥ 1, got \(maxIterations)")
+            }
+            do { try robust.validate() } catch let e as GeometryError { throw MatchingError.fitFailed(e) }
+        }
+    }
+
+    /// Outcome of a registration without correspondences.
+    public struct Result: Sendable, Equatable {
+        /// H, model → image (m33 = 1).
+        public var homography: Homography
+        /// The rough stage's placement (affine A and its pairs).
+        public var rough: RoughPlacement
+        /// Final pairs (model index, image index), ascending in model index.
+        public var pairs: [PointPair]
+        /// Inlier flag per pair (same order as `pairs`).
+        public var inliers: [Bool]
+        /// Reprojection distance ‖H(model) − image‖ per pair, image units.
+        public var residuals: [Double]
+        /// RMS residual over the inliers, image units.
+        public var rms: Double
+        /// Fit/re-pair rounds run (1 = the pairs of the first fit were already stable).
+        public var iterations: Int
+        /// True when the pairs stopped changing before `maxIterations`.
+        public var converged: Bool
+        /// Image points the vote filter removed (ascending; empty when it did not run).
+        public var rejectedByVote: [Int]
+        /// True when only three pairs were found and H is the affine map through them (a
+        /// homography needs four); the result then says nothing about perspective.
+        public var affineOnly: Bool
+    }
+
+    /// Registers `model` to `image` (see the type's documentation).
+    ///
+    /// - Throws: `MatchingError` — too few or non-finite points, invalid prior or options,
+    ///   a degenerate model, `.noPlacement` when no placement within the prior is supported
+    ///   by enough points, `.fitFailed` when the robust fit fails on the pairs.
+    public static func register(
+        model: [Point2], image: [Point2], prior: PlacementPrior = PlacementPrior(),
+        options: Options = Options()
+    ) throws -> Result {
+        try options.validate()
+        try RoughMatcher.checkPoints(model, set: "model", needed: 3)
+        try RoughMatcher.checkPoints(image, set: "image", needed: 3)
+        let spacing = try options.spacing ?? RoughMatcher.medianNearestNeighbourDistance(model)
+        let tree = KDTree(image)
+        let rough = try RoughMatcher.place(
+            model: model, image: image, imageTree: tree, prior: prior,
+            options: RoughMatcher.Options(captureFraction: options.captureFraction, spacing: spacing,
+                                          gridSearch: options.gridSearch))
+
+        // Vote filter in the model frame (see the type's documentation).
+        var candidates = image.indices.map { _ in true }
+        var rejected: [Int] = []
+        if options.periodic, image.count >= options.voteMinimumPoints, let inv = try? rough.transform.inverse() {
+            let filter = try VoteFilter(spacing: spacing)
+            let vote = filter.apply(to: inv.apply(image))
+            let keptSet = Set(vote.kept)
+            for i in image.indices where !keptSet.contains(i) {
+                candidates[i] = false
+                rejected.append(i)
+            }
+        }
+        let usable = image.indices.filter { candidates[$0] }
+        let usablePoints = usable.map { image[$0] }
+        let usableTree = rejected.isEmpty ? tree : KDTree(usablePoints)
+        func pair(_ placed: [Point2], radius: Double) -> [PointPair] {
+            mutualNearestPairs(model: placed, image: usablePoints, imageTree: usableTree, maxDistance: radius)
+                .map { PointPair(model: $0.model, image: usable[$0.image]) }
+        }
+
+        let scale = max(abs(rough.transform.determinant).squareRoot(), .leastNormalMagnitude)
+        let minRadius = options.pairingFraction * spacing * scale
+        let maxRadius = options.captureFraction * spacing * scale
+        var pairs = rough.pairs.filter { candidates[$0.image] }
+        guard pairs.count >= 3 else {
+            throw MatchingError.noPlacement(bestSupport: pairs.count, needed: 3)
+        }
+        if pairs.count == 3 {
+            return try affineResult(model: model, image: image, rough: rough, pairs: pairs, rejected: rejected)
+        }
+
+        // Each round fits H twice — robustly, and by plain least squares on all pairs — and
+        // judges each by its support: how many model points land within the capture radius
+        // of a detection (the rough stage's score, now under H). Few, noisy pairs can make a
+        // least-median fit pass exactly through a minimal sample with wild perspective; the
+        // support exposes that, and then the least-squares fit is taken. Otherwise the robust
+        // fit is kept (least squares would bend towards a wrong pair). Rounds continue while
+        // the support does not fall, so re-pairing cannot drift away from a good fit.
+        func support(_ h: Homography) -> (count: Int, cost: Double) {
+            var n = 0
+            var c = 0.0
+            for p in model {
+                if let hit = usableTree.nearest(to: h.apply(p), maxDistance: maxRadius) {
+                    n += 1
+                    c += hit.distance * hit.distance
+                }
+            }
+            return (n, c)
+        }
+        var best: (fit: HomographyFit, pairs: [PointPair], support: Int)?
+        var iterations = 0
+        var converged = false
+        var lastError: GeometryError?
+        while iterations < options.maxIterations {
+            iterations += 1
+            let from = pairs.map { model[$0.model] }, to = pairs.map { image[$0.image] }
+            var robustFit: (fit: HomographyFit, support: Int)?
+            var plainFit: (fit: HomographyFit, support: Int)?
+            for estimator in options.estimator == .dlt ? [HomographyEstimator.dlt] : [options.estimator, .dlt] {
+                do {
+                    let f = try Homography.estimateRobust(from: from, to: to, using: estimator, options: options.robust)
+                    let s = support(f.homography).count
+                    if estimator == options.estimator { robustFit = (f, s) } else { plainFit = (f, s) }
+                } catch let e as GeometryError {
+                    lastError = e
+                }
+            }
+            // Least squares on all pairs replaces the robust fit when the robust fit is
+            // clearly broken (support lower by a margin: a spurious detection next to a
+            // missing site can add one point of support to a fit bending towards it), or when
+            // every pair agrees with it within three times the robust fit's RMS — then no pair
+            // is an outlier and using them all is the more precise estimate (robust inlier
+            // thresholds drop some genuine points when pairs are few).
+            var round = robustFit ?? plainFit
+            if let r = robustFit, let p = plainFit {
+                let margin = max(2, pairs.count / 10)
+                let agrees = (p.fit.residuals.max() ?? .infinity) <= 3 * r.fit.rms
+                if p.support > r.support + margin || (p.support >= r.support && agrees) { round = p }
+            }
+            guard let round else { break }
+            if let b = best, round.support < b.support { break }
+            best = (round.fit, pairs, round.support)
+            let radius = min(maxRadius, max(minRadius, 3 * round.fit.rms))
+            let next = pair(round.fit.homography.apply(model), radius: radius)
+            if next == pairs { converged = true; break }
+            if next.count < 4 { break }
+            pairs = next
+        }
+        guard let best else {
+            throw MatchingError.fitFailed(lastError ?? .noConsensus(reason: "no fit on \(pairs.count) pairs"))
+        }
+        return Result(
+            homography: best.fit.homography.normalized(), rough: rough, pairs: best.pairs, inliers: best.fit.inliers,
+            residuals: best.fit.residuals, rms: best.fit.rms, iterations: iterations, converged: converged,
+            rejectedByVote: rejected, affineOnly: false)
+    }
+
+    /// Three pairs determine an affine map exactly and no homography: report that.
+    private static func affineResult(
+        model: [Point2], image: [Point2], rough: RoughPlacement, pairs: [PointPair], rejected: [Int]
+    ) throws -> Result {
+        let from = pairs.map { model[$0.model] }, to = pairs.map { image[$0.image] }
+        guard let a = Affine2.fit(from: from, to: to) else {
+            throw MatchingError.fitFailed(.degenerateConfiguration(reason: "the three paired model points are collinear"))
+        }
+        let residuals = zip(from, to).map { a.apply($0).distance(to: $1) }
+        return Result(
+            homography: a.homography, rough: rough, pairs: pairs, inliers: [true, true, true],
+            residuals: residuals, rms: 0, iterations: 1, converged: true, rejectedByVote: rejected,
+            affineOnly: true)
+    }
+}
