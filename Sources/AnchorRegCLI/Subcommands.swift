@@ -13,11 +13,8 @@ extension AnchorRegCommand {
         ModelsCommand.self,
         InfoCommand.self,
         ConvertCommand.self,
-<<<<<<< HEAD
         BenchImagingCommand.self,
-=======
         DetectCommand.self,
->>>>>>> main
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
         BenchSi7x7Command.self,
