@@ -33,6 +33,9 @@ struct BenchSi7x7Command: ParsableCommand {
     @Option(name: .long, help: "Repeat the analysis of each frame this many times for timing.")
     var repeats: Int = 1
 
+    @Option(name: .long, help: "Only these seeds (comma-separated), instead of --seeds.")
+    var only: String?
+
     @Flag(name: .long, help: "Print every frame's evaluation as JSON.")
     var json = false
 
@@ -45,9 +48,10 @@ struct BenchSi7x7Command: ParsableCommand {
     func run() throws {
         let generator = Si7x7SceneGenerator()
         var evaluations: [SceneEvaluation] = []
-        let bar = ProgressBar(total: seeds, label: "frames")
-        for k in 0..<seeds {
-            let seed = firstSeed + UInt64(k)
+        let bar = ProgressBar(total: only == nil ? seeds : only!.split(separator: ",").count, label: "frames")
+        let list: [UInt64] = only.map { $0.split(separator: ",").compactMap { UInt64($0) } }
+            ?? (0..<seeds).map { firstSeed + UInt64($0) }
+        for seed in list {
             var p = Si7x7SceneParameters.random(seed: seed, hard: hard)
             p.size = min(p.size, maxSize)
             let scene = try generator.generate(p)
