@@ -179,19 +179,28 @@ public enum PointSetRegistration {
         while iterations < options.maxIterations {
             iterations += 1
             let from = pairs.map { model[$0.model] }, to = pairs.map { image[$0.image] }
-            var round: (fit: HomographyFit, support: Int)?
+            var robustFit: (fit: HomographyFit, support: Int)?
+            var plainFit: (fit: HomographyFit, support: Int)?
             for estimator in options.estimator == .dlt ? [HomographyEstimator.dlt] : [options.estimator, .dlt] {
                 do {
                     let f = try Homography.estimateRobust(from: from, to: to, using: estimator, options: options.robust)
                     let s = support(f.homography).count
-                    // The least-squares fit must beat the robust one clearly: a spurious
-                    // detection next to a missing site can add one point of support to a fit
-                    // that bends towards it.
-                    let margin = estimator == .dlt ? max(2, pairs.count / 10) : 0
-                    if round == nil || s > round!.support + margin { round = (f, s) }
+                    if estimator == options.estimator { robustFit = (f, s) } else { plainFit = (f, s) }
                 } catch let e as GeometryError {
                     lastError = e
                 }
+            }
+            // Least squares on all pairs replaces the robust fit when the robust fit is
+            // clearly broken (support lower by a margin: a spurious detection next to a
+            // missing site can add one point of support to a fit bending towards it), or when
+            // every pair agrees with it within three times the robust fit's RMS — then no pair
+            // is an outlier and using them all is the more precise estimate (robust inlier
+            // thresholds drop some genuine points when pairs are few).
+            var round = robustFit ?? plainFit
+            if let r = robustFit, let p = plainFit {
+                let margin = max(2, pairs.count / 10)
+                let agrees = (p.fit.residuals.max() ?? .infinity) <= 3 * r.fit.rms
+                if p.support > r.support + margin || (p.support >= r.support && agrees) { round = p }
             }
             guard let round else { break }
             if let b = best, round.support < b.support { break }

@@ -469,26 +469,31 @@ public enum RoughMatcher {
         }
 
         /// Moves `t` by whole model periods (offsets from the central model point to its
-        /// nearest neighbours) while that raises the support, then refits.
+        /// nearest neighbours) while that raises the support, refitting after each move,
+        /// until neither a move nor a refit helps (at most four rounds).
         func settleShifts(_ t0: Affine2) -> Affine2 {
             let mc = model[order[0]]
             let modelTree = KDTree(model)
             let shifts = modelTree.nearest(to: mc, k: 9).map { model[$0.index] - mc }.filter { $0.length > 0 }
             guard var best = score(t0, count: model.count, mustBeat: nil) else { return t0 }
-            var moved = false
             for _ in 0..<4 {
-                var improved = false
+                var moved: Scored?
                 for d in shifts {
                     let t = best.transform.shiftingModel(by: d)
-                    if let s = score(t, count: model.count, mustBeat: best), s.isBetter(than: best), s.support > best.support {
-                        best = s
-                        improved = true
+                    if let s = score(t, count: model.count, mustBeat: moved ?? best),
+                       s.support > (moved ?? best).support {
+                        moved = s
                     }
                 }
-                if !improved { break }
-                moved = true
+                guard let m = moved else { break }
+                let refit = grow(m.transform)
+                if let r = score(refit, count: model.count, mustBeat: nil), !m.isBetter(than: r) {
+                    best = r
+                } else {
+                    best = m
+                }
             }
-            return moved ? grow(best.transform) : best.transform
+            return best.transform
         }
     }
 }
