@@ -57,18 +57,19 @@ echo "== paper's chain in Python + OpenCV, pairing mode"
 (cd $V && ../../$PY paper_chain.py "../../$OUT/samples-pairing") > "$OUT/paper-chain.json"
 
 echo "== throughput, one core each"
-"$BIN" validate --threads 1 --points 4,16,36,100 --noise 0.05 --samples "$THROUGHPUT_FITS" --seed "$SEED" \
-  --estimator "$BEST" --json > "$OUT/ours-throughput.json"
-"$BIN" validate --threads 1 --points 4,16,36,100 --noise 0.05 --samples "$THROUGHPUT_FITS" --seed "$SEED" \
-  --estimator lmeds --json > "$OUT/ours-throughput-lmeds.json"
+for E in $(printf "%s\n" lmeds "$BEST" | sort -u); do
+  "$BIN" validate --threads 1 --points 4,16,36,100 --noise 0.05 --samples "$THROUGHPUT_FITS" --seed "$SEED" \
+    --estimator "$E" --json > "$OUT/ours-throughput-$E.json"
+done
 (cd $V && ../../$PY opencv_throughput.py "../../$OUT/samples-paired" --method lmeds --fits "$THROUGHPUT_FITS") \
   > "$OUT/opencv-throughput-lmeds.json"
 
 (cd $V && ../../$PY compare.py \
   --paired "../../$OUT/ours-$BEST.json" "../../$OUT/ours-lmeds.json" "../../$OUT/opencv-lmeds.json" "../../$OUT/opencv-magsac.json" \
-  --pairing "../../$OUT/ours-pairing.json" "../../$OUT/paper-chain.json" \
-  --throughput "../../$OUT/ours-throughput.json" "../../$OUT/opencv-throughput-lmeds.json") > "$OUT/summary.md"
-(cd $V && ../../$PY compare.py \
-  --throughput "../../$OUT/ours-throughput-lmeds.json" "../../$OUT/opencv-throughput-lmeds.json") >> "$OUT/summary.md"
+  --pairing "../../$OUT/ours-pairing.json" "../../$OUT/paper-chain.json") > "$OUT/summary.md"
+for E in $(printf "%s\n" lmeds "$BEST" | sort -u); do
+  (cd $V && ../../$PY compare.py \
+    --throughput "../../$OUT/ours-throughput-$E.json" "../../$OUT/opencv-throughput-lmeds.json" | tail -n +2) >> "$OUT/summary.md"
+done
 echo "== summary: $OUT/summary.md"
 cat "$OUT/summary.md"
