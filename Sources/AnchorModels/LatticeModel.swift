@@ -62,21 +62,35 @@ public struct LatticeModel: Hashable, Sendable {
         }
     }
 
+    /// A Lagrange–Gauss reduced basis of the same lattice: the two shortest independent
+    /// lattice vectors, |b1| ≤ |b2|, |b1·b2| ≤ |b1|²/2.
+    public var reducedBasis: (Point2, Point2) {
+        var b1 = a1, b2 = a2
+        if b1.lengthSquared > b2.lengthSquared { swap(&b1, &b2) }
+        for _ in 0..<200 {
+            let mu = (b1.dot(b2) / b1.lengthSquared).rounded()
+            b2 = b2 - b1 * mu
+            if b2.lengthSquared >= b1.lengthSquared { break }
+            swap(&b1, &b2)
+        }
+        return (b1, b2)
+    }
+
     /// Smallest distance between two distinct points of the sites with `role` over the
-    /// whole lattice (model units); nil when there is no such site.
+    /// whole lattice (model units); nil when there is no such site. Searches translations of
+    /// the reduced basis, so it is right for any (even very skewed) choice of a1, a2.
     /// - Complexity: O(25·n²) for n sites of that role.
     public func nearestDistance(role: SiteRole) -> Double? {
-        let chosen = sites.filter { $0.role == role }
+        let chosen = sites.filter { $0.role == role }.map { position(u: $0.u, v: $0.v) }
         guard !chosen.isEmpty else { return nil }
+        let (b1, b2) = reducedBasis
         var best = Double.infinity
-        for a in chosen {
-            let pa = position(u: a.u, v: a.v)
-            for b in chosen {
+        for (ka, pa) in chosen.enumerated() {
+            for (kb, pb) in chosen.enumerated() {
                 for di in -2...2 {
                     for dj in -2...2 {
-                        if di == 0 && dj == 0 && a == b { continue }
-                        let pb = position(u: Double(di) + b.u, v: Double(dj) + b.v)
-                        let d = pa.distance(to: pb)
+                        if di == 0 && dj == 0 && ka == kb { continue }
+                        let d = pa.distance(to: pb + b1 * Double(di) + b2 * Double(dj))
                         if d < best { best = d }
                     }
                 }

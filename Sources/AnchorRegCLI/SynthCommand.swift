@@ -71,6 +71,7 @@ public struct SynthSi7x7Command: ParsableCommand {
     @Option(help: "White-noise σ in units of a corner adatom's height.") var noise: Double = 0.05
     @Option(name: .customLong("pink-noise"), help: "1/f noise σ (same units).") var pinkNoise: Double = 0.05
     @Option(name: .customLong("line-offset"), help: "σ of the per-line offset (same units).") var lineOffset: Double = 0.03
+    @Option(help: "Bright adsorbates per 100 nm² of surface (0: none).") var adsorbates: Double = 0
     @Option(help: "Lattice rotation in the image, degrees (clockwise on screen).") var rotation: Double = 0
     @Option(name: .customLong("blur-nm"), help: "Tip blur σ, nm.") var blurNm: Double = 0.08
     @Flag(name: .customLong("no-calibration"), help: "Do not record the pixel size in the image.")
@@ -90,6 +91,7 @@ public struct SynthSi7x7Command: ParsableCommand {
             var p = Si7x7SceneParameters.random(seed: seed)
             if size != 512 { p.size = size }
             if fovNm != 20 { p.fieldOfView = fovNm }
+            if adsorbates != 0 { p.adsorbateDensity = adsorbates }
             return p
         }
         var contrast = TipContrast.filledStates
@@ -100,7 +102,7 @@ public struct SynthSi7x7Command: ParsableCommand {
             creepAmplitude: creep?.a ?? 0, creepTau: creep?.b ?? 0.1,
             perspective: perspective.map { Point2($0.a, $0.b) } ?? .zero,
             defectFraction: defects, noise: noise, pinkNoise: pinkNoise, lineOffset: lineOffset,
-            calibrated: !noCalibration, contrast: contrast)
+            adsorbateDensity: adsorbates, calibrated: !noCalibration, contrast: contrast)
     }
 
     struct FrameSummary: Encodable {
@@ -198,8 +200,9 @@ public struct SynthOMPairCommand: ParsableCommand {
             --side-um µm with electrodes T1–T4) from different camera positions, with an \
             illumination gradient, exposure change, blur and noise; the dark (reduced) fraction \
             of the active area changes by --change between them. Writes truth.json \
-            (homographies model µm → image px, true dark fractions, integrated darkness) and \
-            device.json (the model). JPEG output is not offered: AnchorReg has no JPEG writer.
+            (homographies model µm → image px, true dark fractions, integrated darkness), \
+            device.json (the model) and darkness_before.tiff / darkness_after.tiff (the true \
+            darkness 0…1 of the active area on the model grid, float32, calibrated in µm). JPEG output is not offered: AnchorReg has no JPEG writer.
 
             Example:
               anchorreg synth om-pair --seed 3 --out om3
@@ -215,6 +218,8 @@ public struct SynthOMPairCommand: ParsableCommand {
     var change: Double = -0.0304
     @Option(help: "White noise σ per channel, fraction of 255.") var noise: Double = 0.02
     @Option(help: "Illumination gradient, relative brightness change centre → corner.") var illumination: Double = 0.2
+    @Option(name: .customLong("truth-grid"), help: "Samples per side of the truth grid over the active area.")
+    var truthGrid: Int = 512
     @Option(help: "Output directory.") var out: String
     @Flag(help: "Overwrite existing files.") var force = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
@@ -238,7 +243,8 @@ public struct SynthOMPairCommand: ParsableCommand {
             throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 1024x768 (got \(size))")
         }
         let p = OMPairParameters(seed: seed, width: w, height: h, side: sideUm, darkFractionBefore: darkBefore,
-                                 darkFractionChange: change, illuminationGradient: illumination, noise: noise)
+                                 darkFractionChange: change, illuminationGradient: illumination, noise: noise,
+                                 truthGridSize: truthGrid)
         let files = OutputFiles(directory: out, force: force)
         try files.prepare()
         let bar = ProgressBar(total: 1, label: "synth om-pair")
@@ -249,6 +255,8 @@ public struct SynthOMPairCommand: ParsableCommand {
         let after = try files.write(try PNGCodec.encode(rgb: pair.after), to: "after.png")
         let truth = try files.write(try JSONOutput.encode(pair.truth), to: "truth.json")
         let model = try files.write(try pair.truth.model.jsonData(), to: "device.json")
+        try files.write(try TIFFWriter.encode(pair.darknessBefore), to: "darkness_before.tiff")
+        try files.write(try TIFFWriter.encode(pair.darknessAfter), to: "darkness_after.tiff")
         let t = pair.truth
         if json {
             try JSONOutput.print(Summary(before: before, after: after, truth: truth, model: model,

@@ -78,6 +78,20 @@ import AnchorGeometry
         #expect(!device.region(named: "T2")!.contains(Point2(20, 20)))
     }
 
+    /// L is a property of the lattice, not of the basis chosen to describe it.
+    @Test func nearestDistanceIgnoresTheChoiceOfBasis() throws {
+        let skewed = try AnchorModel(
+            name: "skewed", unit: .nanometre,
+            geometry: .lattice(LatticeModel(a1: Point2(10, 0), a2: Point2(30, 0.5),
+                                            sites: [Site(name: "P", u: 0, v: 0, role: .anchor)])))
+        #expect(abs(skewed.nearestAnchorDistance - 0.5) < 1e-12)
+        let hexAsSkew = try AnchorModel(
+            name: "hex", unit: .nanometre,
+            geometry: .lattice(LatticeModel(a1: Point2(1, 0), a2: Point2(7.5, 3.0.squareRoot() / 2),
+                                            sites: [Site(name: "P", u: 0, v: 0, role: .anchor)])))
+        #expect(abs(hexAsSkew.nearestAnchorDistance - 1) < 1e-12)
+    }
+
     @Test func parameterErrors() {
         #expect(throws: ModelError.unknownModel(name: "nope", available: BuiltinModels.names)) {
             try BuiltinModels.named("nope")

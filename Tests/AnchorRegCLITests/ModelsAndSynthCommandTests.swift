@@ -62,4 +62,21 @@ import AnchorImaging
         }
         try? FileManager.default.removeItem(atPath: dir)
     }
+
+    @Test func omPairWritesPhotographsTruthAndModel() throws {
+        let dir = tempDir()
+        var cmd = try AnchorRegCommand.parseAsRoot(
+            ["synth", "om-pair", "--seed", "2", "--size", "160x120", "--truth-grid", "64", "--out", dir])
+        try cmd.run()
+        for name in ["before.png", "after.png", "truth.json", "device.json", "darkness_before.tiff", "darkness_after.tiff"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + name), "\(name) missing")
+        }
+        let model = try AnchorModel.load(dir + "/device.json")
+        #expect(model.region(named: "T3") != nil)
+        let photo = try ImageFile.read(path: dir + "/before.png")
+        #expect(photo.rgb?.width == 160 && photo.rgb?.height == 120)
+        cmd = try AnchorRegCommand.parseAsRoot(["synth", "om-pair", "--seed", "2", "--size", "160", "--out", dir])
+        #expect(throws: (any Error).self) { try cmd.run() }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 }

@@ -46,6 +46,12 @@ public struct OMPair: Sendable {
     public var before: RGBImage
     public var after: RGBImage
     public var truth: OMPairTruth
+    /// The true darkness (0 light … 1 fully dark) of the active area before and after, on
+    /// the truth grid: `truthGridSize`² samples, sample (i, j) at model point
+    /// ((i + ½)·side/n, (j + ½)·side/n) µm, calibrated in µm (pixel size side/n). The first
+    /// sample's centre is half a sample inside the square's corner C1.
+    public var darknessBefore: Image
+    public var darknessAfter: Image
 }
 
 /// Renders two photographs of a four-terminal square device (`BuiltinModels
@@ -111,7 +117,13 @@ public struct OMPairGenerator: Sendable {
             integratedDarknessBefore: meanBefore, integratedDarknessAfter: meanAfter,
             integratedDarknessChangePct: (meanAfter - meanBefore) / meanBefore * 100,
             truthGridSize: n, exposureGains: gains)
-        return OMPair(before: images[0], after: images[1], truth: truth)
+        let ps = PixelSize(x: p.side / Double(n), y: p.side / Double(n))
+        let mapBefore = try Image(width: n, height: n, pixels: before.map { Float(Self.darkness($0, t0, w)) },
+                                  pixelSize: ps, unit: .micrometre)
+        let mapAfter = try Image(width: n, height: n, pixels: after.map { Float(Self.darkness($0, t1, w)) },
+                                 pixelSize: ps, unit: .micrometre)
+        return OMPair(before: images[0], after: images[1], truth: truth,
+                      darknessBefore: mapBefore, darknessAfter: mapAfter)
     }
 
     /// Darkness 0…1 of a field value against the threshold: a steep logistic edge, ≥ 0.5

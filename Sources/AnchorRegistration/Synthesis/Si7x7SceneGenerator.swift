@@ -97,12 +97,18 @@ public struct Si7x7SceneGenerator: Sendable {
         p.centre = resolvedCentre(params)
         let d = distortion(for: p)
         let faulted = Self.faultedHalf(seed: p.seed)
-        let pixels = render(p, distortion: d, faulted: faulted)
+        let footprint = try modelFootprint(d)
+        let margin = 4.0
+        let adsorbates = Self.adsorbates(
+            seed: p.seed, density: p.adsorbateDensity,
+            in: ModelBounds(minX: footprint.minX - margin, minY: footprint.minY - margin,
+                            maxX: footprint.maxX + margin, maxY: footprint.maxY + margin))
+        let pixels = render(p, distortion: d, faulted: faulted, adsorbates: adsorbates)
         let px = d.pixelSize
         let image = try Image(width: p.size, height: p.size, pixels: pixels,
                               pixelSize: p.calibrated ? PixelSize(x: px, y: px) : nil,
                               unit: p.calibrated ? .nanometre : .none, valueUnit: "nm")
-        let truth = try makeTruth(p, distortion: d, faulted: faulted)
+        let truth = try makeTruth(p, distortion: d, faulted: faulted, footprint: footprint, adsorbates: adsorbates)
         return SyntheticSTMScene(image: image, truth: truth, distortion: d)
     }
 
@@ -162,7 +168,8 @@ public struct Si7x7SceneGenerator: Sendable {
         var di: Int32, dj: Int32, site: Int32
     }
 
-    private func render(_ p: Si7x7SceneParameters, distortion d: ScanDistortion, faulted: String) -> [Float] {
+    private func render(_ p: Si7x7SceneParameters, distortion d: ScanDistortion, faulted: String,
+                        adsorbates: [SyntheticAdsorbate]) -> [Float] {
         let c = p.contrast
         let sites = lattice.sites
         let n = sites.count
@@ -222,6 +229,11 @@ public struct Si7x7SceneGenerator: Sendable {
             }
         }
         let su = sites.map(\.u), sv = sites.map(\.v)
+        // Adsorbates, blurred like every feature.
+        let adsorbateCentres = adsorbates.map(\.model)
+        let adsorbateInv2s2 = adsorbates.map { 1 / (2 * ($0.sigma * $0.sigma + c.blurSigma * c.blurSigma)) }
+        let adsorbateAmp = adsorbates.map { $0.height * $0.sigma * $0.sigma / ($0.sigma * $0.sigma + c.blurSigma * c.blurSigma) }
+        let adsorbateCut2 = adsorbates.map { 16 * ($0.sigma * $0.sigma + c.blurSigma * c.blurSigma) }
         let w = p.size, h = p.size
         var g = SeededGenerator(seed: p.seed, stream: 0x4015E &+ UInt64(p.frame))
         let pink = PinkNoise.generate(count: w * h, sigma: p.pinkNoise, generator: &g)
@@ -251,6 +263,10 @@ public struct Si7x7SceneGenerator: Sendable {
                     }
                     value += amp * Double.exp(-d2 * inv2s2[k])
                 }
+                for a in adsorbateCentres.indices {
+                    let d2 = m.distanceSquared(to: adsorbateCentres[a])
+                    if d2 < adsorbateCut2[a] { value += adsorbateAmp[a] * Double.exp(-d2 * adsorbateInv2s2[a]) }
+                }
                 var noise = lineOffset + pink[y * w + x]
                 if p.noise > 0 { noise += p.noise * g.normal() }
                 out[y * w + x] = Float(c.offset + c.heightScale * (value + noise))
@@ -261,9 +277,9 @@ public struct Si7x7SceneGenerator: Sendable {
 
     // MARK: - Ground truth
 
-    private func makeTruth(_ p: Si7x7SceneParameters, distortion d: ScanDistortion,
-                           faulted: String) throws -> SyntheticSTMTruth {
-        let w = p.size, h = p.size
+    /// Bounds (model nm) of the image's footprint on the surface.
+    private func modelFootprint(_ d: ScanDistortion) throws -> ModelBounds {
+        let w = d.width, h = d.height
         var border: [Point2] = []
         for k in stride(from: 0, through: w - 1, by: 8) {
             border.append(d.modelPoint(x: Double(k), y: 0))
@@ -277,6 +293,12 @@ public struct Si7x7SceneGenerator: Sendable {
         guard let bounds = ModelBounds(covering: border) else {
             throw SynthesisError.distortionNotInvertible(d.centre)
         }
+        return bounds
+    }
+
+    private func makeTruth(_ p: Si7x7SceneParameters, distortion d: ScanDistortion, faulted: String,
+                           footprint bounds: ModelBounds, adsorbates: [SyntheticAdsorbate]) throws -> SyntheticSTMTruth {
+        let w = p.size, h = p.size
         let ranges = try lattice.cellRanges(covering: bounds, margin: 1)
         let lo = -0.5, hiX = Double(w) - 0.5, hiY = Double(h) - 0.5
         let linear = d.linearModelToImage
@@ -294,15 +316,17 @@ public struct Si7x7SceneGenerator: Sendable {
                     }
                     let q = try d.imagePoint(of: m)
                     guard q.x >= lo, q.x < hiX, q.y >= lo, q.y < hiY else { continue }
+                    // Hidden under an adsorbate: within 2σ of its centre.
+                    let obscured = adsorbates.contains { m.distance(to: $0.model) < 2 * $0.sigma }
                     if s.role == .anchor {
                         holes.append(SyntheticTruthPoint(cell: cell, site: s.name, kind: s.kind ?? "corner-hole",
                                                          half: nil, faulted: nil, index: nil, present: true,
-                                                         image: q, model: m))
+                                                         obscured: obscured, image: q, model: m))
                     } else {
                         let missing = Self.isDefect(seed: p.seed, cell: cell, site: k, fraction: p.defectFraction)
                         adatoms.append(SyntheticTruthPoint(cell: cell, site: s.name, kind: s.kind ?? "adatom",
                                                            half: s.group, faulted: s.group == faulted, index: s.index,
-                                                           present: !missing, image: q, model: m))
+                                                           present: !missing, obscured: obscured, image: q, model: m))
                     }
                 }
             }
@@ -316,7 +340,13 @@ public struct Si7x7SceneGenerator: Sendable {
             faultedHalf: faulted, homography: d.isHomography ? linear.normalized() : nil,
             homographyWithoutCreep: linear.normalized(), distortion: ScanDistortionDescription(d),
             centreCell: CellIndex(Int(f.x.rounded(.down)), Int(f.y.rounded(.down))),
-            cornerHoles: holes, adatoms: adatoms, adatomCount: adatoms.count,
+            cornerHoles: holes, adatoms: adatoms,
+            adsorbates: try adsorbates.map { a in
+                var a = a
+                a.image = try d.imagePoint(of: a.model)
+                return a
+            },
+            adatomCount: adatoms.count,
             defectCount: adatoms.filter { !$0.present }.count)
     }
 }

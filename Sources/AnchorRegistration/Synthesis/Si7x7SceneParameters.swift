@@ -30,6 +30,10 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
     public var pinkNoise: Double
     /// σ of a random offset per scan line.
     public var lineOffset: Double
+    /// Bright adsorbates (contamination clusters) per 100 nm² of surface; 0 for none. Each
+    /// is a Gaussian of σ 0.4–0.9 nm and 2.5–4 times a corner adatom's height, placed on the
+    /// surface (so both frames of a pair show them at the same place).
+    public var adsorbateDensity: Double
     /// Write the nominal pixel size into the image (false: an uncalibrated file).
     public var calibrated: Bool
     /// Model point (nm) under the image centre; nil picks one at random from the seed.
@@ -39,7 +43,8 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
     public init(seed: UInt64, frame: Int = 0, size: Int = 512, fieldOfView: Double = 20, rotationDegrees: Double = 0,
                 drift: Point2 = .zero, creepAmplitude: Double = 0, creepTau: Double = 0.1,
                 perspective: Point2 = .zero, defectFraction: Double = 0.02, noise: Double = 0.05,
-                pinkNoise: Double = 0.05, lineOffset: Double = 0.03, calibrated: Bool = true,
+                pinkNoise: Double = 0.05, lineOffset: Double = 0.03, adsorbateDensity: Double = 0,
+                calibrated: Bool = true,
                 centre: Point2? = nil, contrast: TipContrast = .filledStates) {
         self.seed = seed
         self.frame = frame
@@ -54,6 +59,7 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
         self.noise = noise
         self.pinkNoise = pinkNoise
         self.lineOffset = lineOffset
+        self.adsorbateDensity = adsorbateDensity
         self.calibrated = calibrated
         self.centre = centre
         self.contrast = contrast
@@ -128,6 +134,9 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
         guard defectFraction.isFinite, (0...1).contains(defectFraction) else {
             throw bad("defect fraction", "\(defectFraction); use 0…1")
         }
+        guard adsorbateDensity.isFinite, (0...20).contains(adsorbateDensity) else {
+            throw bad("adsorbate density", "\(adsorbateDensity) per 100 nm²; use 0…20")
+        }
         for (n, v) in [("noise", noise), ("1/f noise", pinkNoise), ("line offset", lineOffset)] {
             guard v.isFinite, v >= 0 else { throw bad(n, "\(v); must be finite and ≥ 0") }
         }
@@ -153,6 +162,7 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
         case seed, frame, size, fieldOfView = "field_of_view_nm", rotationDegrees = "rotation_deg"
         case drift = "drift_nm", creepAmplitude = "creep_amplitude_nm", creepTau = "creep_tau"
         case perspective, defectFraction = "defect_fraction", noise, pinkNoise = "pink_noise"
-        case lineOffset = "line_offset", calibrated, centre = "centre_nm", contrast
+        case lineOffset = "line_offset", adsorbateDensity = "adsorbate_density_per_100nm2"
+        case calibrated, centre = "centre_nm", contrast
     }
 }

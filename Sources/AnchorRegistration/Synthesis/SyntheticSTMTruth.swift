@@ -18,6 +18,8 @@ public struct SyntheticTruthPoint: Sendable, Hashable, Codable {
     public var index: Int?
     /// False for a missing adatom (a defect).
     public var present: Bool
+    /// True when the point lies within 2σ of an adsorbate's centre (hidden under it).
+    public var obscured: Bool
     /// Position in the image, pixels (centres at integers, x right, y down).
     public var image: Point2
     /// Position in the model, nm.
@@ -52,6 +54,8 @@ public struct SyntheticSTMTruth: Sendable, Codable {
     public var centreCell: CellIndex
     public var cornerHoles: [SyntheticTruthPoint]
     public var adatoms: [SyntheticTruthPoint]
+    /// Bright adsorbates whose centres lie within 4 nm of the frame's footprint.
+    public var adsorbates: [SyntheticAdsorbate]
     /// Adatoms inside the image and how many of them are missing.
     public var adatomCount: Int
     public var defectCount: Int
@@ -61,7 +65,7 @@ public struct SyntheticSTMTruth: Sendable, Codable {
         case pixelSizeNominal = "pixel_size_nominal_nm", pixelSizeRecorded = "pixel_size_recorded_nm"
         case pixelSizeTrueAtCentre = "pixel_size_true_at_centre_nm", faultedHalf = "faulted_half"
         case homography, homographyWithoutCreep = "homography_without_creep", distortion
-        case centreCell = "centre_cell", cornerHoles = "corner_holes", adatoms
+        case centreCell = "centre_cell", cornerHoles = "corner_holes", adatoms, adsorbates
         case adatomCount = "adatom_count", defectCount = "defect_count"
     }
 }

@@ -20,6 +20,12 @@ import AnchorModels
         #expect(t.integratedDarknessAfter < t.integratedDarknessBefore)
         #expect(t.homographies.count == 2 && t.homographies[0] != t.homographies[1])
         #expect(t.model.regions.map(\.name) == ["active", "T1", "T2", "T3", "T4"])
+        // The darkness maps agree with the fractions and means of the truth.
+        let dark = Double(a.darknessBefore.pixels.filter { $0 >= 0.5 }.count) / Double(96 * 96)
+        #expect(abs(dark - t.darkFractionBefore) <= cell)
+        let mean = a.darknessAfter.pixels.reduce(0.0) { $0 + Double($1) } / Double(96 * 96)
+        #expect(abs(mean - t.integratedDarknessAfter) < 1e-5)
+        #expect(a.darknessBefore.unit == .micrometre)
     }
 
     /// The photographs show what the truth says: the pixel at the image of the square's

@@ -87,6 +87,26 @@ import AnchorModels
         #expect(adatomsChecked >= 60)
     }
 
+    /// Filled-state contrast: at the true positions, corner adatoms are brighter than centre
+    /// adatoms and the faulted half brighter than the unfaulted one; a second frame with the
+    /// centre/corner ratio above 1 reverses the first order.
+    @Test func contrastFollowsTheTipParameters() throws {
+        let p = Si7x7SceneParameters.ideal(seed: 8, size: 200, fieldOfView: 14, rotationDegrees: 5)
+        func medians(_ scene: SyntheticSTMScene, _ select: (SyntheticTruthPoint) -> Bool) -> Float {
+            let v = scene.truth.adatoms.filter(select).map { q in
+                scene.image[Int(q.image.x.rounded()), Int(q.image.y.rounded())]
+            }.sorted()
+            return v[v.count / 2]
+        }
+        let scene = try generator.generate(p)
+        #expect(medians(scene) { $0.kind == "corner-adatom" } > medians(scene) { $0.kind == "centre-adatom" })
+        #expect(medians(scene) { $0.faulted == true } > medians(scene) { $0.faulted == false })
+        var q = p
+        q.contrast.centreToCorner = 1.3
+        let swapped = try generator.generate(q)
+        #expect(medians(swapped) { $0.kind == "corner-adatom" } < medians(swapped) { $0.kind == "centre-adatom" })
+    }
+
     @Test func newtonInversionMatchesForwardMap() throws {
         let p = Si7x7SceneParameters(seed: 5, size: 256, fieldOfView: 20, rotationDegrees: 200,
                                      drift: Point2(-0.8, 0.5), creepAmplitude: -0.6, creepTau: 0.05,
@@ -155,6 +175,33 @@ import AnchorModels
                 #expect(scene.distortion.modelPoint(x: q.image.x, y: q.image.y).distance(to: q.model) < 1e-8)
             }
         }
+    }
+
+    @Test func adsorbatesAreOnTheSurfaceAndBright() throws {
+        var p = Si7x7SceneParameters.ideal(seed: 31, size: 160, fieldOfView: 20)
+        p.adsorbateDensity = 3
+        let pair = try generator.generatePair(p)
+        let a = pair.first.truth, b = pair.second.truth
+        #expect(!a.adsorbates.isEmpty)
+        // Same surface: an adsorbate seen by both frames is at the same model point.
+        let common = a.adsorbates.filter { x in b.adsorbates.contains { $0.model == x.model } }
+        #expect(!common.isEmpty)
+        // Each adsorbate raises the image at its centre by at least twice an adatom's height
+        // (the same frame without adsorbates is the reference).
+        let img = pair.first.image
+        var q0 = pair.first.truth.parameters
+        q0.adsorbateDensity = 0
+        let bare = try generator.generate(q0).image
+        let unit = Float(p.contrast.heightScale)
+        for x in a.adsorbates {
+            let q = x.image
+            guard q.x >= 0, q.y >= 0, q.x <= Double(img.width - 1), q.y <= Double(img.height - 1) else { continue }
+            let (i, j) = (Int(q.x.rounded()), Int(q.y.rounded()))
+            #expect(img[i, j] - bare[i, j] > 2 * unit)
+        }
+        #expect(a.adatoms.contains { $0.obscured })
+        let clean = try generator.generate(Si7x7SceneParameters.ideal(seed: 31, size: 64, fieldOfView: 8))
+        #expect(clean.truth.adsorbates.isEmpty && !clean.truth.adatoms.contains { $0.obscured })
     }
 
     @Test func invalidParametersAreRejected() {
