@@ -58,9 +58,9 @@ public enum RoughMatcher {
         public var hypotheses: Int
         /// Number of central model points used on the coarse grid (at least 3).
         public var coarsePoints: Int
-        /// Also search the prior's ranges on a grid (coarse to fine), besides the placements
-        /// proposed by point triplets. Slower; helps when detections are too sparse or noisy
-        /// for triplets of neighbours to be found.
+        /// Always search the prior's ranges on a grid (coarse to fine), besides the placements
+        /// proposed by point triplets. Off by default: the grid then runs only when no triplet
+        /// explains three quarters of the central points (sparse or noisy detections).
         public var gridSearch: Bool
         /// Fewest captured model points a placement needs (at least 3, enough for an affine
         /// fit); nil means max(3, 30 % of the smaller point set).
@@ -129,12 +129,27 @@ public enum RoughMatcher {
         // Coarse grid on the central points.
         var coarse: [Scored] = []
         ctx.tripletHypotheses(prior: prior, into: &coarse)
-        if options.gridSearch { ctx.gridHypotheses(prior: prior, into: &coarse) }
-        // Grow the best few, then settle whole-period shifts.
+        // The grid runs when asked, or when no triplet explained three quarters of the
+        // central points (noisy detections on a small model make neighbour triplets too
+        // inaccurate to pass the prior).
+        let centralCount = min(model.count, max(options.coarsePoints, 3))
+        if options.gridSearch || (coarse.first?.support ?? 0) * 4 < centralCount * 3 {
+            ctx.gridHypotheses(prior: prior, into: &coarse)
+        }
+        // Grow the best few; settle whole-period shifts for the best grown ones (at most
+        // four with at least half the best support: distinct coarse placements usually grow
+        // into the same one, and settling is the costly part).
+        var grown: [Scored] = []
+        let topCoarse = coarse.first?.support ?? 0
+        for h in coarse where 2 * h.support >= topCoarse {
+            let t = ctx.grow(h.transform)
+            if let s = ctx.score(t, count: model.count, mustBeat: nil) { grown.append(s) }
+        }
+        grown.sort { $0.isBetter(than: $1) }
         var best: Scored?
-        for h in coarse {
-            var t = ctx.grow(h.transform)
-            t = ctx.settleShifts(t)
+        let topGrown = grown.first?.support ?? 0
+        for g in grown.prefix(4) where 2 * g.support >= topGrown {
+            let t = ctx.settleShifts(g.transform)
             guard let s = ctx.score(t, count: model.count, mustBeat: best) else { continue }
             if best == nil || s.isBetter(than: best!) { best = s }
         }
@@ -431,7 +446,21 @@ public enum RoughMatcher {
             }
         }
 
+        /// Adds `s` to the sorted list of the best placements, unless a placement that puts
+        /// the model at the same spot is already there (then only the better one stays):
+        /// triplets from one lattice site propose the same placement many times over, and
+        /// growing duplicates would waste the hypothesis budget.
         func insert(_ s: Scored, into kept: inout [Scored]) {
+            let tol = 0.5 * captureRadius(for: s.transform)
+            let scale = s.transform.meanScale
+            if let i = kept.firstIndex(where: { k in
+                let t = k.transform, u = s.transform
+                return abs(t.tx - u.tx) + abs(t.ty - u.ty) < tol
+                    && abs(t.a - u.a) + abs(t.b - u.b) + abs(t.c - u.c) + abs(t.d - u.d) < 0.2 * scale
+            }) {
+                guard s.isBetter(than: kept[i]) else { return }
+                kept.remove(at: i)
+            }
             var i = kept.count
             while i > 0, s.isBetter(than: kept[i - 1]) { i -= 1 }
             guard i < options.hypotheses else { return }
@@ -439,8 +468,8 @@ public enum RoughMatcher {
             if kept.count > options.hypotheses { kept.removeLast() }
         }
 
-        /// Refits `t` by least squares on ever larger central parts of the model (radius
-        /// doubling), so errors of the coarse linear part never exceed the capture radius at
+        /// Refits `t` by least squares on ever larger central parts of the model (three times
+        /// the points each step, radius × 1.7), so errors of the coarse linear part never exceed the capture radius at
         /// the edge of what is being paired.
         func grow(_ t0: Affine2) -> Affine2 {
             var t = t0
@@ -464,7 +493,7 @@ public enum RoughMatcher {
                     previous = hits
                 }
                 if n == model.count { return t }
-                n = min(model.count, n * 2)
+                n = min(model.count, n * 3)
             }
         }
 
