@@ -16,6 +16,10 @@ public struct RoughPlacement: Sendable, Hashable {
     /// Mutual-nearest-neighbour pairs within `captureRadius` under `transform` (model index,
     /// image index in the caller's order), ascending in model index.
     public var pairs: [PointPair]
+
+    /// `transform` as Eq. 1's parameters (scale, rotation, shear, translation; least-shear
+    /// convention of `AffineParameters`); nil only if the transform were singular.
+    public var parameters: AffineParameters? { try? AffineParameters(decomposing: transform) }
 }
 
 /// The rough matching stage of the paper (Diao et al. 2025, Methods, "rough matching"):
@@ -67,7 +71,7 @@ public enum RoughMatcher {
         public var minimumSupport: Int?
 
         public init(
-            captureFraction: Double = 0.35, spacing: Double? = nil, hypotheses: Int = 6,
+            captureFraction: Double = 0.35, spacing: Double? = nil, hypotheses: Int = 8,
             coarsePoints: Int = 12, gridSearch: Bool = false, minimumSupport: Int? = nil
         ) {
             self.gridSearch = gridSearch
@@ -136,19 +140,18 @@ public enum RoughMatcher {
         if options.gridSearch || (coarse.first?.support ?? 0) * 4 < centralCount * 3 {
             ctx.gridHypotheses(prior: prior, into: &coarse)
         }
-        // Grow the best few; settle whole-period shifts for the best grown ones (at most
-        // four with at least half the best support: distinct coarse placements usually grow
+        // Grow the best few; settle whole-period shifts for the best distinct grown ones (at
+        // most six, with at least half the best support: distinct coarse placements often grow
         // into the same one, and settling is the costly part).
         var grown: [Scored] = []
         let topCoarse = coarse.first?.support ?? 0
         for h in coarse where 2 * h.support >= topCoarse {
             let t = ctx.grow(h.transform)
-            if let s = ctx.score(t, count: model.count, mustBeat: nil) { grown.append(s) }
+            if let s = ctx.score(t, count: model.count, mustBeat: nil) { ctx.insert(s, into: &grown) }
         }
-        grown.sort { $0.isBetter(than: $1) }
         var best: Scored?
         let topGrown = grown.first?.support ?? 0
-        for g in grown.prefix(4) where 2 * g.support >= topGrown {
+        for g in grown.prefix(6) where 2 * g.support >= topGrown {
             let t = ctx.settleShifts(g.transform)
             guard let s = ctx.score(t, count: model.count, mustBeat: best) else { continue }
             if best == nil || s.isBetter(than: best!) { best = s }
@@ -268,6 +271,10 @@ public enum RoughMatcher {
         let order: [Int]
         let centre: Point2
         let imageCentre: Point2
+        /// Offsets from the most central model point to its 8 nearest neighbours (a
+        /// lattice's periods), and their pairwise sums.
+        let shifts: [Point2]
+        let periodOffsets: [Point2]
 
         init(model: [Point2], image: [Point2], tree: KDTree, spacing: Double, options: Options) {
             self.model = model
@@ -282,6 +289,12 @@ public enum RoughMatcher {
                 return a < b || (a == b && $0 < $1)
             }
             imageCentre = RoughMatcher.medianPoint(image)
+            let mc = model[order[0]]
+            let near = KDTree(model).nearest(to: mc, k: 9).map { model[$0.index] - mc }.filter { $0.length > 0 }
+            shifts = near
+            var offsets = near
+            for a in near { for b in near { offsets.append(a + b) } }
+            periodOffsets = offsets.filter { $0.length > 0 }
         }
 
         func captureRadius(for t: Affine2) -> Double {
@@ -455,8 +468,16 @@ public enum RoughMatcher {
             let scale = s.transform.meanScale
             if let i = kept.firstIndex(where: { k in
                 let t = k.transform, u = s.transform
-                return abs(t.tx - u.tx) + abs(t.ty - u.ty) < tol
-                    && abs(t.a - u.a) + abs(t.b - u.b) + abs(t.c - u.c) + abs(t.d - u.d) < 0.2 * scale
+                guard abs(t.a - u.a) + abs(t.b - u.b) + abs(t.c - u.c) + abs(t.d - u.d) < 0.2 * scale else { return false }
+                // Same linear part: the same placement if the translations differ by nothing
+                // or by whole periods (settled later by `settleShifts`), so that one lattice
+                // placement repeated at neighbouring sites cannot crowd out the others.
+                let dx = t.tx - u.tx, dy = t.ty - u.ty
+                if abs(dx) + abs(dy) < tol { return true }
+                return periodOffsets.contains { d in
+                    let v = u.applyLinear(d)
+                    return abs(dx - v.x) + abs(dy - v.y) < tol
+                }
             }) {
                 guard s.isBetter(than: kept[i]) else { return }
                 kept.remove(at: i)
@@ -501,14 +522,16 @@ public enum RoughMatcher {
         /// nearest neighbours) while that raises the support, refitting after each move,
         /// until neither a move nor a refit helps (at most four rounds).
         func settleShifts(_ t0: Affine2) -> Affine2 {
-            let mc = model[order[0]]
-            let modelTree = KDTree(model)
-            let shifts = modelTree.nearest(to: mc, k: 9).map { model[$0.index] - mc }.filter { $0.length > 0 }
             guard var best = score(t0, count: model.count, mustBeat: nil) else { return t0 }
             for _ in 0..<4 {
                 var moved: Scored?
                 for d in shifts {
-                    let t = best.transform.shiftingModel(by: d)
+                    var t = best.transform.shiftingModel(by: d)
+                    // On small models a placement a period off fits the linear part to few
+                    // points, so the shifted placement is refitted before it is judged; on
+                    // large ones the linear part is already accurate and refitting every
+                    // candidate shift would cost more than it tells.
+                    if model.count <= 36 { t = grow(t) }
                     if let s = score(t, count: model.count, mustBeat: moved ?? best),
                        s.support > (moved ?? best).support {
                         moved = s
