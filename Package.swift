@@ -25,7 +25,10 @@ let package = Package(
             dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         .target(
             name: "AnchorImaging",
-            dependencies: ["AnchorGeometry", "CZlib", "CPNG", "CJPEG"]),
+            dependencies: [
+                "AnchorGeometry", "CZlib", "CPNG", "CJPEG",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]),
         .target(
             name: "AnchorModels",
             dependencies: ["AnchorGeometry"]),

@@ -41,12 +41,11 @@ enum ConsensusSampler {
         return Result(hypothesis: best, cost: bestCost, inliers: bestInliers, iterations: iterations)
     }
 
-    /// The inlier threshold in normalised units: the given one, or 2.5 σ̂ from an LMedS search
+    /// The inlier threshold in normalised units: the given one, or 4.29 σ̂ from an LMedS search
     /// (the data-driven rule documented on `RobustEstimationOptions.threshold`).
     static func threshold(_ data: NormalizedCorrespondences, options: RobustEstimationOptions) throws -> (value: Double, iterations: Int) {
         if let t = options.threshold { return (t * data.imageNormalization.scale, 0) }
         let s = try LMedSEstimator.search(data, options: options)
-        return (max(2.5 * RobustSampling.lmedsScale(medianSquared: s.medianSquared, count: data.count), RobustSampling.thresholdFloor),
-                s.iterations)
+        return (LMedSEstimator.threshold(s), s.iterations)
     }
 }

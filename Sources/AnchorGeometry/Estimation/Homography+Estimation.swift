@@ -26,19 +26,41 @@ extension Homography {
         return try data.denormalize(hn).checkedEstimate()
     }
 
-    /// DLT (and optional LM polish) in normalised coordinates, with the uniqueness check.
+    /// Algebraic fit (and optional LM polish) in normalised coordinates, with the uniqueness
+    /// check. Four correspondences use the exact minimal solver, more the inhomogeneous DLT;
+    /// the 9×9 eigen-solution is the fallback that also diagnoses degenerate sets.
     static func normalizedLeastSquares(_ data: NormalizedCorrespondences, indices: [Int]?, polish: Bool) throws -> Homography {
-        let dlt = DirectLinearTransform.solve(data, indices: indices)
-        // A second null direction of A means a family of solutions: the points do not pin H
-        // down (e.g. all but one on a line). Eigenvalues are accurate to ~1e-16 of the largest.
-        guard dlt.secondSmallest > 1e-12 * dlt.largest else {
-            throw GeometryError.degenerateConfiguration(
-                reason: "the correspondences do not determine a unique homography (too many points lie on one line)")
+        let m = indices?.count ?? data.count
+        var algebraic: Homography? = nil
+        if m == 4 {
+            let i = indices ?? [0, 1, 2, 3]
+            let usable = data.xy.withUnsafeBufferPointer { xy in
+                [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)].allSatisfy { t in
+                    MinimalSolver.area(xy.baseAddress!, 0, i[t.0], i[t.1], i[t.2]).ok
+                        && MinimalSolver.area(xy.baseAddress!, 2, i[t.0], i[t.1], i[t.2]).ok
+                }
+            }
+            if usable {
+                algebraic = data.xy.withUnsafeBufferPointer { MinimalSolver.solve($0.baseAddress!, i[0], i[1], i[2], i[3]) }
+            }
+        } else {
+            algebraic = DirectLinearTransform.solveInhomogeneous(data, indices: indices)
         }
-        guard polish else { return dlt.homography }
-        let refined = LevenbergMarquardt.minimize(dlt.homography, data: data, indices: indices)
-        let before = LevenbergMarquardt.cost(dlt.homography, data: data, indices: indices)
-        return refined.cost <= before ? refined.homography : dlt.homography
+        if algebraic == nil {
+            let dlt = DirectLinearTransform.solve(data, indices: indices)
+            // A second null direction of A means a family of solutions: the points do not pin H
+            // down (e.g. all but one on a line). Eigenvalues are accurate to ~1e-16 of the largest.
+            guard dlt.secondSmallest > 1e-12 * dlt.largest else {
+                throw GeometryError.degenerateConfiguration(
+                    reason: "the correspondences do not determine a unique homography (too many points lie on one line)")
+            }
+            algebraic = dlt.homography
+        }
+        let start = algebraic!
+        guard polish else { return start }
+        let refined = LevenbergMarquardt.minimize(start, data: data, indices: indices)
+        let before = LevenbergMarquardt.cost(start, data: data, indices: indices)
+        return refined.cost <= before ? refined.homography : start
     }
 
     /// The estimate scaled to m33 = 1, or an error if it is singular or not finite.

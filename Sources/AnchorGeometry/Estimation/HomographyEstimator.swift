@@ -6,11 +6,13 @@
 /// re-classifying inliers until the set is stable.
 public enum HomographyEstimator: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
     /// Normalised DLT on all correspondences (plus LM polish when `refine`); no outlier
-    /// rejection. The least-squares optimum when there are no outliers.
+    /// rejection: every correspondence is an inlier and `options.threshold` is ignored. The
+    /// least-squares optimum when there are no outliers.
     case dlt
     /// Least median of squares (Rousseeuw 1984), the paper's choice: the hypothesis with the
-    /// smallest median squared residual; inliers within 2.5 σ̂, σ̂ = 1.4826·(1 + 5/(n − 4))·√median.
-    /// Needs no threshold and tolerates up to 50 % outliers.
+    /// smallest order statistic k = max(4, ⌊n/2⌋ + 1) of the squared residuals; inliers within
+    /// 4.29 σ̂ of a robust scale estimate. Needs no threshold and tolerates up to ~50 % outliers
+    /// (n − k − 1 of n).
     case lmeds
     /// RANSAC (Fischler & Bolles 1981): the hypothesis with the most inliers within the threshold.
     case ransac

@@ -13,7 +13,7 @@ enum LevenbergMarquardt {
     /// - Complexity: O(k·m) for m correspondences and k ≤ `maxIterations` iterations; no heap
     ///   allocation (normal equations live in a stack buffer).
     static func minimize(_ initial: Homography, data: NormalizedCorrespondences, indices: [Int]? = nil,
-                         maxIterations: Int = 30) -> (homography: Homography, cost: Double) {
+                         maxIterations: Int = 50) -> (homography: Homography, cost: Double) {
         let norm = (initial.m11 * initial.m11 + initial.m12 * initial.m12 + initial.m13 * initial.m13
             + initial.m21 * initial.m21 + initial.m22 * initial.m22 + initial.m23 * initial.m23
             + initial.m31 * initial.m31 + initial.m32 * initial.m32 + initial.m33 * initial.m33).squareRoot()
@@ -42,6 +42,16 @@ enum LevenbergMarquardt {
                             step[k] = -g[k]
                         }
                         if DenseSolve.cholesky(sys, step, n: 8) {
+                            // Predicted decrease of the Gauss–Newton model ‖r + J·δ‖²: when even
+                            // the model promises nothing measurable, the minimum is reached.
+                            var gd = 0.0, dHd = 0.0
+                            for r in 0..<8 {
+                                gd += g[r] * step[r]
+                                var row = 0.0
+                                for c in 0..<8 { row += jtj[r * 8 + c] * step[c] }
+                                dHd += step[r] * row
+                            }
+                            if -2 * gd - dHd <= 1e-16 * current { break }
                             for k in 0..<8 { trial[k] = p[k] + step[k] }
                             let c = cost(trial, xy: xy, count: data.count, indices: indices)
                             if c < current {
@@ -52,7 +62,7 @@ enum LevenbergMarquardt {
                                 accepted = true
                                 current = normalEquations(p, xy: xy, count: data.count, indices: indices, jtj: jtj, g: g)
                                 // Stop once the update no longer moves the estimate in double precision.
-                                if stepNorm <= 1e-30 * pNorm || decrease <= 1e-15 * c { iterations = maxIterations }
+                                if stepNorm <= 1e-26 * pNorm || decrease <= 1e-18 * c { iterations = maxIterations }
                                 break
                             }
                         }
@@ -131,5 +141,30 @@ enum LevenbergMarquardt {
         if let indices { for i in indices { accumulate(i) } } else { for i in 0..<count { accumulate(i) } }
         for r in 0..<8 { for c in 0..<r { jtj[r * 8 + c] = jtj[c * 8 + r] } }
         return e
+    }
+}
+
+extension Homography {
+    /// Refines `h` (model → image) by Levenberg–Marquardt minimisation of the reprojection
+    /// error Σ ‖H(modelᵢ) − imageᵢ‖² over the correspondences with `inliers[i] == true`
+    /// (all when `inliers` is nil). Works in Hartley-normalised coordinates, so the result
+    /// does not depend on the units or offset of either point set.
+    ///
+    /// - Returns: the refined transform scaled to m33 = 1, or `h` unchanged when refinement
+    ///   is impossible (fewer than four usable inliers, mismatched or non-finite input, a
+    ///   non-finite `h`) or would not lower the error.
+    public static func refine(_ h: Homography, model: [Point2], image: [Point2], inliers: [Bool]? = nil) -> Homography {
+        guard model.count == image.count, h.isFinite, inliers.map({ $0.count == model.count }) ?? true else { return h }
+        var m: [Point2] = [], q: [Point2] = []
+        for i in model.indices where inliers?[i] ?? true {
+            guard model[i].isFinite, image[i].isFinite else { return h }
+            m.append(model[i]); q.append(image[i])
+        }
+        guard m.count >= 4, let data = try? NormalizedCorrespondences(validatedModel: m, image: q) else { return h }
+        let start = data.normalize(h)
+        let before = LevenbergMarquardt.cost(start, data: data, indices: nil)
+        let result = LevenbergMarquardt.minimize(start, data: data)
+        guard result.cost < before, let out = try? data.denormalize(result.homography).checkedEstimate() else { return h }
+        return out
     }
 }

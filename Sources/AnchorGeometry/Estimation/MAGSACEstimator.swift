@@ -73,7 +73,8 @@ enum MAGSACEstimator {
         let r = try ConsensusSampler.run(data, options: options, score: loss)
         let polished = sigmaConsensus(r.hypothesis, cost: r.cost, data: data, loss: loss)
         return try RobustSampling.finish(polished, data: data, model: model, image: image,
-                                         threshold: tau, refine: options.refine, iterations: pre + r.iterations)
+                                         threshold: tau, refine: options.refine, iterations: pre + r.iterations,
+                                         rescale: options.threshold == nil)
     }
 
     /// σ-consensus++: weighted DLT with the marginalised weights, repeated while Σρ decreases
@@ -91,11 +92,10 @@ enum MAGSACEstimator {
                 }
             }
             guard support >= 4 else { break }
-            let dlt = DirectLinearTransform.solve(data, weights: weights)
-            guard dlt.secondSmallest > 1e-12 * dlt.largest, dlt.homography.isFinite else { break }
-            let c = loss.total(dlt.homography, data)
+            guard let fitted = DirectLinearTransform.solveInhomogeneous(data, weights: weights) else { break }
+            let c = loss.total(fitted, data)
             guard c < bestCost else { break }
-            best = dlt.homography; bestCost = c
+            best = fitted; bestCost = c
         }
         return best
     }

@@ -20,6 +20,7 @@ enum MSACEstimator {
         let (tau, pre) = try ConsensusSampler.threshold(data, options: options)
         let r = try ConsensusSampler.run(data, options: options, score: Score(t2: tau * tau))
         return try RobustSampling.finish(r.hypothesis, data: data, model: model, image: image,
-                                         threshold: tau, refine: options.refine, iterations: pre + r.iterations)
+                                         threshold: tau, refine: options.refine, iterations: pre + r.iterations,
+                                         rescale: options.threshold == nil)
     }
 }

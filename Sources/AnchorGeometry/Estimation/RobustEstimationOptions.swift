@@ -2,9 +2,12 @@
 /// few hundred correspondences, localisation noise well under the structure's period).
 public struct RobustEstimationOptions: Sendable, Equatable, Codable {
     /// Inlier threshold on the reprojection distance ‖H(model) − image‖, in image units
-    /// (pixels). `nil` derives it from the data: 2.5 σ̂ with the LMedS scale estimate
-    /// σ̂ = 1.4826·(1 + 5/(n − 4))·√(median r²) of the best least-median hypothesis
-    /// (Rousseeuw & Leroy 1987) — the rule OpenCV's LMEDS uses too.
+    /// (pixels). `nil` derives it from the data: 4.29 σ̂ (a good point with Gaussian noise σ
+    /// per coordinate lies beyond 4.29 σ with probability 10⁻⁴), σ̂ first from the residuals
+    /// of the best least-median hypothesis outside its sample, then re-estimated from each
+    /// least-squares refit (robust median, degrees-of-freedom and small-sample corrections;
+    /// the threshold only grows). See docs/estimation.md. Given thresholds are used as they
+    /// are (never below 1e-8 of the image points' spread).
     public var threshold: Double?
     /// Probability that at least one all-inlier sample is drawn; sets the adaptive number of
     /// iterations. 0.999 (OpenCV's findHomography uses 0.995).

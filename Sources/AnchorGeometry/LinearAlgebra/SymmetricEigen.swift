@@ -25,7 +25,7 @@ public enum SymmetricEigen {
         var a = matrix
         for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { a[j * n + i] = a[i * n + j] } }
         var v = [Double](repeating: 0, count: n * n)
-        a.withUnsafeMutableBufferPointer { ap in
+        _ = a.withUnsafeMutableBufferPointer { ap in
             v.withUnsafeMutableBufferPointer { vp in
                 jacobi(ap.baseAddress!, vp.baseAddress!, n: n)
             }
@@ -37,25 +37,25 @@ public enum SymmetricEigen {
     /// In-place cyclic Jacobi: on return the diagonal of `a` holds the eigenvalues (unsorted)
     /// and column k of `v` (row-major n×n) the eigenvector of `a[k, k]`. `a` must be symmetric
     /// (both triangles filled).
-    @usableFromInline
-    static func jacobi(_ a: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>, n: Int, maxSweeps: Int = 60) {
+    /// Returns the number of sweeps performed.
+    @usableFromInline @discardableResult
+    static func jacobi(_ a: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>, n: Int, maxSweeps: Int = 60) -> Int {
         for i in 0..<(n * n) { v[i] = 0 }
         for i in 0..<n { v[i * n + i] = 1 }
-        for _ in 0..<maxSweeps {
-            var off = 0.0, diag = 0.0
-            for p in 0..<n {
-                diag += a[p * n + p] * a[p * n + p]
-                for q in (p + 1)..<max(p + 1, n) { off += a[p * n + q] * a[p * n + q] }
-            }
-            // Converged when the off-diagonal mass is below rounding of the diagonal.
-            if off <= 1e-34 * diag || off < Double.leastNormalMagnitude { return }
+        for sweep in 0..<maxSweeps {
+            var rotated = false
             for p in 0..<(n - 1) {
                 for q in (p + 1)..<n {
                     let apq = a[p * n + q]
                     if apq == 0 { continue }
                     let app = a[p * n + p], aqq = a[q * n + q]
-                    // Skip rotations that cannot change either diagonal element.
-                    if abs(apq) < 1e-18 * min(abs(app), abs(aqq)) { a[p * n + q] = 0; a[q * n + p] = 0; continue }
+                    // Demmel–Veselić criterion: an element below ε·√|a_pp·a_qq| cannot change
+                    // any eigenvalue beyond its own rounding, small eigenvalues included, so it
+                    // is dropped; the sweep loop ends when a sweep rotates nothing.
+                    if abs(apq) <= 1e-16 * (abs(app) * abs(aqq)).squareRoot() || abs(apq) < 1e-300 {
+                        a[p * n + q] = 0; a[q * n + p] = 0; continue
+                    }
+                    rotated = true
                     let theta = (aqq - app) / (2 * apq)
                     let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
                     let c = 1 / (t * t + 1).squareRoot(), s = t * c
@@ -78,6 +78,8 @@ public enum SymmetricEigen {
                     }
                 }
             }
+            if !rotated { return sweep + 1 }
         }
+        return maxSweeps
     }
 }

@@ -1,0 +1,23 @@
+import Foundation
+
+extension AnchorModel {
+    /// The model a user named on the command line: a JSON model file when `spec` ends in
+    /// `.json` or names an existing file, otherwise a built-in (`name` or `name:param`,
+    /// see `BuiltinModels.named(_:)`).
+    /// - Throws: `ModelError` (`.unreadableFile`, any JSON mistake, `.unknownModel`,
+    ///   `.invalidParameter`).
+    public static func load(_ spec: String) throws -> AnchorModel {
+        var isDir: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: spec, isDirectory: &isDir)
+        if spec.lowercased().hasSuffix(".json") || (exists && !isDir.boolValue) {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: spec))
+            } catch {
+                throw ModelError.unreadableFile(path: spec, reason: exists ? error.localizedDescription : "no such file")
+            }
+            return try AnchorModel(jsonData: data)
+        }
+        return try BuiltinModels.named(spec)
+    }
+}

@@ -1,0 +1,98 @@
+import AnchorGeometry
+import AnchorImaging
+import Foundation
+import Testing
+@testable import AnchorRegCLI
+
+@Suite struct InfoConvertCommandTests {
+    static let real: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.deletingLastPathComponent().appendingPathComponent("shared/data/real").path
+    }()
+
+    func tempDir() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func infoReportsSizeCalibrationAndRange() throws {
+        let cmd = try #require(try AnchorRegCommand.parseAsRoot(["info", Self.real + "/tio2-hrtem/TiO2_0eV.tif", "--json"]) as? InfoCommand)
+        let r = try cmd.report()
+        #expect(r.format == "tiff" && r.width == 256 && r.height == 256 && r.channels == ["gray"])
+        #expect(r.pixel_size == nil && r.unit == "")
+        #expect(r.min! >= 0 && r.max! <= 255 && r.min! < r.max!)
+        let encoded = String(decoding: try JSONOutput.encode(r), as: UTF8.self)
+        for key in ["\"format\"", "\"width\"", "\"height\"", "\"channels\"", "\"unit\"", "\"min\"", "\"max\""] {
+            #expect(encoded.contains(key))
+        }
+        #expect(encoded.contains("\"pixel_size\" : null"))
+    }
+
+    @Test func infoReadsRawWithLayoutAndRefusesItWithout() throws {
+        let path = Self.real + "/si7x7-spiepy/image_with_defects.dat"
+        let cmd = try #require(try AnchorRegCommand.parseAsRoot(["info", path, "--raw", "256,256,f64le,8"]) as? InfoCommand)
+        let r = try cmd.report()
+        #expect(r.width == 256 && r.height == 256 && r.format == "raw")
+        let bare = try #require(try AnchorRegCommand.parseAsRoot(["info", path]) as? InfoCommand)
+        #expect(throws: FormatError.self) { _ = try bare.report() }
+        let badLayout = try #require(try AnchorRegCommand.parseAsRoot(["info", path, "--raw", "256,256,f65le,8"]) as? InfoCommand)
+        #expect(throws: FormatError.self) { _ = try badLayout.report() }
+    }
+
+    @Test func convertWritesCalibratedTIFFAndPNGAndRefusesOverwrite() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A calibrated source: a float TIFF written by the library.
+        let src = try Image(width: 6, height: 4, pixels: (0..<24).map { Float($0) * 0.5 - 3 },
+                            pixelSize: PixelSize(x: 0.25, y: 0.5), unit: .nanometre)
+        let srcPath = dir.appendingPathComponent("src.tif").path
+        try TIFFWriter.encode(src).write(to: URL(fileURLWithPath: srcPath))
+
+        let tif = dir.appendingPathComponent("out.tif").path
+        var cmd = try AnchorRegCommand.parseAsRoot(["convert", srcPath, tif])
+        try cmd.run()
+        let back = try ImageFile.read(path: tif).channels[0].image
+        #expect(back == src)
+
+        let png = dir.appendingPathComponent("out.png").path
+        cmd = try AnchorRegCommand.parseAsRoot(["convert", srcPath, png])
+        try cmd.run()
+        let preview = try ImageFile.read(path: png).channels[0].image
+        #expect(preview.pixels.first == 0 && preview.pixels.last == 65535)
+        #expect(preview.unit == .nanometre && abs(preview.pixelSize!.x - 0.25) < 1e-3)
+
+        // Existing output without --force: refused, file untouched.
+        let before = try Data(contentsOf: URL(fileURLWithPath: tif))
+        cmd = try AnchorRegCommand.parseAsRoot(["convert", png, tif])
+        #expect(throws: CLIError.self) { try cmd.run() }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: tif)) == before)
+        cmd = try AnchorRegCommand.parseAsRoot(["convert", png, tif, "--force"])
+        try cmd.run()
+        #expect(try ImageFile.read(path: tif).channels[0].image.pixels == preview.pixels)
+
+        cmd = try AnchorRegCommand.parseAsRoot(["convert", srcPath, dir.appendingPathComponent("x.bmp").path])
+        #expect(throws: CLIError.self) { try cmd.run() }
+    }
+
+    @Test func convertPhotographKeepsColourUnlessAChannelIsChosen() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let jpg = Self.real + "/optical-snake-hackerfab/snakesmall2.jpg"
+        let out = dir.appendingPathComponent("photo.png").path
+        var cmd = try AnchorRegCommand.parseAsRoot(["convert", jpg, out])
+        try cmd.run()
+        let a = try ImageFile.read(path: jpg), b = try ImageFile.read(path: out)
+        #expect(a.rgb == b.rgb)
+        let red = dir.appendingPathComponent("red.tif").path
+        cmd = try AnchorRegCommand.parseAsRoot(["convert", jpg, red, "--channel", "red"])
+        try cmd.run()
+        #expect(try ImageFile.read(path: red).channels[0].image.pixels == a.channels[1].image.pixels)
+    }
+
+    @Test func helpHasExamples() {
+        #expect(InfoCommand.helpMessage().contains("anchorreg info"))
+        #expect(ConvertCommand.helpMessage().contains("anchorreg convert"))
+    }
+}
