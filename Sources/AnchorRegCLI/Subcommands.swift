@@ -10,6 +10,7 @@ extension AnchorRegCommand {
         ValidateCommand.self,
         InfoCommand.self,
         ConvertCommand.self,
+        DetectCommand.self,
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
     ]
