@@ -98,6 +98,8 @@ struct BenchSi7x7Command: ParsableCommand {
         out += "faulted half right on \(right) of \(ok.count) registered frames (\(decided.count) decided)\n"
         out += String(format: "corner-hole error (homography-representable frames, %d): median of medians %.4f a, median of p95 %.4f a, worst p95 %.4f a\n",
                       linear.count, pct(linear.map(\.cornerHoleMedian), 0.5), pct(linear.map(\.cornerHoleP95), 0.5), pct(linear.map(\.cornerHoleP95), 1.0))
+        out += String(format: "neighbour corner-hole distance spread (homography-representable): before median %.4f, after median %.4f, after worst %.4f\n",
+                      pct(linear.map(\.spreadBefore), 0.5), pct(linear.map(\.spreadAfter), 0.5), pct(linear.map(\.spreadAfter), 1.0))
         let creep = ok.filter { !$0.homographyRepresentable }
         out += String(format: "with creep (%d): median of medians %.4f a, median of p95 %.4f a, adatom recall %.4f\n", creep.count,
                       pct(creep.map(\.cornerHoleMedian), 0.5), pct(creep.map(\.cornerHoleP95), 0.5),
