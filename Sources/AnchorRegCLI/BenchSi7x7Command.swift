@@ -36,6 +36,9 @@ struct BenchSi7x7Command: ParsableCommand {
     @Option(name: .long, help: "Only these seeds (comma-separated), instead of --seeds.")
     var only: String?
 
+    @Option(name: .long, help: "Also match this many random two-frame pairs and score the cell offset.")
+    var pairs: Int = 0
+
     @Flag(name: .long, help: "Print every frame's evaluation as JSON.")
     var json = false
 
@@ -74,11 +77,48 @@ struct BenchSi7x7Command: ParsableCommand {
             bar.advance()
         }
         bar.finish()
+        if pairs > 0 { try matchPairs(generator) }
         if json {
             try JSONOutput.print(evaluations)
         }
         FileHandle.standardError.write(Data(Self.summary(evaluations).utf8))
         if !json { print(Self.summary(evaluations), terminator: "") }
+    }
+
+    /// Two frames of one surface with different tip contrast, drift and offset; the match is
+    /// right when the image-to-image map it implies puts the first frame's corner holes on the
+    /// second frame's same (truth) cells.
+    func matchPairs(_ generator: Si7x7SceneGenerator) throws {
+        var right = 0, wrong = 0, failed = 0
+        var notes: [String] = []
+        for k in 0..<pairs {
+            let seed = 10_000 + firstSeed + UInt64(k)
+            var p = Si7x7SceneParameters.random(seed: seed, hard: hard)
+            p.size = min(p.size, maxSize)
+            let pair = try generator.generatePair(p)
+            do {
+                let a = try FrameAnalysis.analyse(pair.first.image, model: generator.model)
+                let b = try FrameAnalysis.analyse(pair.second.image, model: generator.model)
+                let m = try FrameMatcher.match(a.cells, b.cells)
+                let lattice = generator.model.lattice!
+                let t = try FrameMatcher.imageTransform(from: a.registration.homography, to: b.registration.homography,
+                                                        offset: m.offset, a1: lattice.a1, a2: lattice.a2)
+                let holesB = Dictionary(pair.second.truth.cornerHoles.map { ($0.cell, $0.image) }, uniquingKeysWith: { x, _ in x })
+                var ok = 0, bad = 0
+                let tolerance = 0.3 * lattice.a1.length / pair.second.truth.pixelSizeTrueAtCentre
+                for h in pair.first.truth.cornerHoles {
+                    guard let target = holesB[h.cell] else { continue }
+                    if t.apply(h.image).distance(to: target) < tolerance { ok += 1 } else { bad += 1 }
+                }
+                if ok > bad { right += 1 } else { wrong += 1; notes.append("pair \(seed): wrong offset \(m.offset) (\(ok) right, \(bad) wrong holes, confidence \(m.confidence))") }
+            } catch {
+                failed += 1
+                notes.append("pair \(seed): \(error)")
+            }
+        }
+        var out = "two-frame matching: right \(right) of \(pairs) pairs, wrong \(wrong), failed \(failed)\n"
+        for n in notes { out += "  \(n)\n" }
+        FileHandle.standardError.write(Data(out.utf8))
     }
 
     static func summary(_ e: [SceneEvaluation]) -> String {
