@@ -79,8 +79,17 @@ public enum LatticeEstimator {
                 "the strongest autocorrelation peak is \(top.value), below \(minimumQuality)")
         }
         let strong = all.filter { $0.value >= relativeHeight * top.value }
-        let candidates = strong.filter { $0.shift.length >= lower * 0.8 && $0.shift.length <= upper * 1.2 }
-            .prefix(16)
+        // Multiples of one strong direction (a scan streak, a step, rows of one lattice
+        // direction) would fill the candidate list and hide the second direction: keep a peak
+        // only when no shorter kept peak points within 8° of its direction.
+        var candidates: [(shift: Point2, value: Double)] = []
+        for p in strong where p.shift.length >= lower * 0.8 && p.shift.length <= upper * 1.2 {
+            let parallelShorter = candidates.contains { c in
+                abs(c.shift.cross(p.shift)) < 0.14 * c.shift.length * p.shift.length && c.shift.length < p.shift.length
+            }
+            if !parallelShorter { candidates.append(p) }
+            if candidates.count == 16 { break }
+        }
         guard !candidates.isEmpty else {
             throw LatticeError.noPeriodicity("no strong autocorrelation peak in the expected spacing range")
         }
@@ -91,7 +100,7 @@ public enum LatticeEstimator {
         // every cell onto the same pattern, so the cell average keeps the image's contrast;
         // a motif basis averages incoherently and loses it. Of the coherent bases the one with
         // the smallest cell is primitive (a super-cell is coherent too, but twice as large).
-        let cand = Array(candidates)
+        let cand = candidates
         var bases: [(Point2, Point2)] = []
         for i in cand.indices {
             for j in cand.indices where j > i {
