@@ -55,10 +55,13 @@ public enum LatticeEstimator {
     ///     0.5: sub-period motif peaks of Si(111)-7×7 stay below it).
     ///   - minimumQuality: the strongest peak must reach this correlation (default 0.1; white
     ///     noise gives about 0.01).
+    ///   - modelBasis: the model's lattice vectors (model units), when known: bases whose
+    ///     shape (angle within 20°, length ratio within 35 %) cannot be the model's under a
+    ///     plausible drift are not considered.
     /// - Throws: `LatticeError.noPeriodicity` when fewer than two independent peaks stand out.
     public static func estimate(
         _ image: Image, spacingRange: ClosedRange<Double>? = nil, relativeHeight: Double = 0.5,
-        minimumQuality: Double = 0.1
+        minimumQuality: Double = 0.1, modelBasis: (Point2, Point2)? = nil
     ) throws -> LatticeEstimate {
         let shortSide = min(image.width, image.height)
         let upper = spacingRange.map { min($0.upperBound, Double(shortSide) / 2.2) } ?? Double(shortSide) / 3
@@ -122,6 +125,7 @@ public enum LatticeEstimator {
         let imageVariance = variance(detail)
         var scored: [(basis: (Point2, Point2), coherence: Double, area: Double)] = []
         for b in bases {
+            if let (m1, m2) = modelBasis, !shapeMatches(b, m1, m2) { continue }
             let area = abs(b.0.cross(b.1))
             let bins = max(8, min(48, Int((area.squareRoot() / 2).rounded())))
             guard let avg = try? CellAverage(image: detail, a1: b.0, a2: b.1, bins: bins) else { continue }
@@ -227,6 +231,15 @@ public enum LatticeEstimator {
             syy += (y[i] - my) * (y[i] - my)
         }
         return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
+    }
+
+    /// True when some equivalent basis of `b` has the model basis's angle within 20° and
+    /// its length ratio within 35 %.
+    static func shapeMatches(_ b: (Point2, Point2), _ m1: Point2, _ m2: Point2) -> Bool {
+        let (c1, c2) = alignBasis(LatticeEstimate(a1: b.0, a2: b.1, quality: 1), toModel: m1, m2)
+        let angle = { (u: Point2, v: Point2) in Double.atan2(y: abs(u.cross(v)), x: u.dot(v)) }
+        let ratio = (c2.length / c1.length) / (m2.length / m1.length)
+        return abs(angle(c1, c2) - angle(m1, m2)) < 20 * .pi / 180 && abs(Double.log(ratio)) < 0.3
     }
 
     /// True when both vectors of `b` are integer combinations of `a` (within 5 % of a cell):

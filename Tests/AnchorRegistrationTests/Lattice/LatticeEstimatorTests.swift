@@ -110,3 +110,13 @@ func renderLattice(width: Int, height: Int, a1: Point2, a2: Point2, origin: Poin
         #expect(LatticeEstimator.sameLattice((b1, b2), (a1, a2)))
     }
 }
+
+@Suite struct ModelShapeTests {
+    @Test func shapeTestAcceptsDriftedHexAndRejectsRectangles() {
+        let m1 = Point2(2.688, 0), m2 = Point2(1.344, 2.328)
+        // A hexagonal cell sheared by drift by a few degrees still matches.
+        #expect(LatticeEstimator.shapeMatches((Point2(20, 1), Point2(11, 18)), m1, m2))
+        // A rectangular 1 × 2.4 cell is no drifted hexagon.
+        #expect(!LatticeEstimator.shapeMatches((Point2(11, 0), Point2(0, 26)), m1, m2))
+    }
+}
