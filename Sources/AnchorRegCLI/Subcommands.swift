@@ -3,14 +3,20 @@ import ArgumentParser
 extension AnchorRegCommand {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let allSubcommands: [any ParsableCommand.Type] = [
-        ModelsCommand.self,
-        SynthCommand.self,
-        BenchImagingCommand.self,
-        FitCommand.self,
+        DemoCommand.self,
+        RegisterCommand.self,
+        LocateCommand.self,
+        MatchCommand.self,
         ValidateCommand.self,
+        FitCommand.self,
+        SynthCommand.self,
+        ModelsCommand.self,
         InfoCommand.self,
         ConvertCommand.self,
+        DetectCommand.self,
+        BenchImagingCommand.self,
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
+        BenchSi7x7Command.self,
     ]
 }

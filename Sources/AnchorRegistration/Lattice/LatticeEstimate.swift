@@ -124,6 +124,7 @@ public enum LatticeEstimator {
         guard var (b1, b2) = best else {
             throw LatticeError.noPeriodicity("no two independent autocorrelation peaks form a lattice (a line pattern, or no 2-D lattice)")
         }
+        (b1, b2) = try primitive(b1, b2, image: detail, minimumLength: lower * 0.8)
 
         // Least-squares refinement on every strong peak that indexes cleanly.
         var sxx = [[Double]](repeating: [0, 0], count: 2)
@@ -155,8 +156,73 @@ public enum LatticeEstimator {
         return LatticeEstimate(a1: b1, a2: b2, quality: quality)
     }
 
-    /// True when the two bases span the same lattice (each vector of one is an integer
-    /// combination of the other, within 5 % of a cell).
+    /// Reduces a super-cell to the primitive cell: when the average cell is (nearly) invariant
+    /// under a fractional translation t = (p/n, q/n)·[b1 b2] with n = 2 or 3 — the image repeats
+    /// at t as well — t is a lattice vector and the basis shrinks. Catches √3×√3 and 2×1 super
+    /// cells that the autocorrelation peaks alone can suggest.
+    static func primitive(_ a: Point2, _ b: Point2, image: Image, minimumLength: Double) throws -> (Point2, Point2) {
+        var (b1, b2) = (a, b)
+        for _ in 0..<3 {
+            let bins = 36
+            guard let avg = try? CellAverage(image: image, a1: b1, a2: b2, bins: bins) else { break }
+            let base = avg.values.filter(\.isFinite)
+            guard base.count > bins * bins / 2 else { break }
+            var best: (Point2, Double)? = nil
+            for (p, q, n) in [(1, 0, 2), (0, 1, 2), (1, 1, 2), (1, 1, 3), (2, 1, 3), (1, 2, 3), (2, 2, 3)] {
+                let du = p * bins / n, dv = q * bins / n
+                var xs: [Double] = [], ys: [Double] = []
+                for iv in 0..<bins {
+                    for iu in 0..<bins {
+                        let x = avg.value(iu, iv), y = avg.value(iu + du, iv + dv)
+                        if x.isFinite && y.isFinite { xs.append(x); ys.append(y) }
+                    }
+                }
+                let r = correlation(xs, ys)
+                let t = b1 * (Double(p) / Double(n)) + b2 * (Double(q) / Double(n))
+                if r > 0.85, t.length >= minimumLength, r > (best?.1 ?? -1) { best = (t, r) }
+            }
+            guard let (t, _) = best else { break }
+            // The lattice spanned by b1, b2 and t: reduce the three-vector set to a basis.
+            let candidates = [(t, b1), (t, b2), (t, b1 - b2)]
+            var replaced = false
+            for (u, v) in candidates {
+                let (c1, c2) = reduceBasis(u, v)
+                let area = abs(c1.cross(c2)), old = abs(b1.cross(b2))
+                if area > 0.1 * old && area < 0.9 * old {
+                    // (c1, c2) must contain b1 and b2.
+                    let det = c1.cross(c2)
+                    let ok = [b1, b2].allSatisfy { w in
+                        let uu = w.cross(c2) / det, vv = c1.cross(w) / det
+                        return abs(uu - uu.rounded()) < 0.05 && abs(vv - vv.rounded()) < 0.05
+                    }
+                    if ok {
+                        (b1, b2) = (c1, c2)
+                        replaced = true
+                        break
+                    }
+                }
+            }
+            if !replaced { break }
+        }
+        return (b1, b2)
+    }
+
+    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        let n = Double(x.count)
+        guard n > 2 else { return 0 }
+        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for i in x.indices {
+            sxy += (x[i] - mx) * (y[i] - my)
+            sxx += (x[i] - mx) * (x[i] - mx)
+            syy += (y[i] - my) * (y[i] - my)
+        }
+        return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
+    }
+
+    /// True when both vectors of `b` are integer combinations of `a` (within 5 % of a cell):
+    /// the lattice of `b` lies inside that of `a` — the same lattice when the cell areas are
+    /// equal.
     static func sameLattice(_ a: (Point2, Point2), _ b: (Point2, Point2)) -> Bool {
         let det = a.0.cross(a.1)
         for p in [b.0, b.1] {
