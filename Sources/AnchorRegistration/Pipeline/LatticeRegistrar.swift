@@ -217,13 +217,13 @@ public enum LatticeRegistrar {
                 let binned = try image.binned(by: factor)
                 let f = Double(factor)
                 let sub = spacingRange.map { ($0.lowerBound / f)...($0.upperBound / f) }
-                if let e = try? LatticeEstimator.estimate(binned, spacingRange: sub), e.a1.length >= 8, e.a2.length >= 8 {
+                if let e = try? LatticeEstimator.estimate(binned, spacingRange: sub, modelBasis: (m1, m2)), e.a1.length >= 8, e.a2.length >= 8 {
                     estimate = LatticeEstimate(a1: e.a1 * f, a2: e.a2 * f, quality: e.quality)
                 } else {
-                    estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange)
+                    estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange, modelBasis: (m1, m2))
                 }
             } else {
-                estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange)
+                estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange, modelBasis: (m1, m2))
             }
         } catch {
             throw RegistrationError.noLattice("\(error)")
