@@ -12,5 +12,6 @@ extension AnchorRegCommand {
         ConvertCommand.self,
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
+        AlignCommand.self,
     ]
 }
