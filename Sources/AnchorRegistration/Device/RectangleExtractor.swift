@@ -118,13 +118,7 @@ public struct RectangleExtractor: Sendable {
         }
         let radius = options.openingFraction * inscribed
         let opened = mask.openedByDisk(radius: radius)
-        // Give back the corners the opening rounded off: the mask's pixels within 0.45 r of
-        // what survived (a corner's deficit reaches (√2 − 1) r); attachments keep only stubs.
-        let toOpened = squaredDistanceTransform(width: mask.width, height: mask.height) { opened.pixels[$0] != 0 }
-        var restored = mask
-        let d2 = Float(0.45 * radius * 0.45 * radius)
-        for i in 0..<restored.pixels.count { restored.pixels[i] = (mask.pixels[i] != 0 && toOpened[i] <= d2) ? 1 : 0 }
-        let comps = ConnectedComponents(restored, connectivity: .eight)
+        let comps = ConnectedComponents(opened, connectivity: .eight)
         let largestArea = comps.components.map(\.area).max() ?? 0
         let candidates = comps.components
             .filter { Double($0.area) >= options.minAreaFraction * Double(largestArea) && $0.area >= 16 }
@@ -132,8 +126,8 @@ public struct RectangleExtractor: Sendable {
         var quads: [DetectedQuadrilateral] = []
         var rejected: [Double] = []
         var fitOptions = QuadrilateralFitOptions()
-        // Stubs of attachments may remain near the middle of sides; keep the fits off corners.
-        fitOptions.cornerExclusion = 0.2
+        // The opening rounds corners with the disk radius: fit only the middle of each side.
+        fitOptions.cornerExclusion = 0.3
         let full = options.blurSigma > 0 ? try image.gaussianBlurred(sigma: options.blurSigma) : image
         let minContrast = Float(0.15 * (otsu.upperMean - otsu.lowerMean))
         for c in candidates.prefix(options.maxQuadrilaterals * 2) {
