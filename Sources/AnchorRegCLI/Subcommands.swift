@@ -13,5 +13,6 @@ extension AnchorRegCommand {
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
         AlignCommand.self,
+        BenchAlignCommand.self,
     ]
 }
