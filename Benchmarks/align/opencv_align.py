@@ -21,9 +21,12 @@ def square_corners(gray):
     b = cv2.GaussianBlur(gray, (0, 0), 1.0)
     _, m = cv2.threshold(b, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     dt = cv2.distanceTransform(m, cv2.DIST_L2, 5)
-    r = max(1, int(0.6 * dt.max()))
-    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-    o = cv2.morphologyEx(m, cv2.MORPH_OPEN, k)
+    r = max(1.0, 0.6 * float(dt.max()))
+    # Opening by a disk of radius r via two distance transforms (as anchorreg does; a
+    # morphologyEx with a 2r+1 ellipse is several times slower at this size).
+    core = (dt >= r).astype(np.uint8)
+    d2 = cv2.distanceTransform(1 - core, cv2.DIST_L2, 5)
+    o = ((d2 <= r) & (m > 0)).astype(np.uint8) * 255
     cs, _ = cv2.findContours(o, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not cs:
         return None
@@ -80,19 +83,22 @@ def main():
         truth = json.load(open(d + "/truth.json"))
         side = truth["parameters"]["side_um"]
         times = []
+        cpu = []
         for _ in range(repeat):
             t0 = time.perf_counter()
+            c0 = time.thread_time()
             b = cv2.imread(d + "/" + ("before.jpg" if cv2.haveImageReader(d + "/before.jpg") else "before.png"))
             a = cv2.imread(d + "/" + ("after.jpg" if cv2.haveImageReader(d + "/after.jpg") else "after.png"))
             hs, diff = align(b, a, side)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
         errs = []
         for k, (h, pts) in enumerate(hs):
             t = np.array(truth["anchors_in_image"][k][:4])
             s = np.linalg.norm(t[0] - t[1])
             for p in t:
                 errs.append(float(np.min(np.linalg.norm(pts - p, axis=1)) / s * 100))
-        report.append({"dir": d, "ms_median": float(np.median(times)), "ms_all": times,
+        report.append({"dir": d, "ms_median": float(np.median(times)), "ms_all": times, "cpu_ms_median": float(np.median(cpu)),
                        "corner_error_pct_of_side_max": max(errs), "corner_error_pct_of_side_mean": float(np.mean(errs)),
                        "image": list(b.shape)})
     print(json.dumps(report, indent=1))

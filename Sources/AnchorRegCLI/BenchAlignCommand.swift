@@ -43,6 +43,8 @@ struct BenchAlignCommand: ParsableCommand {
         var timing_ms_read: Stats?
         var timing_ms_align: Stats?
         var timing_ms_total: Stats?
+        /// Thread CPU time of read + align (one thread; not inflated by other processes).
+        var timing_cpu_ms_total: Stats?
     }
 
     static func stats(_ v: [Double]) -> Stats? {
@@ -99,8 +101,10 @@ struct BenchAlignCommand: ParsableCommand {
             let before = names.first { $0.hasPrefix("before.") && !$0.hasSuffix(".tiff") } ?? "before.png"
             let after = names.first { $0.hasPrefix("after.") && !$0.hasSuffix(".tiff") } ?? "after.png"
             let model = try AnchorModel.load(dir + "/device.json")
-            var tr: [Double] = [], ta: [Double] = [], tt: [Double] = []
+            var tr: [Double] = [], ta: [Double] = [], tt: [Double] = [], cpu: [Double] = []
             for _ in 0..<max(repetitions, 1) {
+                var c0 = timespec()
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0)
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 var frames: [AlignmentFrame] = []
                 for f in [before, after] {
@@ -111,12 +115,16 @@ struct BenchAlignCommand: ParsableCommand {
                 let t1 = DispatchTime.now().uptimeNanoseconds
                 _ = try DeviceAlignment.align(frames, model: model)
                 let t2 = DispatchTime.now().uptimeNanoseconds
+                var c1 = timespec()
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1)
+                cpu.append(Double(c1.tv_sec - c0.tv_sec) * 1e3 + Double(c1.tv_nsec - c0.tv_nsec) / 1e6)
                 tr.append(Double(t1 - t0) / 1e6); ta.append(Double(t2 - t1) / 1e6); tt.append(Double(t2 - t0) / 1e6)
             }
             report.timing_files = [before, after]
             report.timing_ms_read = Self.stats(tr)
             report.timing_ms_align = Self.stats(ta)
             report.timing_ms_total = Self.stats(tt)
+            report.timing_cpu_ms_total = Self.stats(cpu)
         }
         if json {
             try JSONOutput.print(report)

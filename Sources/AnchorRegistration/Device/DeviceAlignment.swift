@@ -292,7 +292,9 @@ public enum DeviceAlignment {
     }
 
     static func intensityRange(_ im: Image, _ valid: [Bool]) -> Double {
-        let v = (0..<im.count).filter { valid[$0] }.map { im.pixels[$0] }.sorted()
+        // Percentiles from at most ~65 k evenly spread samples: exact enough for a range.
+        let stride = max(1, im.count / 65_536)
+        let v = Swift.stride(from: 0, to: im.count, by: stride).filter { valid[$0] }.map { im.pixels[$0] }.sorted()
         guard v.count > 10 else { return 1 }
         let lo = v[Int(0.005 * Double(v.count - 1))], hi = v[Int(0.995 * Double(v.count - 1))]
         return max(Double(hi - lo), 1e-6)
@@ -355,8 +357,7 @@ public enum DeviceAlignment {
                 let (x, y) = xy(i)
                 return abs(Double(im.pixels[i]) - (c[0] + c[1] * x + c[2] * y) * Double(ref.pixels[i]))
             }
-            let sorted = res.sorted()
-            let cut = max(3 * 1.4826 * sorted[sorted.count / 2], 1e-3)
+            let cut = max(3 * 1.4826 * subsampledMedian(res), 1e-3)
             idx = zip(idx, res).filter { $0.1 <= cut }.map(\.0)
         }
         var out = im
@@ -413,9 +414,18 @@ public enum DeviceAlignment {
                                    separability: otsu.separability, darkFraction: fractions, integratedDarkness: integrated)
     }
 
+    /// Median of at most ~65 k evenly spread samples of `v` (exact for shorter arrays).
     static func median(_ v: [Float]) -> Float {
         guard !v.isEmpty else { return .nan }
-        let s = v.sorted()
+        let stride = max(1, v.count / 65_536)
+        let s = Swift.stride(from: 0, to: v.count, by: stride).map { v[$0] }.sorted()
+        return s[s.count / 2]
+    }
+
+    static func subsampledMedian(_ v: [Double]) -> Double {
+        guard !v.isEmpty else { return .nan }
+        let stride = max(1, v.count / 65_536)
+        let s = Swift.stride(from: 0, to: v.count, by: stride).map { v[$0] }.sorted()
         return s[s.count / 2]
     }
 }
