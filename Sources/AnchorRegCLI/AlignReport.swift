@@ -66,7 +66,7 @@ enum AlignReport {
         }
         if let m = r.measurement {
             h += "<h2>Measurements in region “\(esc(m.region))”</h2>"
-            h += String(format: "<p>Area %.4g %@² (%d px, outline inset by 1.5 image px). Dark/light threshold %.4g (pooled Otsu, separability %.2f); light level %.4g, dark level %.4g.</p>",
+            h += String(format: "<p>Area %.4g %@² (%d px, outline inset by 1 image px). Dark/light threshold %.4g (pooled Otsu, separability %.2f); light level %.4g, dark level %.4g.</p>",
                         m.area, u, m.pixels, m.threshold, m.separability, m.lightLevel, m.darkLevel)
             h += "<table><tr><th>frame</th><th>dark fraction %</th><th>integrated darkness</th></tr>"
             for k in m.darkFraction.indices {
