@@ -52,11 +52,29 @@ enum QuadrilateralEdgeRefinement {
                 outside /= Float(endN); inside /= Float(endN)
                 guard inside - outside >= minContrast, outside <= bgLevel else { continue }
                 let level = (inside + outside) / 2
-                var best = Double.nan, bestDist = Double.infinity
+                var best = Double.nan, bestDist = Double.infinity, bestK = -1
                 for k in 0..<steps where profile[k] < level && profile[k + 1] >= level {
                     let f = Double((level - profile[k]) / (profile[k + 1] - profile[k]))
                     let s = -r + (Double(k) + f) * step
-                    if abs(s) < bestDist { bestDist = abs(s); best = s }
+                    if abs(s) < bestDist { bestDist = abs(s); best = s; bestK = k }
+                }
+                // Two steps (background → a darker part of the structure → bright interior):
+                // 2.5 px before the crossing the profile is already well above the background,
+                // so the crossing found is the inner boundary. Re-locate the first step at the
+                // mid level of the intermediate plateau; drop the profile if the plateau is
+                // too narrow to measure.
+                if bestK >= 10, profile[bestK - 10] - outside >= minContrast {
+                    guard let kStart = (0..<bestK).first(where: { profile[$0] - outside >= minContrast }),
+                          kStart + 6 <= bestK - 6 else { continue }
+                    let plateau = Array(profile[(kStart + 6)...(bestK - 6)]).sorted()
+                    let mid = (outside + plateau[plateau.count / 2]) / 2
+                    best = .nan
+                    var d = Double.infinity
+                    for k in 0..<bestK where profile[k] < mid && profile[k + 1] >= mid {
+                        let f = Double((mid - profile[k]) / (profile[k + 1] - profile[k]))
+                        let dist = abs(Double(k) - Double(kStart))
+                        if dist < d { d = dist; best = -r + (Double(k) + f) * step }
+                    }
                 }
                 if best.isFinite { pts.append(Point2(cx + nx * best, cy + ny * best)) }
             }
