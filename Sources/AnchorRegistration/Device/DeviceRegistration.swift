@@ -82,8 +82,10 @@ public struct DeviceRegistration: Sendable {
     /// four corners, orientation-preserving by construction — scored by how many model
     /// anchors it predicts onto detected corners and centres (Gaussian weight of the distance,
     /// σ = 5 % of the quadrilateral's size). Hypotheses with distinct rotations scoring alike
-    /// mean the model's symmetry leaves the orientation open: the one nearest
-    /// `priorRotationDegrees` is taken and `ambiguity` says so. The anchors the best
+    /// mean the model's symmetry leaves the orientation open; the model's named regions
+    /// settle it when in one orientation they stand out from their surroundings clearly more
+    /// (`regionContrast` higher by more than 0.05 — e.g. a single electrode),
+    /// otherwise the one nearest `priorRotationDegrees` is taken and `ambiguity` says so. The anchors the best
     /// hypothesis pairs are then fitted robustly (`Homography.estimateRobust`).
     /// - Throws: `DeviceError.structureNotFound`, `.unsupportedModel`, `.modelMismatch` (with
     ///   what was found), and the geometry errors of the fit.
@@ -130,6 +132,18 @@ public struct DeviceRegistration: Sendable {
         }
         var chosen = top
         var ambiguity: String?
+        if distinct.count > 1, !model.regions.isEmpty {
+            // The model's regions may break the symmetry (an electrode on one side only): the
+            // orientation whose regions stand out most from their surroundings wins when it
+            // does so clearly (score higher by more than 0.05).
+            let quadRegions = modelQuads.enumerated().map { NamedRegion(name: "quad\($0.offset)", polygon: $0.element.corners.map(\.position)) }
+            let eta = distinct.map { regionContrast($0.h, regions: model.regions + quadRegions, image: image) }
+            let order = eta.indices.sorted { eta[$0] > eta[$1] }
+            if eta[order[0]] - eta[order[1]] > 0.05 {
+                distinct = [distinct[order[0]]]
+                chosen = distinct[0]
+            }
+        }
         if distinct.count > 1 {
             chosen = distinct.min { angleDiff($0.rotation, options.priorRotationDegrees) < angleDiff($1.rotation, options.priorRotationDegrees) }!
             let list = distinct.map { String(format: "%.1f°", $0.rotation) }.joined(separator: ", ")
@@ -173,6 +187,46 @@ public struct DeviceRegistration: Sendable {
             residualLimitPixels: max(options.minResidualLimitPixels, options.maxResidualFraction * size),
             rotationDegrees: atan2(b.y - a.y, b.x - a.x) * 180 / .pi, ambiguity: ambiguity,
             extraction: extraction, unmatchedQuadrilaterals: imageQuads.count - usedQuads.count)
+    }
+
+    /// How distinct `regions` look from their surroundings in the image: luminance sampled
+    /// on a 64 × 64 lattice over the regions (model units, mapped by `h`), grouped by the
+    /// first region containing each point or none; Σ_regions n_k (mean_k − mean_none)² over
+    /// the total sum of squares.
+    static func regionContrast(_ h: Homography, regions: [NamedRegion], image: Image) -> Double {
+        var pts: [Point2] = []
+        for r in regions { pts += r.polygon }
+        let xs = pts.map(\.x), ys = pts.map(\.y)
+        guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max(), x1 > x0, y1 > y0 else { return 0 }
+        let n = 64
+        var sums = [Double](repeating: 0, count: regions.count + 1)
+        var counts = sums
+        var all: [Double] = []
+        for j in 0..<n {
+            for i in 0..<n {
+                let m = Point2(x0 + (x1 - x0) * (Double(i) + 0.5) / Double(n), y0 + (y1 - y0) * (Double(j) + 0.5) / Double(n))
+                guard let v = image.sample(at: h.apply(m)), v.isFinite else { continue }
+                let label = regions.firstIndex { $0.contains(m) } ?? regions.count
+                sums[label] += Double(v)
+                counts[label] += 1
+                all.append(Double(v))
+            }
+        }
+        guard all.count > 1 else { return 0 }
+        let mean = all.reduce(0, +) / Double(all.count)
+        let total = all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        guard total > 0 else { return 0 }
+        // Separation of each region from the unlabelled surroundings: a region that lands on
+        // plain background (a wrong orientation) contributes nothing.
+        let none = regions.count
+        guard counts[none] > 0 else { return 0 }
+        let mNone = sums[none] / counts[none]
+        var between = 0.0
+        for k in 0..<none where counts[k] > 0 {
+            let mk = sums[k] / counts[k]
+            between += counts[k] * (mk - mNone) * (mk - mNone)
+        }
+        return between / total
     }
 
     /// True when the homography keeps the corners' clockwise order (no mirror, no fold).

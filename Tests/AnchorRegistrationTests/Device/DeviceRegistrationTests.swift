@@ -101,3 +101,38 @@ struct DeviceRegistrationTests {
         #expect(dt[20 * 60 + 20] == 15 * 15)   // centre of the square: 15 px to the nearest background pixel
     }
 }
+
+@Suite("Device orientation from regions")
+struct DeviceOrientationTests {
+    @Test("a single electrode breaks the square's symmetry: orientation found without ambiguity", arguments: [0.0, 90.0, 180.0, 270.0])
+    func singleElectrode(turnDegrees: Double) throws {
+        // A bright 40 µm square with one bright tab (the electrode "T") on its right side, dark
+        // background, seen turned by `turnDegrees` + 10°.
+        let side = 40.0
+        var points: [ShapePoint] = []
+        for (k, p) in [Point2(0, 0), Point2(side, 0), Point2(side, side), Point2(0, side)].enumerated() {
+            points.append(ShapePoint(name: "C\(k + 1)", position: p, kind: "corner"))
+        }
+        let tab = [Point2(side, 15), Point2(side + 20, 15), Point2(side + 20, 25), Point2(side, 25)]
+        let model = try AnchorModel(name: "tab", unit: .micrometre, geometry: .shape(ShapeModel(points: points)),
+                                    regions: [NamedRegion(name: "T", polygon: tab)])
+        let theta = (turnDegrees + 10) * .pi / 180
+        let h = Homography.translation(160, 120) * Homography.rotation(theta) * Homography.scaling(2.5, 2.5)
+            * Homography.translation(-side / 2, -side / 2)
+        let inv = try h.inverse()
+        let w = 320, ht = 240
+        var px = [Float](repeating: 0, count: w * ht)
+        let tabRegion = NamedRegion(name: "T", polygon: tab)
+        for y in 0..<ht {
+            for x in 0..<w {
+                let m = inv.apply(Point2(Double(x), Double(y)))
+                let inSquare = m.x >= 0 && m.x < side && m.y >= 0 && m.y < side
+                px[y * w + x] = inSquare ? 200 : (tabRegion.contains(m) ? 180 : 40)
+            }
+        }
+        let img = try Image(width: w, height: ht, pixels: px).gaussianBlurred(sigma: 0.8)
+        let reg = try DeviceRegistration.register(img, to: model)
+        #expect(reg.ambiguity == nil)
+        #expect(abs(remainder(reg.rotationDegrees - (turnDegrees + 10), 360)) < 1)
+    }
+}
