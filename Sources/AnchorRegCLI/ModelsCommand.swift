@@ -5,7 +5,7 @@ import Foundation
 /// `anchorreg models`: the built-in anchor models, and any model as JSON.
 public struct ModelsCommand: ParsableCommand {
     /// The subcommands of `models`. Add new ones here (e.g. `from-image`).
-    static let allSubcommands: [any ParsableCommand.Type] = [ModelsListCommand.self, ModelsShowCommand.self]
+    static let allSubcommands: [any ParsableCommand.Type] = [ModelsListCommand.self, ModelsShowCommand.self, ModelsFromImageCommand.self]
 
     public static let configuration = CommandConfiguration(
         commandName: "models",

@@ -18,5 +18,7 @@ extension AnchorRegCommand {
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
         BenchSi7x7Command.self,
+        AlignCommand.self,
+        BenchAlignCommand.self,
     ]
 }

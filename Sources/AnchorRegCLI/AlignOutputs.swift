@@ -1,0 +1,87 @@
+import AnchorGeometry
+import AnchorImaging
+import AnchorModels
+import AnchorRegistration
+import Foundation
+
+/// The files `anchorreg align` writes, and the renderings the report embeds.
+enum AlignOutputs {
+    /// Symmetric colour range of a difference map: ± the larger |0.5 %| / |99.5 %| percentile.
+    static func differenceRange(_ d: Image) -> ClosedRange<Float> {
+        let p = (try? d.percentiles([0.5, 99.5])) ?? [-1, 1]
+        let m = max(abs(p[0]), abs(p[1]), 1e-6)
+        return -m...m
+    }
+
+    /// A frame's original image with the model projected: regions (yellow), predicted anchors
+    /// H·P_m (green crosses) and detected anchors (red dots).
+    static func overlay(_ frame: AlignmentFrame, _ reg: DeviceRegistration, model: AnchorModel) -> RGBImage {
+        var img = frame.colour ?? frame.luminance.rendered()
+        let lw = max(1, Double(max(img.width, img.height)) / 600)
+        for r in model.regions {
+            img.drawPolygon(r.polygon.map { reg.homography.apply($0) }, color: .yellow, lineWidth: lw, opacity: 0.8)
+        }
+        for p in reg.pairs {
+            img.drawCross(at: reg.homography.apply(p.model), size: 4 * lw, color: .green, lineWidth: lw)
+            img.drawDot(at: p.image, radius: 1.5 * lw, color: p.inlier ? .red : .magenta)
+        }
+        return img
+    }
+
+    /// An aligned frame (colour when available) with the model's regions drawn on the grid.
+    static func alignedPreview(_ r: DeviceAlignmentResult, _ k: Int, model: AnchorModel) -> RGBImage {
+        var img = r.alignedColour[k] ?? r.aligned[k].rendered()
+        for reg in model.regions {
+            img.drawPolygon(reg.polygon.map { r.grid.pixel(ofModelPoint: $0) }, color: .yellow, lineWidth: 1, opacity: 0.6)
+        }
+        return img
+    }
+
+    static func write(_ r: DeviceAlignmentResult, frames: [AlignmentFrame], paths: [String], model: AnchorModel,
+                      profiles: [LineProfile], to files: OutputFiles) throws -> [String] {
+        var written: [String] = []
+        for k in r.aligned.indices {
+            written.append(try files.write(TIFFWriter.encode(r.aligned[k]), to: "aligned-\(k).tiff"))
+            written.append(try files.write(alignedPreview(r, k, model: model).pngData(), to: "aligned-\(k).png"))
+            written.append(try files.write(overlay(frames[k], r.registrations[k], model: model).pngData(), to: "overlay-\(k).png"))
+        }
+        for (j, d) in r.differences.enumerated() {
+            written.append(try files.write(TIFFWriter.encode(d), to: "difference-\(j + 1).tiff"))
+            written.append(try files.write(d.rendered(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black).pngData(),
+                                           to: "difference-\(j + 1).png"))
+        }
+        if !r.differences.isEmpty {
+            written.append(try files.write(ColorMap.coolwarm.colorBar(length: 256, thickness: 16).pngData(), to: "difference-colorbar.png"))
+        }
+        if !profiles.isEmpty {
+            let names = frames.map(\.name)
+            var csv = ""
+            for (i, p) in profiles.enumerated() {
+                csv += "# profile \(i + 1): (\(p.start.x), \(p.start.y)) → (\(p.end.x), \(p.end.y)) \(model.unit.rawValue)\n"
+                csv += p.csv(frameNames: names, unit: unitName(model))
+            }
+            written.append(try files.write(text: csv, to: "profiles.csv"))
+            written.append(try files.write(text: profilePlot(profiles, names: names, model: model).svg(), to: "profiles.svg"))
+        }
+        return written
+    }
+
+    static func unitName(_ model: AnchorModel) -> String {
+        model.unit == .none ? "units" : (model.unit == .micrometre ? "um" : model.unit.rawValue)
+    }
+
+    static func profilePlot(_ profiles: [LineProfile], names: [String], model: AnchorModel) -> SVGPlot {
+        var series: [PlotSeries] = []
+        for (i, p) in profiles.enumerated() {
+            for (k, v) in p.values.enumerated() {
+                let pts = zip(p.distances, v).filter { $0.1.isFinite }.map { Point2($0.0, Double($0.1)) }
+                let label = profiles.count > 1 ? "profile \(i + 1), \(names[k])" : names[k]
+                series.append(.line(name: label, points: pts, color: SVGColor.series(i * names.count + k), markers: false,
+                                    dashed: k > 0))
+            }
+        }
+        return SVGPlot(title: "Line profiles on the aligned frames",
+                       xAxis: PlotAxis(label: "distance along the line", unit: model.unit == .none ? "model units" : model.unit.rawValue),
+                       yAxis: PlotAxis(label: "luminance (normalised to the first frame)"), series: series)
+    }
+}

@@ -1,0 +1,145 @@
+import AnchorGeometry
+import AnchorImaging
+import Foundation
+
+/// Sub-pixel re-measurement of a quadrilateral's sides on the image, robust to parts of a
+/// side that are not a background → structure edge (see `RectangleExtractor`, step 3).
+enum QuadrilateralEdgeRefinement {
+    struct Result {
+        var corners: [Point2]
+        var rms: Double
+        var counts: [Int]
+    }
+
+    /// - Parameters:
+    ///   - corners: clockwise on screen (image px); the inward normal of side a→b is (−u_y, u_x).
+    ///   - backgroundLevel: a profile's outer end must be on the background side of it.
+    ///   - minContrast: least structure − background difference of a profile's ends.
+    ///   - searchRadius: half-length of the profiles, px.
+    /// - Returns: nil when a side keeps fewer than 6 edge points or two sides are parallel.
+    static func refine(_ corners: [Point2], image: Image, brightStructure: Bool, backgroundLevel: Float,
+                       minContrast: Float, searchRadius r: Double) -> Result? {
+        let sign: Float = brightStructure ? 1 : -1
+        let bgLevel = sign * backgroundLevel
+        var lines: [(p: Point2, d: Point2)] = []
+        var counts: [Int] = []
+        var sumSq = 0.0, n = 0
+        let step = 0.25
+        let steps = Int((2 * r / step).rounded())
+        var profile = [Float](repeating: 0, count: steps + 1)
+        for side in 0..<4 {
+            let a = corners[side], b = corners[(side + 1) % 4]
+            let len = a.distance(to: b)
+            guard len > 4 else { return nil }
+            let ux = (b.x - a.x) / len, uy = (b.y - a.y) / len
+            let nx = -uy, ny = ux
+            var pts: [Point2] = []
+            let margin = max(0.08 * len, r)
+            var t = margin
+            while t <= len - margin {
+                defer { t += 0.5 }
+                let cx = a.x + ux * t, cy = a.y + uy * t
+                var ok = true
+                for k in 0...steps {
+                    let s = -r + Double(k) * step
+                    guard let v = image.sample(at: Point2(cx + nx * s, cy + ny * s)) else { ok = false; break }
+                    profile[k] = sign * v
+                }
+                guard ok else { continue }
+                let endN = min(6, steps / 4)
+                var outside: Float = 0, inside: Float = 0
+                for k in 0..<endN { outside += profile[k]; inside += profile[steps - k] }
+                outside /= Float(endN); inside /= Float(endN)
+                guard inside - outside >= minContrast, outside <= bgLevel else { continue }
+                let level = (inside + outside) / 2
+                var best = Double.nan, bestDist = Double.infinity, bestK = -1
+                for k in 0..<steps where profile[k] < level && profile[k + 1] >= level {
+                    let f = Double((level - profile[k]) / (profile[k + 1] - profile[k]))
+                    let s = -r + (Double(k) + f) * step
+                    if abs(s) < bestDist { bestDist = abs(s); best = s; bestK = k }
+                }
+                // Two steps (background → a darker part of the structure → bright interior):
+                // 2.5 px before the crossing the profile is already well above the background,
+                // so the crossing found is the inner boundary. Re-locate the first step at the
+                // mid level of the intermediate plateau; drop the profile if the plateau is
+                // too narrow to measure.
+                if bestK >= 10, profile[bestK - 10] - outside >= minContrast {
+                    guard let kStart = (0..<bestK).first(where: { profile[$0] - outside >= minContrast }),
+                          kStart + 6 <= bestK - 6 else { continue }
+                    let plateau = Array(profile[(kStart + 6)...(bestK - 6)]).sorted()
+                    let mid = (outside + plateau[plateau.count / 2]) / 2
+                    best = .nan
+                    var d = Double.infinity
+                    for k in 0..<bestK where profile[k] < mid && profile[k + 1] >= mid {
+                        let f = Double((mid - profile[k]) / (profile[k + 1] - profile[k]))
+                        let dist = abs(Double(k) - Double(kStart))
+                        if dist < d { d = dist; best = -r + (Double(k) + f) * step }
+                    }
+                }
+                if best.isFinite { pts.append(Point2(cx + nx * best, cy + ny * best)) }
+            }
+            // A side with too few clean edge profiles (another bright part runs close beside
+            // it), or whose fit turns by more than 15°, keeps its previous line.
+            if let fit = robustLine(pts), abs(fit.d.x * uy - fit.d.y * ux) < sin(15 * Double.pi / 180) {
+                lines.append((fit.p, fit.d))
+                counts.append(fit.kept.count)
+                for q in fit.kept {
+                    let e = (q.x - fit.p.x) * fit.d.y - (q.y - fit.p.y) * fit.d.x
+                    sumSq += e * e
+                }
+                n += fit.kept.count
+            } else {
+                lines.append((a, Point2(ux, uy)))
+                counts.append(0)
+            }
+        }
+        guard counts.filter({ $0 == 0 }).count <= 1 else { return nil }
+        var out: [Point2] = []
+        for i in 0..<4 {
+            let l0 = lines[(i + 3) % 4], l1 = lines[i]
+            let det = l0.d.x * l1.d.y - l0.d.y * l1.d.x
+            guard abs(det) > 1e-6 else { return nil }
+            let t = ((l1.p.x - l0.p.x) * l1.d.y - (l1.p.y - l0.p.y) * l1.d.x) / det
+            out.append(Point2(l0.p.x + t * l0.d.x, l0.p.y + t * l0.d.y))
+        }
+        // A refined corner far from the old one means the edges were not found.
+        for i in 0..<4 where out[i].distance(to: corners[i]) > 3 * r + 2 { return nil }
+        return Result(corners: out, rms: (sumSq / Double(max(n, 1))).squareRoot(), counts: counts)
+    }
+
+    /// Total-least-squares line with iterative rejection of points beyond 3 × 1.4826 × MAD
+    /// (at least 0.25 px) of the residuals.
+    static func robustLine(_ pts: [Point2]) -> (p: Point2, d: Point2, kept: [Point2])? {
+        var kept = pts
+        var line: (p: Point2, d: Point2)?
+        for _ in 0..<5 {
+            guard kept.count >= 6, let l = tls(kept) else { return nil }
+            line = l
+            let res = pts.map { abs(($0.x - l.p.x) * l.d.y - ($0.y - l.p.y) * l.d.x) }
+            let sorted = res.sorted()
+            let mad = sorted[sorted.count / 2]
+            let cut = max(3 * 1.4826 * mad, 0.25)
+            let next = zip(pts, res).filter { $0.1 <= cut }.map(\.0)
+            if next.count == kept.count { kept = next; break }
+            kept = next
+        }
+        guard kept.count >= 6, let l = tls(kept) ?? line else { return nil }
+        return (l.p, l.d, kept)
+    }
+
+    static func tls(_ pts: [Point2]) -> (p: Point2, d: Point2)? {
+        let n = Double(pts.count)
+        guard n >= 2 else { return nil }
+        var mx = 0.0, my = 0.0
+        for p in pts { mx += p.x; my += p.y }
+        mx /= n; my /= n
+        var sxx = 0.0, sxy = 0.0, syy = 0.0
+        for p in pts {
+            let u = p.x - mx, v = p.y - my
+            sxx += u * u; sxy += u * v; syy += v * v
+        }
+        let theta = 0.5 * atan2(2 * sxy, sxx - syy)
+        guard theta.isFinite, sxx + syy > 0 else { return nil }
+        return (Point2(mx, my), Point2(cos(theta), sin(theta)))
+    }
+}

@@ -1,0 +1,79 @@
+import AnchorGeometry
+import AnchorImaging
+import AnchorModels
+import Foundation
+import Testing
+@testable import AnchorRegistration
+
+@Suite("Device alignment")
+struct DeviceAlignmentTests {
+    static func frames(_ a: RGBImage, _ b: RGBImage) -> [AlignmentFrame] {
+        [AlignmentFrame(name: "before", luminance: a.luminance(), colour: a),
+         AlignmentFrame(name: "after", luminance: b.luminance(), colour: b)]
+    }
+
+    @Test("dark-fraction change within 0.2 percentage points of the truth")
+    func darkFractionChange() throws {
+        let p = DeviceFixtures.pair
+        let r = try DeviceAlignment.align(Self.frames(p.before, p.after), model: p.truth.model)
+        let c = try #require(r.change)
+        #expect(abs(c.darkFractionChangePoints - p.truth.darkFractionChangePoints) < 0.2)
+        #expect(abs(c.darkFractionBefore - p.truth.darkFractionBefore) < 0.01)
+        #expect(abs(c.darkFractionAfter - p.truth.darkFractionAfter) < 0.01)
+        // The exposure ratio of the two photographs is found (gradients differ, so loosely).
+        let ratio = p.truth.exposureGains[1] / p.truth.exposureGains[0]
+        #expect(abs(r.normalisation[1].gain - ratio) < 0.05)
+        #expect(r.measurement?.region == "active")
+        #expect(r.notes.contains { $0.contains("orientations") })
+    }
+
+    @Test("an unchanged pair differs by an RMS below 2 % of the intensity range away from edges")
+    func unchangedPair() throws {
+        let p = DeviceFixtures.pair
+        // The same scene seen by a second camera: the first photograph resampled through a
+        // rotation, scaling and slight perspective, with 10 % more exposure.
+        let g = Homography.translation(256, 192) * Homography.rotation(0.12) * Homography.scaling(0.93, 0.93)
+            * Homography(1, 0, 0, 0, 1, 0, 2e-5, -1e-5, 1) * Homography.translation(-250, -190)
+        var second = try p.before.warped(inverseMap: try g.inverse(), width: 512, height: 384, fill: SIMD3(70, 82, 112))
+        for i in second.samples.indices { second.samples[i] = UInt8(min(255, (Double(second.samples[i]) * 1.1).rounded())) }
+        let r = try DeviceAlignment.align(Self.frames(p.before, second), model: p.truth.model)
+        #expect(r.differenceRMSRelative[0] < 0.02)
+        #expect(abs(r.normalisation[1].gain - 1.1) < 0.02)
+        let c = try #require(r.change)
+        #expect(abs(c.darkFractionChangePoints) < 0.3)
+        // Frame 2's homography is G·H of frame 1.
+        let truth = g * p.truth.homographies[0]
+        for m in p.truth.model.anchorPoints {
+            #expect(r.registrations[1].homography.apply(m.position).distance(to: truth.apply(m.position)) < 0.3)
+        }
+    }
+
+    @Test("bad requests: one frame, an unknown region")
+    func badRequests() throws {
+        let p = DeviceFixtures.pair
+        #expect(throws: DeviceError.self) {
+            try DeviceAlignment.align([AlignmentFrame(name: "x", luminance: p.before.luminance())], model: p.truth.model)
+        }
+        var o = DeviceAlignmentOptions()
+        o.regionName = "T9"
+        #expect {
+            try DeviceAlignment.align(Self.frames(p.before, p.after), model: p.truth.model, options: o)
+        } throws: { e in
+            guard case DeviceError.invalidParameter(_, let reason) = e else { return false }
+            return reason.contains("T1")
+        }
+    }
+
+    @Test("line profile samples the grid along a model line")
+    func lineProfile() throws {
+        let grid = try OutputGrid(covering: 0, 0, 10, 10, pixelsPerUnit: 2, unit: .micrometre)
+        let ramp = try Image(width: grid.width, height: grid.height,
+                             pixels: (0..<(grid.width * grid.height)).map { Float($0 % grid.width) })
+        let prof = try LineProfile(images: [ramp], grid: grid, from: Point2(1, 5), to: Point2(9, 5))
+        #expect(prof.distances.first == 0)
+        #expect(abs(prof.distances.last! - 8) < 1e-12)
+        for (d, v) in zip(prof.distances, prof.values[0]) { #expect(abs(Double(v) - (1 + d) * 2) < 1e-4) }
+        #expect(prof.csv(frameNames: ["a"], unit: "um").hasPrefix("distance_um,x_um,y_um,\"a\"\n"))
+        #expect(throws: DeviceError.self) { try LineProfile(images: [ramp], grid: grid, from: Point2(1, 1), to: Point2(1, 1)) }
+    }
+}
