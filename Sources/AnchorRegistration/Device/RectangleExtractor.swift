@@ -183,7 +183,10 @@ public struct RectangleExtractor: Sendable {
         var out = image
         for y in 0..<image.height {
             for x in 0..<image.width {
-                let b = bg.bilinear(at: Point2((Double(x) - Double(f - 1) / 2) / Double(f), (Double(y) - Double(f - 1) / 2) / Double(f)))
+                // Clamped to the background grid: its border values extend outwards.
+                let bx = min(max((Double(x) - Double(f - 1) / 2) / Double(f), 0), Double(bg.width - 1))
+                let by = min(max((Double(y) - Double(f - 1) / 2) / Double(f), 0), Double(bg.height - 1))
+                let b = bg.sample(at: Point2(bx, by)) ?? mean
                 out.pixels[y * image.width + x] = image.pixels[y * image.width + x] / b * mean
             }
         }
