@@ -115,8 +115,7 @@ def summarise(name, rows):
 
 
 def table(summaries, descriptions, frames_info, notes):
-    lines = ["# Si(111)-(7×7): paper pipeline (Python + OpenCV) vs AnchorReg on the same synthetic frames", ""]
-    lines += frames_info + [""]
+    lines = frames_info + [""]
     lines.append("| method | frames | registered | CH err median (L) | CH err p95 (L) | no-creep median / p95 (frames) "
                  "| creep median / p95 (frames) | adatom recall @OKS0.95 mean (min) | frames with recall ≥ 0.99 "
                  "| defect P / R | time/frame median (p95), ms | wall/frame median, ms | 512² frames: time / wall median, ms |")
@@ -153,6 +152,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--frames", required=True, help="directory of frame directories (frame.tiff + truth.json)")
     ap.add_argument("--results", required=True)
+    ap.add_argument("--label", default="random", help="frame set: random (synth --random) or 512")
     ap.add_argument("--ours", choices=["auto", "yes", "no"], default="auto")
     ap.add_argument("--pin-cpu", type=int, default=0, help="taskset CPU for every run (-1: no pinning)")
     a = ap.parse_args()
@@ -190,7 +190,10 @@ def main():
     sizes = {}
     for r in rows[ms[0][0]]:
         sizes[r["score"]["size"]] = sizes.get(r["score"]["size"], 0) + 1
-    info = [f"{len(frames)} frames from `anchorreg synth si7x7 --random` ({', '.join(f'{n}×{s}²' for s, n in sorted(sizes.items()))} px), "
+    source = ("`anchorreg synth si7x7 --random`" if a.label == "random" else
+              "`anchorreg synth si7x7` at 512² px, other parameters drawn over the `--random` ranges (reference/synth_options.py)")
+    info = [f"## Frame set `{a.label}`", "",
+            f"{len(frames)} frames from {source} ({', '.join(f'{n}×{s}²' for s, n in sorted(sizes.items()))} px), "
             f"{sum(1 for r in rows[ms[0][0]] if r['score']['creep'])} with creep. One process per frame and method, "
             f"{'pinned to CPU ' + str(pin) if pin is not None and shutil.which('taskset') else 'not pinned'}; "
             f"OpenCV single-threaded (cv2.setNumThreads(1)). Machine: {os.cpu_count()} cores shared with other jobs."]
