@@ -4,6 +4,7 @@ Uses Pillow, tifffile and imagecodecs from Benchmarks/.venv, so the seeds come f
 other than AnchorReg's own.
 """
 import io
+import os
 import sys
 
 import numpy as np
@@ -59,3 +60,26 @@ if fmt in ("tiff", "any"):
         b = io.BytesIO()
         tifffile.imwrite(b, arr, **kw)
         save(name, b.getvalue())
+
+if fmt == "any":
+    # Small files of the SPM formats, so the dispatcher run reaches every reader.
+    f32 = (g8.astype(np.float32) / 7)[:8, :6]
+    b = io.BytesIO()
+    np.save(b, f32)
+    save("small.npy", b.getvalue())
+    head = "Gwyddion Simple Field 1.0\nXRes = 6\nYRes = 8\nXReal = 6e-9\nYReal = 8e-9\nXYUnits = m\nZUnits = m\n"
+    raw = head.encode()
+    raw += b"\0" * (4 - len(raw) % 4)
+    save("small.gsf", raw + f32.astype("<f4").tobytes())
+    sxm = (":NANONIS_VERSION:\n2\n:SCANIT_TYPE:\n              FLOAT            MSBFIRST\n"
+           ":SCAN_PIXELS:\n       6       8\n:SCAN_RANGE:\n           6.0E-9           8.0E-9\n"
+           ":SCAN_DIR:\ndown\n:DATA_INFO:\n\tChannel\tName\tUnit\tDirection\tCalibration\tOffset\n"
+           "\t14\tZ\tm\tboth\t1.000E-8\t0.000E+0\n\n:SCANIT_END:\n\n\n")
+    save("small.sxm", sxm.encode() + b"\x1a\x04" + np.concatenate([f32, f32]).astype(">f4").tobytes())
+    real = open(os.path.join(os.path.dirname(__file__), "../../shared/data/real/graphite-driftcorrection/graphiteterrace.spm"), "rb").read()
+    lines = real.split(b"\n")
+    end = next(i for i, l in enumerate(lines) if l.strip().lower() == b"end of header")
+    head = lines[: end + 1]
+    head[23], head[24] = b"4", b"3"
+    body = [b"%g" % v for v in f32[:3, :4].ravel()]
+    save("small.spm", b"\n".join(head + body + [b"end of experiment", b""]))

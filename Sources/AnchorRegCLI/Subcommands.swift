@@ -3,13 +3,17 @@ import ArgumentParser
 extension AnchorRegCommand {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let allSubcommands: [any ParsableCommand.Type] = [
-        ModelsCommand.self,
-        SynthCommand.self,
-        BenchImagingCommand.self,
-        FitCommand.self,
+        DemoCommand.self,
+        RegisterCommand.self,
+        LocateCommand.self,
+        MatchCommand.self,
         ValidateCommand.self,
+        FitCommand.self,
+        SynthCommand.self,
+        ModelsCommand.self,
         InfoCommand.self,
         ConvertCommand.self,
+        BenchImagingCommand.self,
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
     ]

@@ -130,6 +130,17 @@ import AnchorGeometry
         }
     }
 
+    /// Headers saved with CR LF line ends read the same.
+    @Test func crlfHeader() throws {
+        let good = SPMFixtures.smallSXM()
+        let marker = try #require(good.firstIndex(of: 0x1A))
+        let header = String(decoding: good[..<marker], as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n")
+        let crlf = Data(header.utf8) + good[marker...]
+        let a = try NanonisSXM.read(data: good), b = try NanonisSXM.read(data: crlf)
+        #expect(a.channels == b.channels)
+        #expect(b.metadata["bias"] == "-0.4 V" && b.metadata["setpoint"] == "2.500E-10 A")
+    }
+
     @Test func refusesMoreThanMaxPixels() throws {
         let f = [Float](repeating: 1, count: 16)
         let d = SPMFixtures.sxm(nx: 4, ny: 4, channels: [("Z", "m", "forward")], frames: [f])

@@ -130,28 +130,27 @@ struct TIFFDirectory {
 
 /// Bounds-checked reads of the file's bytes in its byte order.
 struct TIFFBytes {
-    let data: [UInt8]
+    /// The whole file, indexed from 0.
+    let data: Data
     let bigEndian: Bool
     var count: Int { data.count }
 
     func u16(at p: Int, what: String) throws -> Int {
         guard p >= 0, p <= data.count - 2 else { throw outside(p, 2, what) }
-        let a = Int(data[p]), b = Int(data[p + 1])
-        return bigEndian ? a << 8 | b : b << 8 | a
+        let v = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: p, as: UInt16.self) }
+        return Int(bigEndian ? UInt16(bigEndian: v) : UInt16(littleEndian: v))
     }
 
     func u32(at p: Int, what: String) throws -> Int {
         guard p >= 0, p <= data.count - 4 else { throw outside(p, 4, what) }
-        var v = 0
-        for i in 0..<4 { v |= Int(data[p + (bigEndian ? 3 - i : i)]) << (8 * i) }
-        return v
+        let v = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: p, as: UInt32.self) }
+        return Int(bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v))
     }
 
     func u64(at p: Int, what: String) throws -> UInt64 {
         guard p >= 0, p <= data.count - 8 else { throw outside(p, 8, what) }
-        var v: UInt64 = 0
-        for i in 0..<8 { v |= UInt64(data[p + (bigEndian ? 7 - i : i)]) << (8 * UInt64(i)) }
-        return v
+        let v = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: p, as: UInt64.self) }
+        return bigEndian ? UInt64(bigEndian: v) : UInt64(littleEndian: v)
     }
 
     private func outside(_ p: Int, _ n: Int, _ what: String) -> FormatError {

@@ -103,7 +103,11 @@ struct TIFFPage {
         }
 
         let n = width * height
-        var out = [[Float]](repeating: [Float](repeating: 0, count: n), count: spp)
+        // The chunks tile the whole image (their count was checked above), so every sample of
+        // every plane is written exactly once below: no need to zero the planes first.
+        var out = (0..<spp).map { _ in
+            [Float](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        }
         let rowBytes = chunkW * sppChunk * bps
         let bytes = ifd.bytes
         for index in 0..<expectedChunks {
@@ -142,7 +146,8 @@ struct TIFFPage {
             }
             var chunk: [UInt8]
             do {
-                chunk = try bytes.data.withUnsafeBufferPointer { all -> [UInt8] in
+                chunk = try bytes.data.withUnsafeBytes { rawAll -> [UInt8] in
+                    let all = rawAll.bindMemory(to: UInt8.self)
                     let src = UnsafeBufferPointer(rebasing: all[start..<(start + need)])
                     switch compression {
                     case 1: return Array(src)
@@ -220,6 +225,12 @@ struct TIFFPage {
         _ type: T.Type, _ map: (T) -> Float
     ) {
         let stride = step &* MemoryLayout<T>.size
+        if step == 1 && !big && Int(bitPattern: p) % MemoryLayout<T>.alignment == 0 {
+            // Contiguous, aligned, native order: a plain loop the compiler vectorises.
+            let typed = p.assumingMemoryBound(to: T.self)
+            for i in 0..<n { d[i] = map(typed[i]) }
+            return
+        }
         if big {
             for i in 0..<n { d[i] = map(T(bigEndian: p.loadUnaligned(fromByteOffset: i &* stride, as: T.self))) }
         } else {

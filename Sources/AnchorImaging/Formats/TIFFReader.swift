@@ -26,7 +26,8 @@ public enum TIFFReader {
     ///   4096 bytes, found 1200)"), `.corrupt` (cycles, bad codes, inconsistent tags),
     ///   `.unsupported`, `.noSuchChannel` for a page beyond the last.
     public static func read(data: Data, options: ImageReadOptions = .init()) throws -> ImageDocument {
-        let raw = [UInt8](data)
+        // Zero-based indices below; a slice of a larger Data is copied once.
+        let raw = data.startIndex == 0 ? data : Data(data)
         guard raw.count >= 8 else { throw FormatError.truncated(format: .tiff, "\(raw.count) bytes is shorter than a TIFF header") }
         let big: Bool
         switch (raw[0], raw[1]) {

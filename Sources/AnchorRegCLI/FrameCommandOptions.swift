@@ -1,0 +1,93 @@
+import AnchorGeometry
+import AnchorImaging
+import AnchorModels
+import AnchorRegistration
+import ArgumentParser
+import Foundation
+
+/// Options shared by `register`, `locate` and `match`.
+struct FrameCommandOptions: ParsableArguments {
+    @Option(name: .long, help: "Anchor model: a built-in name (see `anchorreg models`) or a model JSON file.")
+    var model: String
+
+    @Option(name: .long, help: "Point extraction: dark-keypoints, blobs or rectangle (default: the model's).")
+    var extractor: String?
+
+    @Option(name: .customLong("spacing-px"), help: "Anchor lattice constant in pixels (default: measured from the image).")
+    var spacingPixels: Double?
+
+    @Option(name: .long, help: "Direction of the model's first lattice vector in the image, degrees clockwise from +x (default: measured).")
+    var rotation: Double?
+
+    @Option(name: .long, help: "Shear a_x of Eq. 1, used with --spacing-px and --rotation.")
+    var shear: Double?
+
+    @Option(name: .long, help: "Robust estimator: \(HomographyEstimator.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var estimator: String = HomographyEstimator.default.rawValue
+
+    @Flag(name: .customLong("no-level"), help: "Do not remove a plane and scan-line offsets first.")
+    var noLevel = false
+
+    func registrationOptions() throws -> RegistrationOptions {
+        guard let est = HomographyEstimator(rawValue: estimator) else {
+            throw ValidationError("unknown estimator \"\(estimator)\"; use one of \(HomographyEstimator.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var kind: ExtractorKind? = nil
+        if let extractor {
+            guard let k = ExtractorKind(rawValue: extractor) else {
+                throw ValidationError("unknown extractor \"\(extractor)\"; use one of \(ExtractorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kind = k
+        }
+        if let s = spacingPixels, !(s.isFinite && s > 2) {
+            throw ValidationError("--spacing-px must be a number of pixels above 2, got \(s)")
+        }
+        return RegistrationOptions(extractor: kind, spacingPixels: spacingPixels, rotationDegrees: rotation,
+                                   shear: shear, estimator: est, level: !noLevel)
+    }
+
+    func loadModel() throws -> AnchorModel {
+        try AnchorModel.load(model)
+    }
+}
+
+/// Reads the image of a frame command and analyses it.
+struct FrameRun {
+    let file: String
+    let image: Image
+    let analysis: FrameAnalysis
+    let report: FrameReport
+
+    static func run(file: String, input: ImageInputOptions, options: FrameCommandOptions, locateSites: Bool) throws -> FrameRun {
+        let doc = try input.document(file)
+        let image = try input.selectedChannel(of: doc).image
+        let model = try options.loadModel()
+        let analysis = try FrameAnalysis.analyse(image, model: model, options: options.registrationOptions(), locateSites: locateSites)
+        var filePixelSize: [Double]? = nil
+        if let ps = image.pixelSize, let f = image.unit.factor(to: model.unit) {
+            filePixelSize = [ps.x * f, ps.y * f]
+        }
+        return FrameRun(file: file, image: image, analysis: analysis,
+                        report: FrameReport(analysis, file: file, filePixelSize: filePixelSize))
+    }
+
+    /// A few lines for people.
+    func summary(showSites: Bool) -> String {
+        let r = report
+        let m = r.metrics
+        var lines: [String] = []
+        lines.append("\(file): registered to \(r.model) with \(m.inliers)/\(m.anchors) anchors (\(r.extractor) extractor, \(m.iterations) rounds)")
+        lines.append(String(format: "  pixel size %.5g × %.5g %@/px measured", r.pixel_size[0], r.pixel_size[1], r.unit))
+        if let f = r.file_pixel_size { lines.append(String(format: "  pixel size %.5g × %.5g %@/px in the file", f[0], f[1], r.unit)) }
+        lines.append(String(format: "  rotation %.2f°, shear %.2f°, aspect %.4f", r.transform.rotation_deg, r.transform.shear_deg, r.transform.aspect_ratio))
+        lines.append(String(format: "  MAE %.4g %@, recall@OKS0.95 %.3f, RMS %.3g px", m.mae, r.unit, m.recall, m.rms_px))
+        if showSites {
+            lines.append("  \(m.sites) sites, \(m.defects) defects, \(r.cells.count) complete half cells")
+            if let h = r.halves {
+                lines.append(h.faulted_group.map { "  faulted half: \($0) (t = \(String(format: "%.1f", h.t_statistic)))" } ?? "  faulted half: undecided (\(h.note ?? ""))")
+            }
+        }
+        lines.append(String(format: "  %.1f ms", r.timings_ms["total"] ?? 0))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,94 @@
+import AnchorGeometry
+import AnchorImaging
+import AnchorModels
+import Foundation
+
+/// Scores a frame analysis against the ground truth of a synthetic Si(111)-7×7 scene — the
+/// acceptance measurements of the registration (adatom recall at OKS 0.95, defect precision
+/// and recall, faulted-half decision, corner-hole error).
+///
+/// Truth and result are compared in image space (pixels) and converted to nm with the scene's
+/// true local pixel size, so the comparison does not depend on which lattice cell either side
+/// calls (0, 0).
+public struct SceneEvaluation: Sendable, Codable {
+    public var seed: UInt64
+    public var registered: Bool
+    public var error: String?
+    /// Truth adatoms inside the analysed area, and how many were located within the OKS 0.95
+    /// tolerance (s = 2.688 nm, k = 0.1: 0.086 nm).
+    public var adatoms: Int = 0
+    public var adatomHits: Int = 0
+    public var adatomRecall: Double = 0
+    /// The same recall for the positions H predicts, before local refinement.
+    public var predictedHits: Int = 0
+    /// Defect classification against the truth's missing adatoms.
+    public var truePositives: Int = 0
+    public var falsePositives: Int = 0
+    public var falseNegatives: Int = 0
+    /// Faulted half named right (nil: undecided).
+    public var faultedCorrect: Bool?
+    /// Corner-hole errors |H(P_m) − truth| in units of the lattice constant.
+    public var cornerHoleMedian: Double = .nan
+    public var cornerHoleP95: Double = .nan
+    public var homographyRepresentable: Bool = true
+    public var milliseconds: Double = 0
+
+    /// Evaluates `analysis` of `scene`.
+    public static func evaluate(_ analysis: FrameAnalysis, scene: SyntheticSTMScene, milliseconds: Double) -> SceneEvaluation {
+        var e = SceneEvaluation(seed: scene.truth.parameters.seed, registered: true, error: nil)
+        e.milliseconds = milliseconds
+        e.homographyRepresentable = scene.distortion.isHomography
+        let a = 2.688
+        let nmPerPx = scene.truth.pixelSizeTrueAtCentre
+        let tolNm = AnchorRegistration.Metrics.tolerance(threshold: 0.95, scale: a, k: 0.1)
+        let located = analysis.sites
+        guard !located.isEmpty else { return e }
+        let tree = KDTree(located.map(\.image))
+        let predictedTree = KDTree(located.map(\.predicted))
+        // Only truth adatoms the analysis could see: inside the located sites' hull margin.
+        let xs = located.map(\.predicted.x), ys = located.map(\.predicted.y)
+        let box = (xs.min()!, ys.min()!, xs.max()!, ys.max()!)
+        for t in scene.truth.adatoms {
+            guard t.image.x >= box.0, t.image.y >= box.1, t.image.x <= box.2, t.image.y <= box.3 else { continue }
+            e.adatoms += 1
+            guard let hit = tree.nearest(to: t.image) else { continue }
+            let s = located[hit.index]
+            let dNm = hit.distance * nmPerPx
+            if dNm <= tolNm { e.adatomHits += 1 }
+            if let p = predictedTree.nearest(to: t.image), p.distance * nmPerPx <= tolNm { e.predictedHits += 1 }
+            if dNm <= 0.3 * 0.768 {
+                switch (s.present, t.present) {
+                case (false, false): e.truePositives += 1
+                case (false, true): e.falsePositives += 1
+                case (true, false): e.falseNegatives += 1
+                default: break
+                }
+            }
+        }
+        e.adatomRecall = e.adatoms > 0 ? Double(e.adatomHits) / Double(e.adatoms) : 0
+        if let faulted = analysis.halves?.faultedGroup {
+            // Vote over the located sites' nearest truth adatoms.
+            let truthTree = KDTree(scene.truth.adatoms.map(\.image))
+            var agree = 0, disagree = 0
+            for s in located where s.group != nil {
+                guard let hit = truthTree.nearest(to: s.image), hit.distance * nmPerPx < 0.2,
+                      let tf = scene.truth.adatoms[hit.index].faulted else { continue }
+                if (s.group == faulted) == tf { agree += 1 } else { disagree += 1 }
+            }
+            e.faultedCorrect = agree > disagree
+        }
+        let h = analysis.registration.homography
+        let holeTree = KDTree(scene.truth.cornerHoles.map(\.image))
+        var errs: [Double] = []
+        for anchor in analysis.registration.anchors {
+            let p = h.apply(anchor.model)
+            if let hit = holeTree.nearest(to: p) { errs.append(hit.distance * nmPerPx / a) }
+        }
+        errs.sort()
+        if !errs.isEmpty {
+            e.cornerHoleMedian = errs[errs.count / 2]
+            e.cornerHoleP95 = errs[min(errs.count - 1, Int(0.95 * Double(errs.count)))]
+        }
+        return e
+    }
+}

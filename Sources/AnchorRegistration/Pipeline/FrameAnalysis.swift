@@ -1,0 +1,70 @@
+import RealModule
+import AnchorGeometry
+import AnchorImaging
+import AnchorModels
+
+/// Everything AnchorReg learns from one frame: the registration, the located sites with their
+/// present/defect classification, the halves decision and the cell codes — the chain of the
+/// paper's Figs. 5–6 in one value.
+public struct FrameAnalysis: Sendable {
+    public var registration: Registration
+    /// Located object sites (empty for models without objects or when not asked for).
+    public var sites: [LocatedSite]
+    public var halves: HalfAssignment?
+    public var cells: [CellCode]
+    /// The levelled image the analysis worked on (image pixels).
+    public var levelled: Image
+    public var model: AnchorModel
+
+    /// Registers `image` to `model` and, when `locateSites` and the model has object sites,
+    /// localises and classifies them and encodes the cells.
+    public static func analyse(_ image: Image, model: AnchorModel, options: RegistrationOptions = .init(),
+                               locateSites: Bool = true) throws -> FrameAnalysis {
+        var registration = try LatticeRegistrar.register(image, to: model, options: options)
+        let levelled = options.level ? try image.planeLevelled().lineLevelled(statistic: .median) : image
+        var sites: [LocatedSite] = []
+        var halves: HalfAssignment? = nil
+        var cells: [CellCode] = []
+        if locateSites, let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
+            var clock = Stopwatch()
+            let located = try SiteLocator.locate(in: levelled, registration: registration, model: model)
+            sites = located.sites
+            halves = located.halves
+            let perGroup = Dictionary(grouping: lattice.sites.filter { $0.role == .object }, by: { $0.group ?? "" })
+                .values.map(\.count).max() ?? 0
+            cells = CellCode.codes(from: sites, sitesPerGroup: perGroup)
+            registration.timings.sites = clock.lap()
+            registration.timings.total += registration.timings.sites
+        }
+        return FrameAnalysis(registration: registration, sites: sites, halves: halves, cells: cells,
+                             levelled: levelled, model: model)
+    }
+
+    /// The image resampled onto the model's absolute grid (the paper's Fig. 5c): output pixel
+    /// (i, j) lies at model point origin + (i, j) / `pixelsPerUnit`, so the result carries the
+    /// model's unit and an exact pixel size. The grid covers the frame's footprint in the
+    /// model.
+    ///
+    /// - Parameter pixelsPerUnit: output resolution (default: about the input's, rounded).
+    public func corrected(source: Image, pixelsPerUnit: Double? = nil,
+                          interpolation: Interpolation = .bicubic) throws -> Image {
+        let h = registration.homography
+        let inv = try h.inverse()
+        let w = Double(source.width - 1), hh = Double(source.height - 1)
+        let corners = [Point2(0, 0), Point2(w, 0), Point2(0, hh), Point2(w, hh)].map { inv.apply($0) }
+        guard corners.allSatisfy(\.isFinite) else { throw RegistrationError.fitFailed("H maps the frame to infinity") }
+        let ppu = pixelsPerUnit ?? defaultResolution
+        let grid = try OutputGrid(covering: corners.map(\.x).min()!, corners.map(\.y).min()!,
+                                  corners.map(\.x).max()!, corners.map(\.y).max()!,
+                                  pixelsPerUnit: ppu, unit: model.unit)
+        return try source.warped(to: grid, modelToImage: h, interpolation: interpolation, fill: .nan)
+    }
+
+    /// About the input's resolution in px per model unit, rounded to 2 significant digits.
+    public var defaultResolution: Double {
+        let ps = (registration.pixelSize[0] + registration.pixelSize[1]) / 2
+        let r = 1 / ps
+        let mag = Double.pow(10, (Double.log10(r)).rounded(.down) - 1)
+        return (r / mag).rounded() * mag
+    }
+}

@@ -1,0 +1,148 @@
+import RealModule
+import AnchorGeometry
+import AnchorModels
+
+/// The machine-readable result of one frame (`result.json`, `register --json`,
+/// `locate --json`). Keys are snake_case and stable; every coordinate says its space:
+/// `image` in pixels (centres at integers, x right, y down, (0, 0) the first pixel of the
+/// file's first row), `model` and `reconstructed` in the model's `unit`.
+public struct FrameReport: Encodable, Sendable {
+    public struct Anchor: Encodable, Sendable {
+        public var model: Point2
+        public var image: Point2
+        public var reconstructed: Point2
+        public var inlier: Bool
+        public var residual_px: Double
+    }
+
+    public struct Site: Encodable, Sendable {
+        public var cell: CellIndex
+        /// "faulted" / "unfaulted", or null when the frame's halves are undecided.
+        public var half: String?
+        /// The model's name for the half (triangle) the site belongs to ("A" or "B").
+        public var group: String?
+        public var index: Int?
+        public var name: String
+        public var kind: String?
+        public var image: Point2
+        public var model: Point2
+        public var present: Bool
+        public var score: Double
+    }
+
+    public struct Cell: Encodable, Sendable {
+        public var cell: CellIndex
+        public var half: String?
+        public var group: String
+        public var bits: String
+    }
+
+    public struct Metrics: Encodable, Sendable {
+        public var mae: Double
+        public var recall: Double
+        public var oks_threshold: Double
+        public var oks_scale: Double
+        public var oks_k: Double
+        public var rms_px: Double
+        public var anchors: Int
+        public var inliers: Int
+        public var detected_points: Int
+        public var filtered_points: Int
+        public var iterations: Int
+        public var sites: Int
+        public var defects: Int
+    }
+
+    public struct Halves: Encodable, Sendable {
+        public var faulted_group: String?
+        public var t_statistic: Double
+        public var confidence: Double
+        public var cells_used: Int
+        public var note: String?
+    }
+
+    public var file: String?
+    public var model: String
+    public var unit: String
+    /// H: model units → image pixels.
+    public var homography: Homography
+    /// The rough placement A (paper Eq. 1): model units → image pixels.
+    public var affine: Homography
+    /// Model units per image pixel along x and y at the image centre, as measured by H.
+    public var pixel_size: [Double]
+    /// The file's own calibration, when it has one (model unit per pixel).
+    public var file_pixel_size: [Double]?
+    /// Drift/shear/scale reading of H (see `TransformSummary`).
+    public var transform: TransformSummary
+    public var extractor: String
+    public var anchors: [Anchor]
+    public var sites: [Site]
+    public var cells: [Cell]
+    public var halves: Halves?
+    public var metrics: Metrics
+    public var timings_ms: [String: Double]
+
+    public init(_ analysis: FrameAnalysis, file: String?, filePixelSize: [Double]?) {
+        let r = analysis.registration
+        self.file = file
+        model = analysis.model.name
+        unit = r.unit
+        homography = r.homography
+        affine = r.affine
+        pixel_size = r.pixelSize
+        file_pixel_size = filePixelSize
+        transform = TransformSummary(r.homography, unit: r.unit)
+        extractor = r.extractor
+        anchors = r.anchors.map { Anchor(model: $0.model, image: $0.image, reconstructed: $0.reconstructed, inlier: $0.inlier, residual_px: $0.residual) }
+        sites = analysis.sites.map {
+            Site(cell: $0.cell, half: $0.half, group: $0.group, index: $0.index, name: $0.name, kind: $0.kind,
+                 image: $0.image, model: $0.model, present: $0.present, score: $0.score)
+        }
+        cells = analysis.cells.map { Cell(cell: $0.cell, half: $0.half, group: $0.group, bits: $0.bits) }
+        halves = analysis.halves.map {
+            Halves(faulted_group: $0.faultedGroup, t_statistic: $0.tStatistic, confidence: $0.confidence, cells_used: $0.cellsUsed, note: $0.note)
+        }
+        metrics = Metrics(
+            mae: r.metrics.mae, recall: r.metrics.recall, oks_threshold: 0.95, oks_scale: r.metrics.oksScale,
+            oks_k: r.metrics.oksK, rms_px: r.metrics.rmsPixels, anchors: r.metrics.anchors, inliers: r.metrics.inliers,
+            detected_points: r.detectedPoints, filtered_points: r.filteredPoints, iterations: r.iterations,
+            sites: analysis.sites.count, defects: analysis.sites.filter { !$0.present }.count)
+        let t = r.timings
+        timings_ms = ["level": t.level, "lattice": t.lattice, "extract": t.extract, "vote": t.vote,
+                      "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total]
+    }
+}
+
+/// What a homography means to a microscopist: the scale along each image axis, the rotation,
+/// the shear (non-orthogonality, the signature of drift along the slow axis) and the
+/// perspective part, read off H⁻¹ at the image origin.
+public struct TransformSummary: Encodable, Sendable {
+    /// Image pixels per model unit along the model's x and y axes (the Eq. 1 scale).
+    public var scale_px_per_unit: [Double]
+    /// Rotation of the model's x axis in the image, degrees (clockwise on screen).
+    public var rotation_deg: Double
+    /// Angle between the images of the model's x and y axes minus 90°, degrees.
+    public var shear_deg: Double
+    /// Perspective row (g, h) of H normalised to h33 = 1.
+    public var perspective: [Double]
+    /// Aspect ratio of the scales (1: no anisotropic distortion).
+    public var aspect_ratio: Double
+    public var unit: String
+
+    public init(_ h: Homography, unit: String) {
+        let n = h.normalized()
+        let ex = Point2(n.m11, n.m21), ey = Point2(n.m12, n.m22)
+        scale_px_per_unit = [ex.length, ey.length]
+        rotation_deg = Double.atan2Degrees(ex.y, ex.x)
+        let cosAngle = ex.dot(ey) / (ex.length * ey.length)
+        shear_deg = Double.acosDegrees(max(-1, min(1, cosAngle))) - 90
+        perspective = [n.m31, n.m32]
+        aspect_ratio = ex.length / ey.length
+        self.unit = unit
+    }
+}
+
+extension Double {
+    static func atan2Degrees(_ y: Double, _ x: Double) -> Double { Double.atan2(y: y, x: x) * 180 / .pi }
+    static func acosDegrees(_ c: Double) -> Double { Double.acos(c) * 180 / .pi }
+}

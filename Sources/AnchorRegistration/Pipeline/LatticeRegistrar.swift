@@ -1,0 +1,244 @@
+import AnchorGeometry
+import AnchorImaging
+import AnchorModels
+import Foundation
+
+/// Registration of an image of a periodic structure to a lattice anchor model — the paper's
+/// workflow (Fig. 1a, Fig. 5b) made fully automatic:
+///
+/// 1. the anchor lattice is measured from the image's autocorrelation (`LatticeEstimator`),
+///    with the file's pixel size as a prior when it has one — this yields the scale, rotation
+///    and shear of A (Eq. 1) that the paper asks the user for;
+/// 2. the translation of A comes from the cell-averaged image (`CellAverage`): the anchor is
+///    the extremum of the average cell, a global answer to the paper's brute-force search;
+/// 3. points are extracted (`PointExtractor`), vote-filtered (Fig. 1b) and paired with the
+///    placed model by k-d tree;
+/// 4. H is fitted robustly, and — our addition — the model is re-placed with H, re-paired and
+///    refitted until the pairs stop changing.
+public enum LatticeRegistrar {
+    /// Registers `image` to `model`.
+    ///
+    /// - Throws: `RegistrationError` naming the stage that failed.
+    public static func register(
+        _ image: Image, to model: AnchorModel, options: RegistrationOptions = .init()
+    ) throws -> Registration {
+        guard let lattice = model.lattice else {
+            throw RegistrationError.unsupportedModel("\(model.name) is not a lattice model")
+        }
+        let anchorSites = lattice.sites.filter { $0.role == .anchor }
+        guard let anchorSite = anchorSites.first else {
+            throw RegistrationError.unsupportedModel("\(model.name) has no anchor site")
+        }
+        let dark = (model.anchorContrast ?? .dark) == .dark
+        var timings = Registration.Timings()
+        var clock = Stopwatch()
+
+        // 1. Level.
+        let work = options.level ? try image.planeLevelled().lineLevelled(statistic: .median) : image
+        timings.level = clock.lap()
+
+        // 2. Lattice → A (linear part).
+        let m1 = lattice.a1, m2 = lattice.a2
+        let spacingRange = try expectedSpacing(image: image, model: model, options: options)
+        let (b1, b2) = try imageBasis(options.level ? try image.planeLevelled() : image, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
+        let spacing = (b1.length + b2.length) / 2
+        timings.lattice = clock.lap()
+
+        // 3. Extraction at the anchor's scale.
+        let extractorKind = options.extractor ?? model.defaultExtractor.flatMap(ExtractorKind.init(rawValue:)) ?? .blobs
+        let extractor = try PointExtractors.make(extractorKind)
+        let smoothed = try work.gaussianBlurred(sigma: max(0.7, 0.06 * spacing))
+        let detected = try extractor.extract(from: work, smoothed: smoothed, spacingPixels: spacing, dark: dark)
+        timings.extract = clock.lap()
+
+        // Vote filter (Fig. 1b) on the anchor lattice spacing L in pixels.
+        let anchorL = model.nearestAnchorDistance / m1.length * spacing
+        var candidates = detected
+        if detected.count >= 12 {
+            let vote = try VoteFilter(spacing: anchorL).apply(to: detected)
+            if vote.kept.count >= 4 { candidates = vote.kept.map { detected[$0] } }
+        }
+        timings.vote = clock.lap()
+
+        // 4. Rough: translation from the cell average, then A.
+        let average = try CellAverage(image: smoothed, a1: b1, a2: b2)
+        guard let f = average.extremum(dark: dark) else {
+            throw RegistrationError.noLattice("the cell average is empty")
+        }
+        let anchorOffset = b1 * anchorSite.u + b2 * anchorSite.v
+        let origin = average.imagePoint(f) - anchorOffset
+        let affine = affineFromBasis(m1: m1, m2: m2, b1: b1, b2: b2, origin: origin)
+        timings.rough = clock.lap()
+
+        // 5. Pair, fit, re-pair until stable.
+        let tree = KDTree(candidates)
+        var h = affine
+        var pairs: [(model: Point2, image: Point2)] = []
+        var fit: HomographyFit? = nil
+        var iterations = 0
+        var lastKey: [Int] = []
+        let captureFirst = 0.3 * anchorL, captureLater = 0.2 * anchorL
+        while iterations <= options.maxIterations {
+            let capture = iterations == 0 ? captureFirst : captureLater
+            let inView = anchorsInView(model: model, transform: h, width: image.width, height: image.height, margin: 0.25 * anchorL)
+            var newPairs: [(model: Point2, image: Point2)] = []
+            var key: [Int] = []
+            for (k, m) in inView.enumerated() {
+                let p = h.apply(m)
+                guard p.isFinite else { continue }
+                var q: Point2? = nil
+                if let hit = tree.nearest(to: p, maxDistance: capture) {
+                    q = candidates[hit.index]
+                }
+                // Snap to the smoothed image's extremum: sub-pixel, and catches anchors the
+                // extractor missed.
+                if let refined = LocalPeakSearch.refine(in: smoothed, near: q ?? p, radius: q == nil ? capture : 0.15 * anchorL, dark: dark),
+                   refined.position.distance(to: p) <= capture {
+                    q = refined.position
+                }
+                if let q {
+                    newPairs.append((m, q))
+                    key.append(k)
+                }
+            }
+            guard newPairs.count >= 4 else {
+                throw RegistrationError.tooFewAnchors(found: newPairs.count, needed: 4)
+            }
+            let newFit: HomographyFit
+            do {
+                newFit = try Homography.estimateRobust(
+                    from: newPairs.map(\.model), to: newPairs.map(\.image), using: options.estimator,
+                    options: RobustEstimationOptions(threshold: max(0.5, 0.06 * anchorL)))
+            } catch {
+                throw RegistrationError.fitFailed("\(error)")
+            }
+            pairs = newPairs
+            fit = newFit
+            iterations += 1
+            if key == lastKey && newFit.homography.maxDifference(to: h) < 1e-9 { break }
+            lastKey = key
+            h = newFit.homography
+        }
+        guard let fit else { throw RegistrationError.fitFailed("no fit") }
+        h = fit.homography
+        timings.fine = clock.lap()
+
+        let inverse = try h.inverse()
+        var anchors: [Registration.Anchor] = []
+        var distances: [Double] = []
+        for (i, pair) in pairs.enumerated() {
+            let pt = inverse.apply(pair.image)
+            anchors.append(.init(model: pair.model, image: pair.image, reconstructed: pt,
+                                 inlier: fit.inliers[i], residual: fit.residuals[i]))
+            if fit.inliers[i] { distances.append(pt.distance(to: pair.model)) }
+        }
+        let s = m1.length
+        let metrics = Registration.Metrics(
+            mae: distances.isEmpty ? .nan : distances.reduce(0, +) / Double(distances.count),
+            recall: AnchorRegistration.Metrics.recall(distances: distances, threshold: 0.95, scale: s, k: options.oksK) ?? 0,
+            rmsPixels: fit.rms, oksScale: s, oksK: options.oksK,
+            anchors: anchors.count, inliers: distances.count)
+        timings.total = clock.total()
+        return Registration(
+            homography: h, affine: affine, anchors: anchors, metrics: metrics,
+            pixelSize: pixelSize(of: inverse, at: Point2(Double(image.width - 1) / 2, Double(image.height - 1) / 2)),
+            unit: model.unit.rawValue, extractor: extractorKind.rawValue,
+            detectedPoints: detected.count, filteredPoints: candidates.count,
+            detected: detected, filtered: candidates,
+            iterations: iterations, timings: timings)
+    }
+
+    /// The expected anchor-lattice constant in pixels: from `spacingPixels`, else from the
+    /// file's calibration, else unknown.
+    static func expectedSpacing(image: Image, model: AnchorModel, options: RegistrationOptions) throws -> ClosedRange<Double>? {
+        guard let lattice = model.lattice else { return nil }
+        if let s = options.spacingPixels {
+            guard s.isFinite, s > 2 else {
+                throw RegistrationError.invalidParameter(name: "spacing-px", reason: "\(s) px is not a usable lattice spacing")
+            }
+            return (0.9 * s)...(1.1 * s)
+        }
+        if let ps = image.pixelSize, let f = model.unit.factor(to: image.unit), ps.x > 0, ps.y > 0 {
+            let a = lattice.a1.length * f / ((ps.x + ps.y) / 2)
+            // Drift and creep change the apparent period by several per cent; allow 30 %.
+            return (0.7 * a)...(1.3 * a)
+        }
+        return nil
+    }
+
+    /// Image lattice vectors (pixels) that the model vectors m1, m2 map to.
+    static func imageBasis(_ image: Image, m1: Point2, m2: Point2, spacingRange: ClosedRange<Double>?,
+                           options: RegistrationOptions) throws -> (Point2, Point2) {
+        if let s = options.spacingPixels, let deg = options.rotationDegrees {
+            // Fully specified by the user: A from scale, rotation and shear (Eq. 1).
+            let theta = deg * .pi / 180
+            let k = s / m1.length
+            let lin = Homography.rotation(theta) * Homography(1, options.shear ?? 0, 0, 0, 1, 0, 0, 0, 1) * Homography.scaling(k, k)
+            return (lin.apply(m1), lin.apply(m2))
+        }
+        let estimate: LatticeEstimate
+        do {
+            estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange)
+        } catch {
+            throw RegistrationError.noLattice("\(error)")
+        }
+        var preferred = Point2(1, 0)
+        if let deg = options.rotationDegrees {
+            preferred = Point2(cos(deg * .pi / 180), sin(deg * .pi / 180))
+        } else {
+            // Canonical choice: the model's a1 direction taken as the image x axis.
+            preferred = m1 / m1.length
+        }
+        return LatticeEstimator.alignBasis(estimate, toModel: m1, m2, preferredDirection: preferred)
+    }
+
+    /// A (model → image) with A·m1 = b1, A·m2 = b2 and A·0 = origin.
+    static func affineFromBasis(m1: Point2, m2: Point2, b1: Point2, b2: Point2, origin: Point2) -> Homography {
+        // L = [b1 b2] · [m1 m2]⁻¹
+        let det = m1.cross(m2)
+        let i11 = m2.y / det, i12 = -m2.x / det, i21 = -m1.y / det, i22 = m1.x / det
+        let l11 = b1.x * i11 + b2.x * i21, l12 = b1.x * i12 + b2.x * i22
+        let l21 = b1.y * i11 + b2.y * i21, l22 = b1.y * i12 + b2.y * i22
+        return Homography(l11, l12, origin.x, l21, l22, origin.y, 0, 0, 1)
+    }
+
+    /// Model anchors whose image under `transform` falls inside the image (with `margin` px
+    /// inside the border).
+    static func anchorsInView(model: AnchorModel, transform: Homography, width: Int, height: Int, margin: Double) -> [Point2] {
+        guard let inv = try? transform.inverse() else { return [] }
+        let corners = [Point2(0, 0), Point2(Double(width - 1), 0), Point2(0, Double(height - 1)),
+                       Point2(Double(width - 1), Double(height - 1))].map { inv.apply($0) }
+        guard corners.allSatisfy(\.isFinite) else { return [] }
+        let bounds = ModelBounds(minX: corners.map(\.x).min()!, minY: corners.map(\.y).min()!,
+                                 maxX: corners.map(\.x).max()!, maxY: corners.map(\.y).max()!)
+        return ((try? model.anchorPoints(in: bounds)) ?? []).map(\.position).filter { m in
+            let p = transform.apply(m)
+            return p.isFinite && p.x >= margin && p.y >= margin
+                && p.x <= Double(width - 1) - margin && p.y <= Double(height - 1) - margin
+        }
+    }
+
+    /// Model units per pixel along image x and y at `point`, from the Jacobian of H⁻¹.
+    static func pixelSize(of inverse: Homography, at point: Point2) -> [Double] {
+        let e = 0.5
+        let px = inverse.apply(point + Point2(e, 0)), mx = inverse.apply(point - Point2(e, 0))
+        let py = inverse.apply(point + Point2(0, e)), my = inverse.apply(point - Point2(0, e))
+        return [px.distance(to: mx) / (2 * e), py.distance(to: my) / (2 * e)]
+    }
+}
+
+/// Milliseconds between laps.
+struct Stopwatch {
+    let start = DispatchTime.now().uptimeNanoseconds
+    private var last: UInt64
+
+    init() { last = start }
+
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) / 1e6
+    }
+
+    func total() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+}

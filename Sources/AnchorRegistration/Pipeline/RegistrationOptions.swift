@@ -1,0 +1,70 @@
+import AnchorGeometry
+
+/// What the user may tell the registration; everything is optional because the lattice, its
+/// scale, orientation and shear are estimated from the image itself.
+public struct RegistrationOptions: Sendable {
+    /// Point-extraction strategy (`nil`: the model's default).
+    public var extractor: ExtractorKind?
+    /// The anchor lattice constant in pixels, overriding the estimate (and the file's pixel
+    /// size).
+    public var spacingPixels: Double?
+    /// Direction of the model's first lattice vector in the image, degrees from the image x
+    /// axis (clockwise on screen, since y points down), overriding the estimate.
+    public var rotationDegrees: Double?
+    /// Shear a_x of Eq. 1 to apply on top of the rotation and scale when `rotationDegrees` and
+    /// `spacingPixels` are both given (otherwise the estimate carries its own shear).
+    public var shear: Double?
+    /// The robust estimator of the fine stage.
+    public var estimator: HomographyEstimator
+    /// Largest number of re-pairing rounds after the first fit.
+    public var maxIterations: Int
+    /// Per-keypoint constant k of the OKS metric (s is the lattice constant).
+    public var oksK: Double
+    /// Remove a plane and per-line offsets before extraction (SPM images need it).
+    public var level: Bool
+
+    public init(extractor: ExtractorKind? = nil, spacingPixels: Double? = nil, rotationDegrees: Double? = nil,
+                shear: Double? = nil, estimator: HomographyEstimator = .default, maxIterations: Int = 8,
+                oksK: Double = 0.1, level: Bool = true) {
+        self.extractor = extractor
+        self.spacingPixels = spacingPixels
+        self.rotationDegrees = rotationDegrees
+        self.shear = shear
+        self.estimator = estimator
+        self.maxIterations = maxIterations
+        self.oksK = oksK
+        self.level = level
+    }
+}
+
+/// The point-extraction strategies (the paper's P_e detection, Fig. 1a).
+public enum ExtractorKind: String, Sendable, Codable, CaseIterable {
+    /// The paper's: difference-of-Gaussians keypoints kept where the image is darker than its
+    /// mean.
+    case darkKeypoints = "dark-keypoints"
+    /// Laplacian-of-Gaussian blobs of the anchors' polarity, sub-pixel.
+    case blobs
+    /// Blur, Otsu threshold, contour and quadrilateral fit (device images).
+    case rectangle
+}
+
+/// Why a registration failed.
+public enum RegistrationError: Error, Sendable, CustomStringConvertible {
+    case unsupportedModel(String)
+    case noLattice(String)
+    case tooFewAnchors(found: Int, needed: Int)
+    case fitFailed(String)
+    case noMatch(String)
+    case invalidParameter(name: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedModel(let s): return "model not usable here: \(s)"
+        case .noLattice(let s): return "could not find the model's lattice in the image: \(s)"
+        case .tooFewAnchors(let f, let n): return "only \(f) anchors could be paired with the model; at least \(n) are needed"
+        case .fitFailed(let s): return "the homography fit failed: \(s)"
+        case .noMatch(let s): return "the frames could not be matched: \(s)"
+        case .invalidParameter(let n, let r): return "invalid parameter \(n): \(r)"
+        }
+    }
+}
