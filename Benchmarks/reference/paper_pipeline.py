@@ -184,15 +184,17 @@ def expected_corner_holes(w, h, spacing):
     return w * h / (math.sqrt(3) / 2 * spacing ** 2)
 
 
-def failed_at(t, t0):
+def failed_at(t, t0, c0):
     """Timings of a run that gave up: `total` is the time until it did."""
     t["total"] = (time.perf_counter() - t0) * 1e3
+    t["cpu_total"] = (time.process_time() - c0) * 1e3
     return t
 
 
 def locate(path, spacing, rotation_deg, vote_radius=1.25, step=0.05, capture=0.25, max_pair=0.5, warp=False,
            features_per_hole=0.0):
     t = {}
+    c0 = time.process_time()
     t0 = time.perf_counter()
     img = tifffile.imread(path).astype(np.float32)
     if img.ndim != 2:
@@ -209,17 +211,17 @@ def locate(path, spacing, rotation_deg, vote_radius=1.25, step=0.05, capture=0.2
     t["vote"] = (t3 - t2) * 1e3
     counts = {"sift_keypoints": n_sift, "dark_keypoints": int(len(pe_all)), "voted": int(len(pe))}
     if len(pe) < 4:
-        raise RegistrationFailed(f"only {len(pe)} points after the vote filter", counts, failed_at(t, t0))
+        raise RegistrationFailed(f"only {len(pe)} points after the vote filter", counts, failed_at(t, t0, c0))
     a_lin = affine_a(spacing / A_NM, math.radians(rotation_deg))
     a, pm, placed, paired, cells = rough_match(pe, a_lin, spacing, w, h, step, capture, max_pair)
     t4 = time.perf_counter()
     t["rough"] = (t4 - t3) * 1e3
     counts["pairs"] = int(len(pm))
     if len(pm) < 4:
-        raise RegistrationFailed(f"only {len(pm)} pairs after rough matching", counts, failed_at(t, t0))
+        raise RegistrationFailed(f"only {len(pm)} pairs after rough matching", counts, failed_at(t, t0, c0))
     hm, mask = cv2.findHomography(np.ascontiguousarray(placed), np.ascontiguousarray(paired), cv2.LMEDS)
     if hm is None:
-        raise RegistrationFailed("cv2.findHomography found no homography", counts, failed_at(t, t0))
+        raise RegistrationFailed("cv2.findHomography found no homography", counts, failed_at(t, t0, c0))
     total = hm @ a  # model nm -> image px
     total = total / total[2, 2]
     t5 = time.perf_counter()
@@ -244,6 +246,7 @@ def locate(path, spacing, rotation_deg, vote_radius=1.25, step=0.05, capture=0.2
     t6 = time.perf_counter()
     t["sites"] = (t6 - t5) * 1e3
     t["total"] = (t6 - t0) * 1e3  # file to sites
+    t["cpu_total"] = (time.process_time() - c0) * 1e3  # the same span in CPU time
     warped_shape = None
     if warp:
         # Model grid at the frame's own density, over the frame's footprint in the model.
