@@ -14,7 +14,8 @@ centre, `pixel_size_true_at_centre_nm`):
 - registered: a homography is given and the median corner-hole error is below 0.25.
 - adatom recall at OKS 0.95 (s = 2.688 nm, k = 0.1, so within 0.3203·s·k = 0.0861 nm): the
   fraction of truth adatom sites (present or missing, not hidden) with a result site within the
-  tolerance. A failed frame scores 0.
+  tolerance. A failed frame scores 0. Also over the sites at least 0.5 nm inside the frame
+  (`adatom_recall_interior`), since a method may leave the rim out.
 - defect precision / recall, when the result marks sites `present: false`: over the truth sites
   matched within the tolerance.
 
@@ -36,6 +37,7 @@ OKS_K = 0.1
 OKS_T = 0.95
 TOL_NM = A_NM * OKS_K * math.sqrt(-2 * math.log(OKS_T))  # 0.0861 nm
 REGISTERED_MEDIAN = 0.25
+EDGE_NM = 0.5
 
 
 def apply_h(h, pts):
@@ -68,12 +70,13 @@ def score(truth, result):
     out = {"creep": truth.get("homography") is None, "size": w, "truth_corner_holes": len(ch), "truth_adatoms": len(ad)}
     h = result.get("homography")
     if "error" in result or h is None:
-        out.update(registered=False, error=result.get("error", "no homography"), adatom_recall=0.0)
+        out.update(registered=False, error=result.get("error", "no homography"), adatom_recall=0.0,
+                   adatom_recall_interior=0.0)
         return out
     try:
         pred = predicted_corner_holes(h, w, hgt)
     except (ValueError, np.linalg.LinAlgError) as e:
-        out.update(registered=False, error=str(e), adatom_recall=0.0)
+        out.update(registered=False, error=str(e), adatom_recall=0.0, adatom_recall_interior=0.0)
         return out
     d, _ = cKDTree(pred).query(ch)
     err = d * p / A_NM
@@ -86,6 +89,11 @@ def score(truth, result):
         d, idx = cKDTree(sp).query(ad)
         hit = d * p <= TOL_NM
         out["adatom_recall"] = float(hit.mean())
+        # The same over sites at least EDGE_NM from the frame's edge (a method may skip the rim).
+        edge = np.minimum.reduce([ad[:, 0], ad[:, 1], w - 1 - ad[:, 0], hgt - 1 - ad[:, 1]]) * p
+        inner = edge >= EDGE_NM
+        out["adatom_recall_interior"] = float(hit[inner].mean()) if inner.any() else None
+        out["adatom_miss_at_edge"] = int(np.sum(~hit & ~inner))
         out["adatom_error_nm_median"] = float(np.median(d * p))
         flagged = np.array([not s.get("present", True) for s in sites], bool)
         pred_missing = flagged[idx] & hit
@@ -97,6 +105,7 @@ def score(truth, result):
         out["defect_recall"] = tp / out["defects_true"] if out["defects_true"] else None
     else:
         out["adatom_recall"] = 0.0
+        out["adatom_recall_interior"] = 0.0
     return out
 
 
