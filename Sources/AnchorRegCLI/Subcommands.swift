@@ -16,5 +16,6 @@ extension AnchorRegCommand {
         BenchImagingCommand.self,
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
+        BenchSi7x7Command.self,
     ]
 }

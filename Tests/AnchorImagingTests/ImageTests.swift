@@ -43,3 +43,18 @@ import AnchorGeometry
         #expect(img.bilinear(at: Point2(-5, -5)) == 0)  // clamped to the corner
     }
 }
+
+@Suite struct ImageBinningTests {
+    @Test func binningAveragesBlocksAndScalesCalibration() throws {
+        var img = try Image(width: 5, height: 4, pixels: (0..<20).map(Float.init))
+        img.pixelSize = PixelSize(x: 0.5, y: 0.25)
+        img.unit = .nanometre
+        let b = try img.binned(by: 2)
+        #expect(b.width == 2 && b.height == 2)
+        #expect(b[0, 0] == (0 + 1 + 5 + 6) / 4)
+        #expect(b[1, 1] == (12 + 13 + 17 + 18) / 4)
+        #expect(b.pixelSize == PixelSize(x: 1.0, y: 0.5))
+        #expect(throws: ImageError.self) { try img.binned(by: 9) }
+        #expect(throws: ImageError.self) { try img.binned(by: 0) }
+    }
+}

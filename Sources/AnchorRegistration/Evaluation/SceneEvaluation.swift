@@ -33,6 +33,12 @@ public struct SceneEvaluation: Sendable, Codable {
     public var homographyRepresentable: Bool = true
     public var milliseconds: Double = 0
 
+    public init(seed: UInt64, registered: Bool, error: String?) {
+        self.seed = seed
+        self.registered = registered
+        self.error = error
+    }
+
     /// Evaluates `analysis` of `scene`.
     public static func evaluate(_ analysis: FrameAnalysis, scene: SyntheticSTMScene, milliseconds: Double) -> SceneEvaluation {
         var e = SceneEvaluation(seed: scene.truth.parameters.seed, registered: true, error: nil)

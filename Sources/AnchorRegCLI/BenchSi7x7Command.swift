@@ -1,0 +1,105 @@
+import AnchorGeometry
+import AnchorImaging
+import AnchorModels
+import AnchorRegistration
+import ArgumentParser
+import Foundation
+
+/// Hidden: the acceptance study of issue 4 on random synthetic Si(111)-7×7 frames — success
+/// rate, adatom recall, defect precision/recall, faulted-half accuracy, corner-hole error and
+/// per-frame thread-CPU time of the analysis (file decoding excluded; frames are in memory).
+struct BenchSi7x7Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-si7x7",
+        abstract: "Acceptance study on random synthetic Si(111)-7×7 frames (benchmark).",
+        discussion: """
+            Example:
+              anchorreg bench-si7x7 --seeds 100 --json > si7x7.json
+            """,
+        shouldDisplay: false)
+
+    @Option(name: .long, help: "Number of random frames (seeds 1…N).")
+    var seeds: Int = 20
+
+    @Option(name: .long, help: "First seed.")
+    var firstSeed: UInt64 = 1
+
+    @Option(name: .long, help: "Difficulty 0…1 of the random frames.")
+    var hard: Double = 1
+
+    @Option(name: .long, help: "Largest frame size to draw (smaller sizes are kept).")
+    var maxSize: Int = 1024
+
+    @Option(name: .long, help: "Repeat the analysis of each frame this many times for timing.")
+    var repeats: Int = 1
+
+    @Flag(name: .long, help: "Print every frame's evaluation as JSON.")
+    var json = false
+
+    static func threadCPU() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
+    }
+
+    func run() throws {
+        let generator = Si7x7SceneGenerator()
+        var evaluations: [SceneEvaluation] = []
+        let bar = ProgressBar(total: seeds, label: "frames")
+        for k in 0..<seeds {
+            let seed = firstSeed + UInt64(k)
+            var p = Si7x7SceneParameters.random(seed: seed, hard: hard)
+            p.size = min(p.size, maxSize)
+            let scene = try generator.generate(p)
+            var best = Double.infinity
+            var result: Result<FrameAnalysis, any Error> = .failure(CLIError.usage("not run"))
+            for _ in 0..<max(1, repeats) {
+                let t0 = Self.threadCPU()
+                result = Result { try FrameAnalysis.analyse(scene.image, model: generator.model) }
+                best = min(best, Self.threadCPU() - t0)
+            }
+            switch result {
+            case .success(let a):
+                evaluations.append(SceneEvaluation.evaluate(a, scene: scene, milliseconds: best))
+            case .failure(let e):
+                var ev = SceneEvaluation(seed: seed, registered: false, error: "\(e)")
+                ev.milliseconds = best
+                ev.homographyRepresentable = scene.distortion.isHomography
+                evaluations.append(ev)
+            }
+            bar.advance()
+        }
+        bar.finish()
+        if json {
+            try JSONOutput.print(evaluations)
+        }
+        FileHandle.standardError.write(Data(Self.summary(evaluations).utf8))
+        if !json { print(Self.summary(evaluations), terminator: "") }
+    }
+
+    static func summary(_ e: [SceneEvaluation]) -> String {
+        let ok = e.filter(\.registered)
+        let hits = ok.reduce(0) { $0 + $1.adatomHits }, total = ok.reduce(0) { $0 + $1.adatoms }
+        let tp = ok.reduce(0) { $0 + $1.truePositives }, fp = ok.reduce(0) { $0 + $1.falsePositives }, fn = ok.reduce(0) { $0 + $1.falseNegatives }
+        let decided = ok.filter { $0.faultedCorrect != nil }
+        let right = decided.filter { $0.faultedCorrect == true }.count
+        func pct(_ xs: [Double], _ q: Double) -> Double {
+            let s = xs.filter(\.isFinite).sorted()
+            return s.isEmpty ? .nan : s[min(s.count - 1, Int(q * Double(s.count)))]
+        }
+        let linear = ok.filter(\.homographyRepresentable)
+        var out = "frames \(e.count), registered \(ok.count) (\(String(format: "%.1f", 100 * Double(ok.count) / Double(max(1, e.count)))) %)\n"
+        out += String(format: "adatom recall@OKS0.95 (pooled) %.4f over %d adatoms; per-frame min %.4f\n", Double(hits) / Double(max(1, total)), total, ok.map(\.adatomRecall).min() ?? .nan)
+        out += String(format: "defects: precision %.3f recall %.3f (tp %d fp %d fn %d)\n", Double(tp) / Double(max(1, tp + fp)), Double(tp) / Double(max(1, tp + fn)), tp, fp, fn)
+        out += "faulted half right on \(right) of \(ok.count) registered frames (\(decided.count) decided)\n"
+        out += String(format: "corner-hole error (homography-representable frames, %d): median of medians %.4f a, median of p95 %.4f a, worst p95 %.4f a\n",
+                      linear.count, pct(linear.map(\.cornerHoleMedian), 0.5), pct(linear.map(\.cornerHoleP95), 0.5), pct(linear.map(\.cornerHoleP95), 1.0))
+        let creep = ok.filter { !$0.homographyRepresentable }
+        out += String(format: "with creep (%d): median of medians %.4f a, median of p95 %.4f a, adatom recall %.4f\n", creep.count,
+                      pct(creep.map(\.cornerHoleMedian), 0.5), pct(creep.map(\.cornerHoleP95), 0.5),
+                      Double(creep.reduce(0) { $0 + $1.adatomHits }) / Double(max(1, creep.reduce(0) { $0 + $1.adatoms })))
+        out += String(format: "thread-CPU per frame: median %.1f ms, p90 %.1f ms\n", pct(e.map(\.milliseconds), 0.5), pct(e.map(\.milliseconds), 0.9))
+        for f in e where !f.registered { out += "  seed \(f.seed) failed: \(f.error ?? "")\n" }
+        return out
+    }
+}
