@@ -11,7 +11,9 @@ centre, `pixel_size_true_at_centre_nm`):
   the frame), in lattice constants (2.688 nm). Nearest-point matching makes the figure blind to
   the lattice's own symmetries (a cell shift or a 60° turn of the model gives the same corner
   holes), so it scores placement, not indexing; it saturates near 0.58 for a wrong placement.
-- registered: a homography is given and the median corner-hole error is below 0.25.
+- registered: a homography is given and at least 90 % of the truth corner holes lie within
+  0.25 lattice constants of a predicted one (a homography right in one part of the frame and
+  wrong in another is not registered).
 - adatom recall at OKS 0.95 (s = 2.688 nm, k = 0.1, so within 0.3203·s·k = 0.0861 nm): the
   fraction of truth adatom sites (present or missing, not hidden) with a result site within the
   tolerance. A failed frame scores 0. Also over the sites at least 0.5 nm inside the frame
@@ -36,7 +38,8 @@ A2 = np.array([A_NM / 2, A_NM * math.sqrt(3) / 2])
 OKS_K = 0.1
 OKS_T = 0.95
 TOL_NM = A_NM * OKS_K * math.sqrt(-2 * math.log(OKS_T))  # 0.0861 nm
-REGISTERED_MEDIAN = 0.25
+REGISTERED_WITHIN = 0.25  # lattice constants
+REGISTERED_FRACTION = 0.9
 EDGE_NM = 0.5
 
 
@@ -82,7 +85,8 @@ def score(truth, result):
     err = d * p / A_NM
     out["corner_hole_errors"] = err.tolist()
     out["corner_hole_median"] = float(np.median(err)) if len(err) else None
-    out["registered"] = bool(len(err)) and float(np.median(err)) < REGISTERED_MEDIAN
+    out["corner_holes_within_025"] = float(np.mean(err < REGISTERED_WITHIN)) if len(err) else 0.0
+    out["registered"] = bool(len(err)) and out["corner_holes_within_025"] >= REGISTERED_FRACTION
     sites = result.get("sites") or []
     if sites and len(ad):
         sp = np.array([s["image"] for s in sites], float)
