@@ -13,6 +13,7 @@ extension AnchorRegCommand {
         ModelsCommand.self,
         InfoCommand.self,
         ConvertCommand.self,
+        DetectCommand.self,
         BenchImagingCommand.self,
         BenchFormatsCommand.self,
         BenchDetectCommand.self,

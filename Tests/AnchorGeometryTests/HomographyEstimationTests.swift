@@ -66,6 +66,17 @@ import PropertyBased
         }
     }
 
+    @Test func modelCentroidMappedToInfinityIsStillRecovered() throws {
+        // h33 = 0 in normalised coordinates: the inhomogeneous DLT cannot represent it and the
+        // eigenvector fallback must take over.
+        let truth = Homography(2, 0.3, 1, 0.1, 1, 0.5, 1, 0.2, 0)
+        // Centroid (0, 0), which truth sends to infinity.
+        let model = [Point2(1, 1), Point2(-1, -1), Point2(2, -1), Point2(-2, 1), Point2(0.5, 2), Point2(-0.5, -2)]
+        let image = truth.apply(model)
+        let h = try Homography.estimate(from: model, to: image)
+        for (m, q) in zip(model, image) { #expect(h.apply(m).distance(to: q) < 1e-9) }
+    }
+
     // MARK: degenerate input
 
     let square = [Point2(0, 0), Point2(1, 0), Point2(1, 1), Point2(0, 1)]

@@ -22,6 +22,30 @@ import PropertyBased
         }
     }
 
+    @Test func pairsOneLatticePeriodOffAreRejected() throws {
+        // Pairing mode's typical outlier: a model site paired with the neighbouring detection.
+        // With σ = 0.05 (period 1) the derived threshold must drop them and keep the rest.
+        var rejected = 0, kept = 0, bad = 0, good = 0
+        for seed in UInt64(0)..<40 {
+            var rng = SeededGenerator(seed: seed)
+            let model = EstimationFixtures.grid(8)
+            let truth = EstimationFixtures.randomHomography(&rng, halfWidth: 3.5)
+            var image = model.map { truth.apply($0) + Point2(0.05 * rng.normal(), 0.05 * rng.normal()) }
+            var isBad = [Bool](repeating: false, count: model.count)
+            for i in stride(from: Int(seed % 7), to: model.count, by: 10) {
+                let shift = [Point2(1, 0), Point2(-1, 0), Point2(0, 1), Point2(0, -1)][i % 4]
+                image[i] = truth.apply(model[i] + shift) + Point2(0.05 * rng.normal(), 0.05 * rng.normal())
+                isBad[i] = true
+            }
+            let fit = try Homography.estimateRobust(from: model, to: image, options: .init(seed: seed))
+            for i in model.indices {
+                if isBad[i] { bad += 1; if !fit.inliers[i] { rejected += 1 } } else { good += 1; if fit.inliers[i] { kept += 1 } }
+            }
+        }
+        #expect(rejected == bad)
+        #expect(Double(kept) >= 0.999 * Double(good))
+    }
+
     @Test func reflectionsAreNotMistakenForDegenerateSamples() throws {
         // A y-up model in a y-down image: det H < 0, every triangle flips orientation.
         var rng = SeededGenerator(seed: 21)

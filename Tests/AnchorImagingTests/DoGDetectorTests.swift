@@ -88,6 +88,27 @@ import AnchorGeometry
         }
     }
 
+    @Test func robustRangeIgnoresASpike() throws {
+        var img = try SyntheticBlobs.image(width: 128, height: 128, blobs: Self.blobs)
+        img[100, 10] = 200  // one hot pixel: the full range is now 500× the blob contrast
+        let plain = try DoGDetector().detect(in: img)
+        #expect(!Self.blobs.contains { b in plain.contains { $0.position.distance(to: b.center) < 1 } })
+        var det = DoGDetector()
+        det.rangePercentiles = 0.5...99.5
+        let robust = try det.detect(in: img)
+        for b in Self.blobs {
+            #expect((SyntheticBlobs.nearest(robust, to: b.center)?.1 ?? 99) < 0.1)
+        }
+        var log = LoGBlobDetector()
+        log.rangePercentiles = 0.5...99.5
+        let blobs = try log.detect(in: img)
+        for b in Self.blobs {
+            #expect((SyntheticBlobs.nearest(blobs, to: b.center)?.1 ?? 99) < 0.1)
+        }
+        det.rangePercentiles = 50...101
+        #expect(throws: ImageError.self) { try det.detect(in: img) }
+    }
+
     @Test func badParametersAndImages() throws {
         let img = try SyntheticBlobs.image(width: 32, height: 32, blobs: [])
         var d = DoGDetector()
@@ -100,6 +121,18 @@ import AnchorGeometry
         // Flat and tiny images give no keypoints rather than an error or a crash.
         #expect(try DoGDetector().detect(in: img).isEmpty)
         #expect(try DoGDetector().detect(in: Image(width: 3, height: 2, fill: 1)).isEmpty)
+    }
+
+    @Test func suppressionKeepsTheStrongestAndSurvivesAbsurdInput() {
+        let pts = [
+            DetectedPoint(position: Point2(10, 10), strength: 1, scale: 2, polarity: .dark),
+            DetectedPoint(position: Point2(12, 10), strength: 3, scale: 2, polarity: .dark),
+            DetectedPoint(position: Point2(30, 10), strength: 2, scale: 2, polarity: .bright),
+            DetectedPoint(position: Point2(1e300, -1e300), strength: 0.5, scale: 2, polarity: .dark),
+            DetectedPoint(position: Point2(.nan, 0), strength: 9, scale: 2, polarity: .dark),
+        ]
+        let kept = pts.suppressingNeighbours(within: 5)
+        #expect(kept.map(\.strength) == [3, 2, 0.5])
     }
 
     @Test func darkerThanMeanFilter() throws {

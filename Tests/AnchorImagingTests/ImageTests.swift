@@ -33,17 +33,6 @@ import AnchorGeometry
     }
 }
 
-@Suite struct ImageSamplingTests {
-    @Test func bilinearReproducesAPlane() throws {
-        var px = [Float](repeating: 0, count: 12)
-        for y in 0..<3 { for x in 0..<4 { px[y * 4 + x] = Float(2 * x + 3 * y) } }
-        let img = try Image(width: 4, height: 3, pixels: px)
-        #expect(abs(img.bilinear(at: Point2(1.25, 0.5)) - 4.0) < 1e-6)
-        #expect(abs(img.bilinear(at: Point2(3, 2)) - 12) < 1e-6)
-        #expect(img.bilinear(at: Point2(-5, -5)) == 0)  // clamped to the corner
-    }
-}
-
 @Suite struct ImageBinningTests {
     @Test func binningAveragesBlocksAndScalesCalibration() throws {
         var img = try Image(width: 5, height: 4, pixels: (0..<20).map(Float.init))

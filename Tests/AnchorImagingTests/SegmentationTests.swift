@@ -43,6 +43,9 @@ struct SegmentationTests {
         let s = try m.dilated(by: .square(radius: 2))
         #expect(s.foregroundCount == 25)
         #expect(throws: ImageError.self) { try m.dilated(by: .square(radius: -1)) }
+        // An absurd radius acts like one covering the whole image (no huge allocation).
+        #expect(try m.dilated(by: .disk(radius: 1 << 40)).foregroundCount == 121)
+        #expect(try m.eroded(by: .square(radius: Int.max / 2)).foregroundCount == 0)
     }
 
     @Test("morphology identities: duality, (anti-)extensivity, idempotence",

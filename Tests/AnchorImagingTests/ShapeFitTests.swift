@@ -102,10 +102,44 @@ struct ShapeFitTests {
         for (a, b) in zip(fit.corners, truth) { #expect(hypot(a.x - b.x, a.y - b.y) < 0.1) }
     }
 
+    @Test("a square at 45° (a diamond) and a strongly foreshortened one are fitted too")
+    func orientations() throws {
+        let diamond = [Point2(60, 12.5), Point2(107.5, 60), Point2(60, 107.5), Point2(12.5, 60)]
+        let keystone = [Point2(30.25, 20.5), Point2(90.5, 35.25), Point2(88.75, 80.5), Point2(28.5, 100.25)]
+        for truth in [diamond, keystone] {
+            let img = try renderPolygon(truth, width: 120, height: 120, lo: 10, hi: 90).gaussianBlurred(sigma: 1)
+            let fit = try img.findQuadrilateral()
+            // Corners come clockwise on screen from the smallest x + y; match each truth corner.
+            for c in truth {
+                let d = fit.corners.map { hypot($0.x - c.x, $0.y - c.y) }.min()!
+                #expect(d < 0.15, "corner \(c) off by \(d) px")
+            }
+            #expect(signedPolygonArea(fit.corners) > 0)
+        }
+    }
+
     @Test("degenerate outlines are typed errors")
-    func degenerate() {
+    func degenerate() throws {
         #expect(throws: GeometryError.self) { try fitQuadrilateral(outline: [Point2(0, 0), Point2(1, 0)]) }
         let line = (0..<20).map { Point2(Double($0), 2 * Double($0)) }
         #expect(throws: GeometryError.self) { try fitQuadrilateral(outline: line) }
+        let square = (0..<40).map { i -> Point2 in
+            let t = Double(i % 10)
+            switch i / 10 {
+            case 0: return Point2(t, 0)
+            case 1: return Point2(10, t)
+            case 2: return Point2(10 - t, 10)
+            default: return Point2(0, 10 - t)
+            }
+        }
+        #expect(try fitQuadrilateral(outline: square).corners.count == 4)
+        var bads: [QuadrilateralFitOptions] = []
+        var o = QuadrilateralFitOptions(); o.edgeSearchRadius = .nan; bads.append(o)
+        o = QuadrilateralFitOptions(); o.profileSpacing = 0; bads.append(o)
+        o = QuadrilateralFitOptions(); o.cornerExclusion = 0.5; bads.append(o)
+        o = QuadrilateralFitOptions(); o.maxIterations = 0; bads.append(o)
+        for bad in bads {
+            #expect(throws: GeometryError.self) { try fitQuadrilateral(outline: square, options: bad) }
+        }
     }
 }

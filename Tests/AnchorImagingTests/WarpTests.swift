@@ -92,6 +92,43 @@ struct WarpTests {
         } }
     }
 
+    @Test("every output pixel (vector blocks, scalar edges) matches a Double reference with fill taps",
+          arguments: [Interpolation.bilinear, .bicubic, .nearest])
+    func reference(interpolation: Interpolation) throws {
+        let src = try randomImage(150, 130, seed: 31)
+        let h = Homography(0.93, -0.12, 20.5, 0.1, 0.95, -9.25, 3e-4, -2e-4, 1)
+        let fill: Float = -2
+        let out = try src.warped(inverseMap: h, width: 170, height: 150, interpolation: interpolation, fill: fill)
+        func at(_ x: Int, _ y: Int) -> Double {
+            (x >= 0 && x < 150 && y >= 0 && y < 130) ? Double(src[x, y]) : Double(fill)
+        }
+        var worst = 0.0
+        for y in 0..<150 { for x in 0..<170 {
+            let p = h.apply(Point2(Double(x), Double(y)))
+            let ix = Int(p.x.rounded(.down)), iy = Int(p.y.rounded(.down))
+            let fx = p.x - Double(ix), fy = p.y - Double(iy)
+            var v = 0.0
+            switch interpolation {
+            case .nearest:
+                v = at(Int((p.x + 0.5).rounded(.down)), Int((p.y + 0.5).rounded(.down)))
+                // Ties at exactly half a pixel are a matter of rounding; skip them.
+                if abs(fx - 0.5) < 1e-3 || abs(fy - 0.5) < 1e-3 { continue }
+            case .bilinear:
+                for j in 0...1 { for i in 0...1 {
+                    let w = (i == 0 ? 1 - fx : fx) * (j == 0 ? 1 - fy : fy)
+                    if w != 0 { v += w * at(ix + i, iy + j) }
+                } }
+            case .bicubic:
+                for j in -1...2 { for i in -1...2 {
+                    let w = keys(fx - Double(i)) * keys(fy - Double(j))
+                    if w != 0 { v += w * at(ix + i, iy + j) }
+                } }
+            }
+            worst = max(worst, abs(Double(out[x, y]) - v))
+        } }
+        #expect(worst < 2e-4, "worst difference \(worst)")
+    }
+
     @Test("output grid: pixel (i, j) is the model point origin + (i, j)/ppu, calibration follows")
     func outputGrid() throws {
         let src = try ramp(200, 150)
@@ -128,6 +165,17 @@ struct WarpTests {
         let r = try ramp(10, 10)
         #expect(abs(Double(r.sample(at: Point2(2.5, 3.25))!) - rampValue(Point2(2.5, 3.25))) < 1e-5)
         #expect(r.sample(at: Point2(9.5, 1)) == nil)
+        #expect(abs(Double(r.sample(at: Point2(9, 9))!) - rampValue(Point2(9, 9))) < 1e-5)
+        #expect(r.sample(at: Point2(9.4, 0), interpolation: .nearest) == r[9, 0])
+        #expect(r.sample(at: Point2(-0.6, 0), interpolation: .nearest) == nil)
+        #expect(r.sample(at: Point2(8.5, 2), interpolation: .bicubic) == nil)
+        // Keys' kernel with a = −0.75 does not reproduce a ramp exactly (only a = −0.5 does):
+        // compare with the formula.
+        var expected = 0.0
+        for j in -1...2 { for i in -1...2 {
+            expected += keys(0.5 - Double(i)) * keys(0.25 - Double(j)) * Double(r[7 + i, 2 + j])
+        } }
+        #expect(abs(Double(r.sample(at: Point2(7.5, 2.25), interpolation: .bicubic)!) - expected) < 1e-5)
         #expect(r.sample(at: Point2(.nan, 1)) == nil)
     }
 }

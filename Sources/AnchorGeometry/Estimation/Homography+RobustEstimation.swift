@@ -34,10 +34,9 @@ extension Homography {
         if data.count == 4 || estimator == .dlt {
             let hn = try normalizedLeastSquares(data, indices: nil, polish: options.refine || data.count == 4)
             let h = try data.denormalize(hn).checkedEstimate()
-            // With four points there is nothing to reject; `dlt` rejects nothing by design but
-            // reports which points a given threshold would call inliers.
-            let threshold = data.count == 4 ? nil : options.threshold
-            return RobustSampling.report(h, model: model, image: image, threshold: threshold, iterations: 0)
+            // With four points there is nothing to reject, and `dlt` rejects nothing by design:
+            // every correspondence is an inlier and `threshold` is reported as 0 (none applied).
+            return RobustSampling.report(h, model: model, image: image, threshold: nil, iterations: 0)
         }
         switch estimator {
         case .dlt: preconditionFailure("handled above")
@@ -46,28 +45,5 @@ extension Homography {
         case .msac: return try MSACEstimator.fit(model: model, image: image, data: data, options: options)
         case .magsac: return try MAGSACEstimator.fit(model: model, image: image, data: data, options: options)
         }
-    }
-
-    /// Refines `h` (model → image) by Levenberg–Marquardt minimisation of the reprojection
-    /// error Σ ‖H(modelᵢ) − imageᵢ‖² over the correspondences with `inliers[i] == true`
-    /// (all when `inliers` is nil). Works in Hartley-normalised coordinates, so the result
-    /// does not depend on the units or offset of either point set.
-    ///
-    /// - Returns: the refined transform scaled to m33 = 1, or `h` unchanged when refinement
-    ///   is impossible (fewer than four usable inliers, mismatched or non-finite input, a
-    ///   non-finite `h`) or would not lower the error.
-    public static func refine(_ h: Homography, model: [Point2], image: [Point2], inliers: [Bool]? = nil) -> Homography {
-        guard model.count == image.count, h.isFinite, inliers.map({ $0.count == model.count }) ?? true else { return h }
-        var m: [Point2] = [], q: [Point2] = []
-        for i in model.indices where inliers?[i] ?? true {
-            guard model[i].isFinite, image[i].isFinite else { return h }
-            m.append(model[i]); q.append(image[i])
-        }
-        guard m.count >= 4, let data = try? NormalizedCorrespondences(validatedModel: m, image: q) else { return h }
-        let start = data.normalize(h)
-        let before = LevenbergMarquardt.cost(start, data: data, indices: nil)
-        let result = LevenbergMarquardt.minimize(start, data: data)
-        guard result.cost < before, let out = try? data.denormalize(result.homography).checkedEstimate() else { return h }
-        return out
     }
 }

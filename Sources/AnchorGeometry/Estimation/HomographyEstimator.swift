@@ -6,7 +6,8 @@
 /// re-classifying inliers until the set is stable.
 public enum HomographyEstimator: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
     /// Normalised DLT on all correspondences (plus LM polish when `refine`); no outlier
-    /// rejection. The least-squares optimum when there are no outliers.
+    /// rejection: every correspondence is an inlier and `options.threshold` is ignored. The
+    /// least-squares optimum when there are no outliers.
     case dlt
     /// Least median of squares (Rousseeuw 1984), the paper's choice: the hypothesis with the
     /// smallest order statistic k = max(4, ⌊n/2⌋ + 1) of the squared residuals; inliers within

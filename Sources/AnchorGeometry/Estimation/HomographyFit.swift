@@ -8,10 +8,11 @@ public struct HomographyFit: Sendable, Equatable, Codable {
     public var residuals: [Double]
     /// Root-mean-square of `residuals` over the inliers, in image units.
     public var rms: Double
-    /// Hypotheses drawn by the sampler (0 for `dlt` and for exactly four points).
+    /// Hypotheses drawn by the sampler, including the LMedS scale pass when RANSAC, MSAC or
+    /// MAGSAC++ derive their threshold (0 for `dlt` and for exactly four points).
     public var iterations: Int
     /// The inlier threshold that was applied, in image units (given or derived from the data;
-    /// 0 when there was nothing to reject, e.g. exactly four points).
+    /// 0 when none was applied: `dlt`, or exactly four points).
     public var threshold: Double
 
     public init(homography: Homography, inliers: [Bool], residuals: [Double], rms: Double, iterations: Int, threshold: Double) {

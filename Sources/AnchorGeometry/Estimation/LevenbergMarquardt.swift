@@ -143,3 +143,28 @@ enum LevenbergMarquardt {
         return e
     }
 }
+
+extension Homography {
+    /// Refines `h` (model → image) by Levenberg–Marquardt minimisation of the reprojection
+    /// error Σ ‖H(modelᵢ) − imageᵢ‖² over the correspondences with `inliers[i] == true`
+    /// (all when `inliers` is nil). Works in Hartley-normalised coordinates, so the result
+    /// does not depend on the units or offset of either point set.
+    ///
+    /// - Returns: the refined transform scaled to m33 = 1, or `h` unchanged when refinement
+    ///   is impossible (fewer than four usable inliers, mismatched or non-finite input, a
+    ///   non-finite `h`) or would not lower the error.
+    public static func refine(_ h: Homography, model: [Point2], image: [Point2], inliers: [Bool]? = nil) -> Homography {
+        guard model.count == image.count, h.isFinite, inliers.map({ $0.count == model.count }) ?? true else { return h }
+        var m: [Point2] = [], q: [Point2] = []
+        for i in model.indices where inliers?[i] ?? true {
+            guard model[i].isFinite, image[i].isFinite else { return h }
+            m.append(model[i]); q.append(image[i])
+        }
+        guard m.count >= 4, let data = try? NormalizedCorrespondences(validatedModel: m, image: q) else { return h }
+        let start = data.normalize(h)
+        let before = LevenbergMarquardt.cost(start, data: data, indices: nil)
+        let result = LevenbergMarquardt.minimize(start, data: data)
+        guard result.cost < before, let out = try? data.denormalize(result.homography).checkedEstimate() else { return h }
+        return out
+    }
+}

@@ -25,7 +25,7 @@ public enum SymmetricEigen {
         var a = matrix
         for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { a[j * n + i] = a[i * n + j] } }
         var v = [Double](repeating: 0, count: n * n)
-        a.withUnsafeMutableBufferPointer { ap in
+        _ = a.withUnsafeMutableBufferPointer { ap in
             v.withUnsafeMutableBufferPointer { vp in
                 jacobi(ap.baseAddress!, vp.baseAddress!, n: n)
             }

@@ -63,8 +63,9 @@ extension Array where Element == DetectedPoint {
         var kept: [DetectedPoint] = []
         let d2 = minDistance * minDistance
         for p in order where p.position.isFinite {
-            let cx = Int((p.position.x / minDistance).rounded(.down))
-            let cy = Int((p.position.y / minDistance).rounded(.down))
+            // Clamped so that absurd coordinates cannot overflow `Int` (they share a cell).
+            let cx = Int(Swift.max(Swift.min((p.position.x / minDistance).rounded(.down), 1e15), -1e15))
+            let cy = Int(Swift.max(Swift.min((p.position.y / minDistance).rounded(.down), 1e15), -1e15))
             var clear = true
             search: for gy in (cy - 1)...(cy + 1) {
                 for gx in (cx - 1)...(cx + 1) {

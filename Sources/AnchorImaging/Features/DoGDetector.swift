@@ -54,6 +54,11 @@ public struct DoGDetector: Sendable, Hashable {
     public var polarity: PointPolarity? = nil
     /// Pixels at each octave's edge where no extremum is searched (OpenCV: 5).
     public var border: Int = 5
+    /// Percentiles of the sample values that define the range `contrastThreshold` is relative
+    /// to (`nil`: the whole finite range, as OpenCV's 8-bit scaling). 0.5…99.5 makes the
+    /// threshold robust to a few spikes or dust particles in an SPM frame, which otherwise
+    /// stretch the range and hide every real feature. Values are scaled, not clipped.
+    public var rangePercentiles: ClosedRange<Double>? = nil
     /// When > 0, greedy non-maximum suppression of keypoints closer than this (in image
     /// pixels): the same blob found at two adjacent scales or octaves is reported once.
     /// 0 keeps every keypoint, as SIFT does.
@@ -97,6 +102,9 @@ public struct DoGDetector: Sendable, Hashable {
         guard minDistance.isFinite, minDistance >= 0 else {
             throw bad("minDistance", "must be finite and ≥ 0, got \(minDistance)")
         }
+        if let p = rangePercentiles, !(p.lowerBound >= 0 && p.upperBound <= 100 && p.lowerBound < p.upperBound) {
+            throw bad("rangePercentiles", "must satisfy 0 ≤ low < high ≤ 100, got \(p)")
+        }
     }
 
     /// Detects keypoints in `image`.
@@ -112,7 +120,7 @@ public struct DoGDetector: Sendable, Hashable {
     public func detect(in image: Image) throws -> [DetectedPoint] {
         try validate()
         let s = octaveLayers
-        var base = try Self.normalised(image)
+        var base = try Self.normalised(image, percentiles: rangePercentiles)
         var positionScale = 1.0  // image pixels per pixel of the current octave
         if upsample {
             base = try Self.upsampled(base)
@@ -191,17 +199,29 @@ public struct DoGDetector: Sendable, Hashable {
                     // Blocks of eight: branch-free flags (one branch per block) tell whether a
                     // sample passes the threshold and beats its left and right neighbours; most
                     // blocks have none. (Flags, not SIMD masks, which Swift lowers lane by lane.)
-                    var hit: UInt8 = 0
-                    for k in (row &+ x)..<(row &+ end) {
-                        let v = cp[k], lv = cp[k &- 1], rv = cp[k &+ 1]
-                        let hi: UInt8 = (v > preThreshold ? 1 : 0) & (v >= lv ? 1 : 0) & (v >= rv ? 1 : 0)
-                        let lo: UInt8 = (v < -preThreshold ? 1 : 0) & (v <= lv ? 1 : 0) & (v <= rv ? 1 : 0)
-                        hit |= hi | lo
+                    var hit: UInt32 = 0
+                    if end - x == 8 {
+                        // Sign bits of differences: a sample passes (as a maximum) when
+                        // v − thr, v − left and v − right are all ≥ 0, i.e. the OR of their bit
+                        // patterns has a clear sign bit; mirrored for minima. Pure arithmetic
+                        // with a constant trip count, so the compiler vectorises it. Ties at
+                        // the threshold pass here and are decided exactly below.
+                        let q = cp + (row &+ x)
+                        for k in 0..<8 {
+                            let v = q[k], lv = q[k &- 1], rv = q[k &+ 1]
+                            let hi = (v - preThreshold).bitPattern | (v - lv).bitPattern | (v - rv).bitPattern
+                            let lo = (-preThreshold - v).bitPattern | (lv - v).bitPattern | (rv - v).bitPattern
+                            hit |= ((~hi | ~lo) >> 31) << UInt32(k)
+                        }
+                    } else {
+                        hit = (1 << UInt32(end - x)) - 1  // a short tail: test every sample
                     }
                     let start = x
                     x = end
-                    if hit == 0 { continue }
-                    for xi in start..<end {
+                    // Visit only the samples whose bit is set.
+                    while hit != 0 {
+                        let xi = start + hit.trailingZeroBitCount
+                        hit &= hit - 1
                         let i = row &+ xi
                         let v = cp[i]
                         let isMax: Bool
@@ -256,10 +276,15 @@ public struct DoGDetector: Sendable, Hashable {
         return true
     }
 
-    /// The image scaled to 0…1 by its finite range, non-finite samples set to the mean.
-    static func normalised(_ image: Image) throws -> Image {
-        guard let range = image.finiteRange else {
+    /// The image scaled so that its finite range — or, with `percentiles`, the range between
+    /// those percentiles — becomes 0…1 (not clipped), non-finite samples set to the mean.
+    static func normalised(_ image: Image, percentiles: ClosedRange<Double>? = nil) throws -> Image {
+        guard var range = image.finiteRange else {
             throw ImageError.invalidParameter(name: "image", reason: "has no finite sample")
+        }
+        if let p = percentiles {
+            let r = try image.percentileRange(low: p.lowerBound, high: p.upperBound)
+            if r.upperBound > r.lowerBound { range = (r.lowerBound, r.upperBound) }
         }
         var sum = 0.0, n = 0
         for v in image.pixels where v.isFinite {

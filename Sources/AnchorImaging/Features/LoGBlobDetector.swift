@@ -28,6 +28,10 @@ public struct LoGBlobDetector: Sendable, Hashable {
     /// Minimum |σ²∇²| of a blob, for the image scaled to 0…1: 0.1 keeps Gaussian blobs whose
     /// contrast exceeds ~20 % of the image range.
     public var threshold: Double = 0.1
+    /// Percentiles of the sample values that define the range `threshold` is relative to
+    /// (`nil`: the whole finite range); 0.5…99.5 ignores a few spikes (see
+    /// `DoGDetector.rangePercentiles`).
+    public var rangePercentiles: ClosedRange<Double>? = nil
     /// Largest fraction of the smaller blob's disc that may overlap a stronger blob (0…1).
     public var overlap: Double = 0.5
     /// `.dark` or `.bright` blobs only (`nil`: both).
@@ -71,6 +75,9 @@ public struct LoGBlobDetector: Sendable, Hashable {
         guard (3...256).contains(numSigma) else { throw bad("numSigma", "must be 3…256, got \(numSigma)") }
         guard threshold.isFinite, threshold >= 0 else { throw bad("threshold", "must be finite and ≥ 0, got \(threshold)") }
         guard overlap.isFinite, (0...1).contains(overlap) else { throw bad("overlap", "must be in 0…1, got \(overlap)") }
+        if let p = rangePercentiles, !(p.lowerBound >= 0 && p.upperBound <= 100 && p.lowerBound < p.upperBound) {
+            throw bad("rangePercentiles", "must satisfy 0 ≤ low < high ≤ 100, got \(p)")
+        }
         guard (1...1000).contains(border) else { throw bad("border", "must be 1…1000, got \(border)") }
         guard truncate.isFinite, truncate >= 2, truncate <= 8 else { throw bad("truncate", "must be in [2, 8], got \(truncate)") }
     }
@@ -84,7 +91,7 @@ public struct LoGBlobDetector: Sendable, Hashable {
         try validate()
         let w = image.width, h = image.height
         guard w > 2 * border, h > 2 * border else { return [] }
-        let norm = try DoGDetector.normalised(image)
+        let norm = try DoGDetector.normalised(image, percentiles: rangePercentiles)
         let sig = sigmas
         var blurred = try norm.gaussianBlurred(sigma: sig[0], truncate: truncate)
         var responses: [[Float]] = []

@@ -20,7 +20,8 @@ public enum PeakRefinement: String, Hashable, Sendable, Codable, CaseIterable {
 /// feature on a flat background (scikit-image's `peak_local_max` plus refinement).
 ///
 /// A pixel is a candidate when it equals the maximum of its (2·minDistance + 1)² window,
-/// exceeds the threshold and is not part of a flat image; candidates are then taken in
+/// exceeds the threshold and that window is not flat (so an empty background of constant
+/// value gives no peaks); candidates are then taken in
 /// order of value and any candidate closer than `minDistance` (Euclidean) to a stronger one
 /// is dropped, so plateaus give one point.
 ///
@@ -100,7 +101,7 @@ public struct LocalExtremaDetector: Sendable, Hashable {
         var points: [DetectedPoint] = []
         b.withUnsafeBufferPointer { p in
             for (x, y, v) in candidates {
-                points.append(refine(p, width: w, height: h, x: x, y: y, value: v, sign: sign))
+                if let q = refine(p, width: w, height: h, x: x, y: y, value: v, sign: sign) { points.append(q) }
             }
         }
         // Greedy suppression in order of the integer peak value (then strength tie-break).
@@ -110,7 +111,7 @@ public struct LocalExtremaDetector: Sendable, Hashable {
     }
 
     private func refine(_ p: UnsafeBufferPointer<Float>, width w: Int, height h: Int,
-                        x: Int, y: Int, value v: Float, sign: Float) -> DetectedPoint {
+                        x: Int, y: Int, value v: Float, sign: Float) -> DetectedPoint? {
         // Local background: the lowest finite sample of the window.
         let d = minDistance
         var base = v
@@ -119,6 +120,8 @@ public struct LocalExtremaDetector: Sendable, Hashable {
                 base = min(base, p[yy * w + xx])
             }
         }
+        // A window that is flat everywhere (an empty background) holds no peak.
+        guard base < v else { return nil }
         var pos = Point2(Double(x), Double(y))
         var peak = Double(v)
         var scale = 0.0

@@ -2,19 +2,20 @@ import AnchorGeometry
 
 extension Image {
     /// The image value at a sub-pixel point (image pixel coordinates, centres at integers),
-    /// or `nil` when the interpolation kernel reaches outside the image or the point is not
-    /// finite.
+    /// or `nil` when the point is not finite or the interpolation would need samples outside
+    /// the image: nearest needs x in [−0.5, width − 0.5), bilinear x in [0, width − 1], bicubic
+    /// x in [1, width − 2] (likewise y).
     public func sample(at p: Point2, interpolation: Interpolation = .bilinear) -> Float? {
         guard p.x.isFinite, p.y.isFinite else { return nil }
-        let margin: Double
+        let w = Double(width), h = Double(height)
+        let inside: Bool
         switch interpolation {
-        case .nearest: margin = 0.5
-        case .bilinear: margin = 0
-        case .bicubic: margin = 1
+        case .nearest: inside = p.x >= -0.5 && p.x < w - 0.5 && p.y >= -0.5 && p.y < h - 0.5
+        case .bilinear: inside = p.x >= 0 && p.x <= w - 1 && p.y >= 0 && p.y <= h - 1
+        case .bicubic: inside = p.x >= 1 && p.x <= w - 2 && p.y >= 1 && p.y <= h - 2
         }
-        guard p.x >= margin - (interpolation == .nearest ? 1 : 0), p.y >= margin - (interpolation == .nearest ? 1 : 0),
-              p.x <= Double(width - 1) - margin + (interpolation == .nearest ? 0.5 : 0),
-              p.y <= Double(height - 1) - margin + (interpolation == .nearest ? 0.5 : 0) else { return nil }
+        guard inside else { return nil }
+        // Taps of zero weight are skipped, so the NaN fill is never read at the far edge.
         return pixels.withUnsafeBufferPointer { buf in
             PerspectiveWarp.borderSample(SourcePlane(base: buf.baseAddress!, width: width, height: height),
                                          p.x, p.y, interpolation, .nan)

@@ -6,7 +6,8 @@ public enum Interpolation: String, Hashable, Sendable, Codable, CaseIterable {
     case bilinear
     /// Bicubic convolution of the 4×4 pixels around the point with Keys' kernel, a = −0.75
     /// (OpenCV `INTER_CUBIC`; a = −0.75 rather than Keys' −0.5 so that results compare with
-    /// OpenCV). Can overshoot the source range near steep edges.
+    /// OpenCV). Can overshoot the source range near steep edges, and unlike a = −0.5 it does not
+    /// reproduce a linear ramp exactly (error up to ≈ 2 % of the ramp's step per pixel).
     case bicubic
 }
 
@@ -41,5 +42,18 @@ enum CubicWeights {
         let c1 = SIMD4<Float>(8 * a, 0, 0, 8 * a)
         let c0 = SIMD4<Float>(-4 * a, 1, 1, -4 * a)
         return ((c3 * d + c2) * d + c1) * d + c0
+    }
+
+    /// Weights of taps −1, 0, 1, 2 for four fractional positions at once (one vector per tap,
+    /// one lane per position) — the same formulas as `weights(_:)`.
+    @inlinable @inline(__always)
+    static func lanes(_ t: SIMD4<Float>) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
+        let a = CubicWeights.a
+        let t1 = t + 1, s = 1 - t
+        let w0 = ((a * t1 - 5 * a) * t1 + 8 * a) * t1 - 4 * a
+        let w1 = ((a + 2) * t - (a + 3)) * t * t + 1
+        let w2 = ((a + 2) * s - (a + 3)) * s * s + 1
+        let w3 = 1 - w0 - w1 - w2
+        return (w0, w1, w2, w3)
     }
 }

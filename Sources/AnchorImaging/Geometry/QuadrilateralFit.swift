@@ -32,6 +32,26 @@ public struct QuadrilateralFitOptions: Sendable, Hashable {
     public var tolerance: Double = 1e-3
 
     public init() {}
+
+    /// Checks that every option is usable.
+    /// - Throws: `GeometryError.invalidParameter` naming the first bad option.
+    public func validate() throws {
+        guard cornerExclusion.isFinite, cornerExclusion >= 0, cornerExclusion < 0.5 else {
+            throw GeometryError.invalidParameter(name: "cornerExclusion", reason: "must be in [0, 0.5), got \(cornerExclusion)")
+        }
+        guard edgeSearchRadius.isFinite, edgeSearchRadius >= 0.5, edgeSearchRadius <= 1000 else {
+            throw GeometryError.invalidParameter(name: "edgeSearchRadius", reason: "must be 0.5…1000 px, got \(edgeSearchRadius)")
+        }
+        guard profileSpacing.isFinite, profileSpacing >= 0.01 else {
+            throw GeometryError.invalidParameter(name: "profileSpacing", reason: "must be ≥ 0.01 px, got \(profileSpacing)")
+        }
+        guard maxIterations >= 1, maxIterations <= 10_000 else {
+            throw GeometryError.invalidParameter(name: "maxIterations", reason: "must be 1…10000, got \(maxIterations)")
+        }
+        guard tolerance.isFinite, tolerance >= 0 else {
+            throw GeometryError.invalidParameter(name: "tolerance", reason: "must be finite and ≥ 0, got \(tolerance)")
+        }
+    }
 }
 
 /// Fits a quadrilateral to the outline of a convex, four-sided object (a device, a marker, a
@@ -52,11 +72,13 @@ public struct QuadrilateralFitOptions: Sendable, Hashable {
 ///   - outline: boundary points (image pixel coordinates), e.g. from
 ///     `ConnectedComponents.outerContour(of:)`; at least 8.
 ///   - image: the grayscale image the outline came from, for sub-pixel refinement (optional).
-/// - Throws: `GeometryError.tooFewPoints` for a short outline,
+/// - Throws: `GeometryError.invalidParameter` for unusable options,
+///   `GeometryError.tooFewPoints` for a short outline,
 ///   `GeometryError.degenerateConfiguration` when the outline has no four-sided shape (a side
 ///   without points, parallel adjacent sides, a corner far outside the outline).
 public func fitQuadrilateral(outline: [Point2], image: Image? = nil,
                              options: QuadrilateralFitOptions = QuadrilateralFitOptions()) throws -> FittedQuadrilateral {
+    try options.validate()
     let pts = outline.filter(\.isFinite)
     guard pts.count >= 8 else { throw GeometryError.tooFewPoints(needed: 8, got: pts.count) }
     var quad = try initialQuadrilateral(pts)
@@ -66,7 +88,7 @@ public func fitQuadrilateral(outline: [Point2], image: Image? = nil,
     // Corners may not wander further than this from the outline's bounding box.
     let xs = pts.map(\.x), ys = pts.map(\.y)
     let span = max(xs.max()! - xs.min()!, ys.max()! - ys.min()!)
-    for it in 1...max(options.maxIterations, 1) {
+    for it in 1...options.maxIterations {
         iterations = it
         var lines: [FittedLine] = []
         var sumSq = 0.0, n = 0

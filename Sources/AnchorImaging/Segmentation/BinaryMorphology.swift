@@ -57,12 +57,20 @@ extension BinaryImage {
     }
 
     private func morph(_ element: StructuringElement, erode: Bool) throws -> BinaryImage {
-        let r = element.radius
-        guard r >= 0 else {
-            throw ImageError.invalidParameter(name: "radius", reason: "must be ≥ 0, got \(r)")
+        guard element.radius >= 0 else {
+            throw ImageError.invalidParameter(name: "radius", reason: "must be ≥ 0, got \(element.radius)")
         }
-        if r == 0 { return self }
+        if element.radius == 0 { return self }
         let w = width, h = height
+        // Outside pixels are ignored, so a radius beyond width + height (more than the image's
+        // diagonal) acts like that radius; clamping keeps an absurd radius from allocating.
+        let r = min(element.radius, w + h)
+        let element: StructuringElement = {
+            switch element {
+            case .square: return .square(radius: r)
+            case .disk: return .disk(radius: r)
+            }
+        }()
         // prefix[y][x] = foreground count in row y before column x.
         var prefix = [Int32](repeating: 0, count: (w + 1) * h)
         for y in 0..<h {

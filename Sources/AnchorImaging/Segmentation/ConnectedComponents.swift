@@ -18,16 +18,9 @@ public struct Component: Hashable, Sendable {
     public let centroid: Point2
     /// Inclusive bounding box in pixel coordinates.
     public let minX: Int, minY: Int, maxX: Int, maxY: Int
-    /// A pixel of the component: the first in raster order (top row, leftmost). Contour tracing
-    /// starts here.
-    public let firstPixel: (x: Int, y: Int)
-
-    public static func == (a: Component, b: Component) -> Bool {
-        a.label == b.label && a.area == b.area && a.centroid == b.centroid && a.minX == b.minX
-            && a.minY == b.minY && a.maxX == b.maxX && a.maxY == b.maxY
-    }
-
-    public func hash(into h: inout Hasher) { h.combine(label) }
+    /// Column and row of the component's first pixel in raster order (top row, leftmost).
+    /// Contour tracing starts here.
+    public let firstPixelX: Int, firstPixelY: Int
 
     /// Bounding box width and height in pixels.
     public var boxWidth: Int { maxX - minX + 1 }
@@ -127,7 +120,8 @@ public struct ConnectedComponents: Sendable {
             comps.append(Component(
                 label: k + 1, area: area[k],
                 centroid: Point2(sx[k] / Double(area[k]), sy[k] / Double(area[k])),
-                minX: minX[k], minY: minY[k], maxX: maxX[k], maxY: maxY[k], firstPixel: first[k]))
+                minX: minX[k], minY: minY[k], maxX: maxX[k], maxY: maxY[k],
+                firstPixelX: first[k].0, firstPixelY: first[k].1))
         }
         self.width = w
         self.height = h

@@ -23,7 +23,7 @@ extension ConnectedComponents {
         func inside(_ x: Int, _ y: Int) -> Bool {
             x >= 0 && x < w && y >= 0 && y < h && labels[y * w + x] == l
         }
-        let start = comp.firstPixel
+        let start = (x: comp.firstPixelX, y: comp.firstPixelY)
         var contour = [Point2(Double(start.x), Double(start.y))]
         // Search from the west neighbour (background: the start is first in raster order).
         func next(from c: (x: Int, y: Int), searchFrom s: Int) -> (Int, Int, Int)? {

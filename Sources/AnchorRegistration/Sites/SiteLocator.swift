@@ -100,7 +100,7 @@ public enum SiteLocator {
             guard p0.isFinite, p0.x >= margin, p0.y >= margin, p0.x <= w - margin, p0.y <= hgt - margin else { continue }
             let p = p0 + field.displacement(at: p0)
             let snapped = LocalPeakSearch.refine(in: smoothed, near: p, radius: 0.3 * spacingPx, dark: false)
-            let value = snapped?.value ?? Double(smoothed.bilinear(at: p))
+            let value = snapped?.value ?? Double(smoothed.sample(at: p) ?? .nan)
             if let snapped { offsets[point.name, default: []].append(snapped.position - p) }
             sites.append(LocatedSite(
                 cell: point.cell ?? CellIndex(0, 0), group: point.group, half: nil, index: point.index,
@@ -141,7 +141,7 @@ public enum SiteLocator {
         for k in sites.indices {
             let q = sites[k].image
             sites[k].value = LocalPeakSearch.refine(in: smoothed, near: q, radius: 0.25 * spacingPx, dark: false)?.value
-                ?? Double(smoothed.bilinear(at: q))
+                ?? Double(smoothed.sample(at: q) ?? .nan)
         }
         // Intensity relative to the neighbourhood: tip changes, 1/f noise and levelling
         // residue make brightness drift across a frame, so each site is compared with the

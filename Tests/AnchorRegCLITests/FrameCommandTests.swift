@@ -1,0 +1,75 @@
+import AnchorGeometry
+import AnchorImaging
+import AnchorRegistration
+import Foundation
+import Testing
+import ArgumentParser
+@testable import AnchorRegCLI
+
+@Suite struct FrameCommandTests {
+    func tempDir() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-frame-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A small synthetic frame written as a calibrated TIFF.
+    func frame(in dir: URL, seed: UInt64 = 3) throws -> String {
+        var p = Si7x7SceneParameters(seed: seed, size: 256, fieldOfView: 14, rotationDegrees: 12,
+                                     drift: Point2(0.4, 0.2), defectFraction: 0.04, noise: 0.1)
+        p.creepAmplitude = 0
+        let scene = try Si7x7SceneGenerator().generate(p)
+        let path = dir.appendingPathComponent("frame.tif").path
+        try TIFFWriter.encode(scene.image).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func locateWritesEveryOutputAndRefusesToOverwrite() throws {
+        let dir = try tempDir()
+        let input = try frame(in: dir)
+        let out = dir.appendingPathComponent("result").path
+        var cmd = try #require(try AnchorRegCommand.parseAsRoot(["locate", input, "--model", "si111-7x7", "--out", out]) as? LocateCommand)
+        try cmd.run()
+        for name in ["result.json", "corrected.tif", "corrected.png", "overlay.png", "sites.csv", "cells.csv", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name) missing")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/result.json"))) as! [String: Any]
+        for key in ["homography", "pixel_size", "anchors", "sites", "cells", "metrics", "timings_ms"] {
+            #expect(json[key] != nil, "result.json lacks \(key)")
+        }
+        let site = try #require((json["sites"] as? [[String: Any]])?.first)
+        for key in ["cell", "half", "index", "image", "model", "present"] { #expect(site.keys.contains(key)) }
+        let anchor = try #require((json["anchors"] as? [[String: Any]])?.first)
+        for key in ["model", "image", "reconstructed", "inlier"] { #expect(anchor[key] != nil) }
+        // The corrected TIFF carries the model's scale.
+        let corrected = try ImageFile.read(path: out + "/corrected.tif").channels[0].image
+        #expect(corrected.unit == .nanometre && corrected.pixelSize != nil)
+        // Without --force nothing is overwritten.
+        cmd = try #require(try AnchorRegCommand.parseAsRoot(["locate", input, "--model", "si111-7x7", "--out", out]) as? LocateCommand)
+        #expect(throws: CLIError.self) { try cmd.run() }
+        cmd = try #require(try AnchorRegCommand.parseAsRoot(["locate", input, "--model", "si111-7x7", "--out", out, "--force"]) as? LocateCommand)
+        try cmd.run()
+    }
+
+    @Test func badOptionsAreRefusedBeforeAnyWork() throws {
+        #expect(throws: (any Error).self) { try AnchorRegCommand.parseAsRoot(["register", "x.tif", "--model", "si111-7x7", "--resolution", "-1"]) }
+        let cmd = try #require(try AnchorRegCommand.parseAsRoot(["register", "x.tif", "--model", "si111-7x7", "--estimator", "magic"]) as? RegisterCommand)
+        #expect(throws: (any Error).self) { try cmd.frame.registrationOptions() }
+        let missing = try #require(try AnchorRegCommand.parseAsRoot(["register", "/nonexistent/frame.tif", "--model", "si111-7x7"]) as? RegisterCommand)
+        #expect(throws: FormatError.self) { try missing.run() }
+    }
+
+    @Test func demoHelpShowsItsExamples() {
+        let help = AnchorRegCommand.helpMessage(for: DemoCommand.self, columns: 100)
+        #expect(help.contains("USAGE: anchorreg demo [--seed <seed>] [--size <size>] [--out <out>] [--force] [--json]"))
+        #expect(help.contains("anchorreg demo --seed 7 --size 768 --out demo7"))
+        let others: [(any ParsableCommand.Type, String)] = [
+            (RegisterCommand.self, "anchorreg register Si_7x7_028.sxm --model si111-7x7 --out reg028"),
+            (LocateCommand.self, "anchorreg locate Si_7x7_028.sxm --model si111-7x7 --out loc028"),
+            (MatchCommand.self, "anchorreg match frame1.tif frame2.tif --model si111-7x7"),
+        ]
+        for (command, example) in others {
+            #expect(AnchorRegCommand.helpMessage(for: command, columns: 120).contains(example))
+        }
+    }
+}
