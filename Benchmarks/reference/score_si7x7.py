@@ -131,9 +131,12 @@ def self_check(paths):
         line = (f"{path}: creep={s['creep']} registered={s['registered']} adatom_recall={s['adatom_recall']:.4f} "
                 f"corner-hole error max={errs.max():.2e} L, defect P/R={s.get('defect_precision')}/{s.get('defect_recall')}")
         print(line)
-        good = s["adatom_recall"] == 1.0 and s["registered"]
+        # With creep the truth has no homography: the one without creep is scored, and the
+        # creep shows as corner-hole error (it may even fail the registered test); only the
+        # sites are checked there.
+        good = s["adatom_recall"] == 1.0
         if not s["creep"]:
-            good = good and errs.max() < 1e-6
+            good = good and s["registered"] and errs.max() < 1e-6
         ok = ok and good
     print("self-check:", "PASS" if ok else "FAIL")
     return ok
