@@ -65,5 +65,5 @@ for set in $sets; do
         --results "$here/results/si7x7-$set.md" --ours "$ours"
     tables+=("$here/results/si7x7-$set.md")
 done
-{ echo "# Si(111)-(7×7): the paper's pipeline (Python + OpenCV) vs AnchorReg on the same synthetic frames"; echo; cat "${tables[@]}"; } > "$here/results/si7x7.md"
+{ echo "# Si(111)-(7×7): the paper's pipeline (Python + OpenCV) vs AnchorReg on the same synthetic frames"; for t in "${tables[@]}"; do echo; cat "$t"; done; } > "$here/results/si7x7.md"
 echo "written: $here/results/si7x7.md"
