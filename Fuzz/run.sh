@@ -10,8 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 format=${1:-any}
 seconds=${2:-600}
 cd "$here"
-swift build --product ImageFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -g >/dev/null
-bin=$(swift build --product ImageFuzzer --show-bin-path)/ImageFuzzer
+# Optimised build (FUZZ_CONFIG=debug for a debug one): ~10x more executions per second under
+# AddressSanitizer than a debug build.
+config=${FUZZ_CONFIG:-release}
+swift build -c "$config" --product ImageFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -g >/dev/null
+bin=$(swift build -c "$config" --product ImageFuzzer --show-bin-path)/ImageFuzzer
 corpus="$here/corpus-$format"
 mkdir -p "$corpus"
 [ -n "$(ls -A "$corpus")" ] || "$here/seeds.sh" "$format" "$corpus"

@@ -109,10 +109,12 @@ class ConditionAccumulator:
 
 
 def report(estimator, manifest, conditions, seconds, mode):
+    # Samples actually run per condition (fewer than exported with --max-samples).
+    samples = max((c["samples"] for c in conditions), default=0)
     return {
         "estimator": estimator,
         "mode": mode,
-        "samples": manifest["samples"],
+        "samples": samples,
         "seed": manifest["seed"],
         "seconds": seconds,
         "threads": 1,

@@ -84,7 +84,7 @@ def main():
             good, total, worse = dominance(first, other, "recall")
             md.append(f"- recall of {first['estimator']} ≥ {other['estimator']} in {good} of {total} cells")
             for (s, n), va, vb in worse[:12]:
-                md.append(f"  - σ={s:g}, n={n}: {va:.4f} < {vb:.4f}")
+                md.append(f"  - σ={s:g}, n={n}: {va:.6f} < {vb:.6f}")
         for r in reports:
             zero = [c for c in r["conditions"] if c["noise"] == 0 and c["mae_max"] is not None]
             if zero:
@@ -92,10 +92,11 @@ def main():
         md.append("")
     if len(args.throughput) >= 2:
         ours = load(args.throughput[0])
-        md += ["## Throughput (one core each, σ = 0.05, identical point sets)", "",
-               "| points | " + " | ".join(f"{load(p).get('method', load(p).get('estimator'))} fits/s" for p in args.throughput)
-               + " | ratio ours / " + load(args.throughput[1]).get("method", "?") + " |",
-               "|---|" + "---|" * (len(args.throughput) + 1)]
+        others = [load(p) for p in args.throughput[1:]]
+        heads = [f"AnchorReg {ours['estimator']} fits/s"] + [f"OpenCV {o['method']} fits/s" for o in others]
+        md += ["## Throughput (one core each, σ = 0.05, identical point sets, thread CPU time)", "",
+               "| points | " + " | ".join(heads) + f" | AnchorReg / OpenCV {others[0]['method']} |",
+               "|---|" + "---|" * (len(heads) + 1)]
         others = [load(p) for p in args.throughput[1:]]
         ours_by_n = {}
         for c in ours["conditions"]:

@@ -33,6 +33,12 @@ struct BenchSi7x7Command: ParsableCommand {
     @Option(name: .long, help: "Repeat the analysis of each frame this many times for timing.")
     var repeats: Int = 1
 
+    @Option(name: .long, help: "Only these seeds (comma-separated), instead of --seeds.")
+    var only: String?
+
+    @Option(name: .long, help: "Also match this many random two-frame pairs and score the cell offset.")
+    var pairs: Int = 0
+
     @Flag(name: .long, help: "Print every frame's evaluation as JSON.")
     var json = false
 
@@ -45,9 +51,10 @@ struct BenchSi7x7Command: ParsableCommand {
     func run() throws {
         let generator = Si7x7SceneGenerator()
         var evaluations: [SceneEvaluation] = []
-        let bar = ProgressBar(total: seeds, label: "frames")
-        for k in 0..<seeds {
-            let seed = firstSeed + UInt64(k)
+        let bar = ProgressBar(total: only == nil ? seeds : only!.split(separator: ",").count, label: "frames")
+        let list: [UInt64] = only.map { $0.split(separator: ",").compactMap { UInt64($0) } }
+            ?? (0..<seeds).map { firstSeed + UInt64($0) }
+        for seed in list {
             var p = Si7x7SceneParameters.random(seed: seed, hard: hard)
             p.size = min(p.size, maxSize)
             let scene = try generator.generate(p)
@@ -70,11 +77,48 @@ struct BenchSi7x7Command: ParsableCommand {
             bar.advance()
         }
         bar.finish()
+        if pairs > 0 { try matchPairs(generator) }
         if json {
             try JSONOutput.print(evaluations)
         }
         FileHandle.standardError.write(Data(Self.summary(evaluations).utf8))
         if !json { print(Self.summary(evaluations), terminator: "") }
+    }
+
+    /// Two frames of one surface with different tip contrast, drift and offset; the match is
+    /// right when the image-to-image map it implies puts the first frame's corner holes on the
+    /// second frame's same (truth) cells.
+    func matchPairs(_ generator: Si7x7SceneGenerator) throws {
+        var right = 0, wrong = 0, failed = 0
+        var notes: [String] = []
+        for k in 0..<pairs {
+            let seed = 10_000 + firstSeed + UInt64(k)
+            var p = Si7x7SceneParameters.random(seed: seed, hard: hard)
+            p.size = min(p.size, maxSize)
+            let pair = try generator.generatePair(p)
+            do {
+                let a = try FrameAnalysis.analyse(pair.first.image, model: generator.model)
+                let b = try FrameAnalysis.analyse(pair.second.image, model: generator.model)
+                let m = try FrameMatcher.match(a.cells, b.cells)
+                let lattice = generator.model.lattice!
+                let t = try FrameMatcher.imageTransform(from: a.registration.homography, to: b.registration.homography,
+                                                        offset: m.offset, a1: lattice.a1, a2: lattice.a2)
+                let holesB = Dictionary(pair.second.truth.cornerHoles.map { ($0.cell, $0.image) }, uniquingKeysWith: { x, _ in x })
+                var ok = 0, bad = 0
+                let tolerance = 0.3 * lattice.a1.length / pair.second.truth.pixelSizeTrueAtCentre
+                for h in pair.first.truth.cornerHoles {
+                    guard let target = holesB[h.cell] else { continue }
+                    if t.apply(h.image).distance(to: target) < tolerance { ok += 1 } else { bad += 1 }
+                }
+                if ok > bad { right += 1 } else { wrong += 1; notes.append("pair \(seed): wrong offset \(m.offset) (\(ok) right, \(bad) wrong holes, confidence \(m.confidence))") }
+            } catch {
+                failed += 1
+                notes.append("pair \(seed): \(error)")
+            }
+        }
+        var out = "two-frame matching: right \(right) of \(pairs) pairs, wrong \(wrong), failed \(failed)\n"
+        for n in notes { out += "  \(n)\n" }
+        FileHandle.standardError.write(Data(out.utf8))
     }
 
     static func summary(_ e: [SceneEvaluation]) -> String {
@@ -94,6 +138,8 @@ struct BenchSi7x7Command: ParsableCommand {
         out += "faulted half right on \(right) of \(ok.count) registered frames (\(decided.count) decided)\n"
         out += String(format: "corner-hole error (homography-representable frames, %d): median of medians %.4f a, median of p95 %.4f a, worst p95 %.4f a\n",
                       linear.count, pct(linear.map(\.cornerHoleMedian), 0.5), pct(linear.map(\.cornerHoleP95), 0.5), pct(linear.map(\.cornerHoleP95), 1.0))
+        out += String(format: "neighbour corner-hole distance spread (homography-representable): before median %.4f, after median %.4f, after worst %.4f\n",
+                      pct(linear.map(\.spreadBefore), 0.5), pct(linear.map(\.spreadAfter), 0.5), pct(linear.map(\.spreadAfter), 1.0))
         let creep = ok.filter { !$0.homographyRepresentable }
         out += String(format: "with creep (%d): median of medians %.4f a, median of p95 %.4f a, adatom recall %.4f\n", creep.count,
                       pct(creep.map(\.cornerHoleMedian), 0.5), pct(creep.map(\.cornerHoleP95), 0.5),

@@ -51,6 +51,7 @@ enum HTMLReport {
         s += "<tr><td class=l>RMS reprojection residual</td><td>\(fmt(m.rms_px)) px</td></tr>"
         s += "<tr><td class=l>points extracted / after vote filter (\(escape(r.extractor)))</td><td>\(m.detected_points) / \(m.filtered_points)</td></tr>"
         s += "<tr><td class=l>re-pairing rounds</td><td>\(m.iterations)</td></tr>"
+        s += "<tr><td class=l>spread of neighbouring anchor distances, before → after correction (Fig. 7c)</td><td>\(fmt(m.neighbour_spread_before, 3)) → \(fmt(m.neighbour_spread_after, 3))</td></tr>"
         if m.sites > 0 { s += "<tr><td class=l>sites located / defects</td><td>\(m.sites) / \(m.defects)</td></tr>" }
         s += "</table>"
         if let hv = r.halves {

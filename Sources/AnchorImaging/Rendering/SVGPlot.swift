@@ -70,7 +70,7 @@ public struct SVGPlot: Sendable, Equatable {
         for r in references {
             let y = py(r.value)
             b.line(left, y, left + plotW, y, stroke: "#999999", dash: "5,4")
-            b.text(left + plotW - 4, y - 4, r.label, size: 10, anchor: .end, fill: "#666666")
+            b.text(left + 4, y - 4, r.label, size: 10, anchor: .start, fill: "#666666")
         }
 
         // Series, clipped to the plot area (with room for markers on its edges).

@@ -31,6 +31,9 @@ public struct SceneEvaluation: Sendable, Codable {
     public var cornerHoleMedian: Double = .nan
     public var cornerHoleP95: Double = .nan
     public var homographyRepresentable: Bool = true
+    /// Normalised neighbour corner-hole distance spread before / after correction (Fig. 7c).
+    public var spreadBefore: Double = .nan
+    public var spreadAfter: Double = .nan
     public var milliseconds: Double = 0
 
     public init(seed: UInt64, registered: Bool, error: String?) {
@@ -44,6 +47,8 @@ public struct SceneEvaluation: Sendable, Codable {
         var e = SceneEvaluation(seed: scene.truth.parameters.seed, registered: true, error: nil)
         e.milliseconds = milliseconds
         e.homographyRepresentable = scene.distortion.isHomography
+        e.spreadBefore = analysis.registration.metrics.neighbourSpreadBefore
+        e.spreadAfter = analysis.registration.metrics.neighbourSpreadAfter
         let a = 2.688
         let nmPerPx = scene.truth.pixelSizeTrueAtCentre
         let tolNm = AnchorRegistration.Metrics.tolerance(threshold: 0.95, scale: a, k: 0.1)

@@ -55,10 +55,13 @@ public enum LatticeEstimator {
     ///     0.5: sub-period motif peaks of Si(111)-7×7 stay below it).
     ///   - minimumQuality: the strongest peak must reach this correlation (default 0.1; white
     ///     noise gives about 0.01).
+    ///   - modelBasis: the model's lattice vectors (model units), when known: bases whose
+    ///     shape (angle within 20°, length ratio within 35 %) cannot be the model's under a
+    ///     plausible drift are not considered.
     /// - Throws: `LatticeError.noPeriodicity` when fewer than two independent peaks stand out.
     public static func estimate(
         _ image: Image, spacingRange: ClosedRange<Double>? = nil, relativeHeight: Double = 0.5,
-        minimumQuality: Double = 0.1
+        minimumQuality: Double = 0.1, modelBasis: (Point2, Point2)? = nil
     ) throws -> LatticeEstimate {
         let shortSide = min(image.width, image.height)
         let upper = spacingRange.map { min($0.upperBound, Double(shortSide) / 2.2) } ?? Double(shortSide) / 3
@@ -79,8 +82,17 @@ public enum LatticeEstimator {
                 "the strongest autocorrelation peak is \(top.value), below \(minimumQuality)")
         }
         let strong = all.filter { $0.value >= relativeHeight * top.value }
-        let candidates = strong.filter { $0.shift.length >= lower * 0.8 && $0.shift.length <= upper * 1.2 }
-            .prefix(16)
+        // Multiples of one strong direction (a scan streak, a step, rows of one lattice
+        // direction) would fill the candidate list and hide the second direction: keep a peak
+        // only when no shorter kept peak points within 8° of its direction.
+        var candidates: [(shift: Point2, value: Double)] = []
+        for p in strong where p.shift.length >= lower * 0.8 && p.shift.length <= upper * 1.2 {
+            let parallelShorter = candidates.contains { c in
+                abs(c.shift.cross(p.shift)) < 0.14 * c.shift.length * p.shift.length && c.shift.length < p.shift.length
+            }
+            if !parallelShorter { candidates.append(p) }
+            if candidates.count == 16 { break }
+        }
         guard !candidates.isEmpty else {
             throw LatticeError.noPeriodicity("no strong autocorrelation peak in the expected spacing range")
         }
@@ -91,7 +103,7 @@ public enum LatticeEstimator {
         // every cell onto the same pattern, so the cell average keeps the image's contrast;
         // a motif basis averages incoherently and loses it. Of the coherent bases the one with
         // the smallest cell is primitive (a super-cell is coherent too, but twice as large).
-        let cand = Array(candidates)
+        let cand = candidates
         var bases: [(Point2, Point2)] = []
         for i in cand.indices {
             for j in cand.indices where j > i {
@@ -113,6 +125,7 @@ public enum LatticeEstimator {
         let imageVariance = variance(detail)
         var scored: [(basis: (Point2, Point2), coherence: Double, area: Double)] = []
         for b in bases {
+            if let (m1, m2) = modelBasis, !shapeMatches(b, m1, m2) { continue }
             let area = abs(b.0.cross(b.1))
             let bins = max(8, min(48, Int((area.squareRoot() / 2).rounded())))
             guard let avg = try? CellAverage(image: detail, a1: b.0, a2: b.1, bins: bins) else { continue }
@@ -124,6 +137,7 @@ public enum LatticeEstimator {
         guard var (b1, b2) = best else {
             throw LatticeError.noPeriodicity("no two independent autocorrelation peaks form a lattice (a line pattern, or no 2-D lattice)")
         }
+        (b1, b2) = try primitive(b1, b2, image: detail, minimumLength: lower * 0.8)
 
         // Least-squares refinement on every strong peak that indexes cleanly.
         var sxx = [[Double]](repeating: [0, 0], count: 2)
@@ -155,8 +169,82 @@ public enum LatticeEstimator {
         return LatticeEstimate(a1: b1, a2: b2, quality: quality)
     }
 
-    /// True when the two bases span the same lattice (each vector of one is an integer
-    /// combination of the other, within 5 % of a cell).
+    /// Reduces a super-cell to the primitive cell: when the average cell is (nearly) invariant
+    /// under a fractional translation t = (p/n, q/n)·[b1 b2] with n = 2 or 3 — the image repeats
+    /// at t as well — t is a lattice vector and the basis shrinks. Catches √3×√3 and 2×1 super
+    /// cells that the autocorrelation peaks alone can suggest.
+    static func primitive(_ a: Point2, _ b: Point2, image: Image, minimumLength: Double) throws -> (Point2, Point2) {
+        var (b1, b2) = (a, b)
+        for _ in 0..<3 {
+            let bins = 36
+            guard let avg = try? CellAverage(image: image, a1: b1, a2: b2, bins: bins) else { break }
+            let base = avg.values.filter(\.isFinite)
+            guard base.count > bins * bins / 2 else { break }
+            var best: (Point2, Double)? = nil
+            for (p, q, n) in [(1, 0, 2), (0, 1, 2), (1, 1, 2), (1, 1, 3), (2, 1, 3), (1, 2, 3), (2, 2, 3)] {
+                let du = p * bins / n, dv = q * bins / n
+                var xs: [Double] = [], ys: [Double] = []
+                for iv in 0..<bins {
+                    for iu in 0..<bins {
+                        let x = avg.value(iu, iv), y = avg.value(iu + du, iv + dv)
+                        if x.isFinite && y.isFinite { xs.append(x); ys.append(y) }
+                    }
+                }
+                let r = correlation(xs, ys)
+                let t = b1 * (Double(p) / Double(n)) + b2 * (Double(q) / Double(n))
+                if r > 0.85, t.length >= minimumLength, r > (best?.1 ?? -1) { best = (t, r) }
+            }
+            guard let (t, _) = best else { break }
+            // The lattice spanned by b1, b2 and t: reduce the three-vector set to a basis.
+            let candidates = [(t, b1), (t, b2), (t, b1 - b2)]
+            var replaced = false
+            for (u, v) in candidates {
+                let (c1, c2) = reduceBasis(u, v)
+                let area = abs(c1.cross(c2)), old = abs(b1.cross(b2))
+                if area > 0.1 * old && area < 0.9 * old {
+                    // (c1, c2) must contain b1 and b2.
+                    let det = c1.cross(c2)
+                    let ok = [b1, b2].allSatisfy { w in
+                        let uu = w.cross(c2) / det, vv = c1.cross(w) / det
+                        return abs(uu - uu.rounded()) < 0.05 && abs(vv - vv.rounded()) < 0.05
+                    }
+                    if ok {
+                        (b1, b2) = (c1, c2)
+                        replaced = true
+                        break
+                    }
+                }
+            }
+            if !replaced { break }
+        }
+        return (b1, b2)
+    }
+
+    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        let n = Double(x.count)
+        guard n > 2 else { return 0 }
+        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for i in x.indices {
+            sxy += (x[i] - mx) * (y[i] - my)
+            sxx += (x[i] - mx) * (x[i] - mx)
+            syy += (y[i] - my) * (y[i] - my)
+        }
+        return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
+    }
+
+    /// True when some equivalent basis of `b` has the model basis's angle within 20° and
+    /// its length ratio within 35 %.
+    static func shapeMatches(_ b: (Point2, Point2), _ m1: Point2, _ m2: Point2) -> Bool {
+        let (c1, c2) = alignBasis(LatticeEstimate(a1: b.0, a2: b.1, quality: 1), toModel: m1, m2)
+        let angle = { (u: Point2, v: Point2) in Double.atan2(y: abs(u.cross(v)), x: u.dot(v)) }
+        let ratio = (c2.length / c1.length) / (m2.length / m1.length)
+        return abs(angle(c1, c2) - angle(m1, m2)) < 20 * .pi / 180 && abs(Double.log(ratio)) < 0.3
+    }
+
+    /// True when both vectors of `b` are integer combinations of `a` (within 5 % of a cell):
+    /// the lattice of `b` lies inside that of `a` — the same lattice when the cell areas are
+    /// equal.
     static func sameLattice(_ a: (Point2, Point2), _ b: (Point2, Point2)) -> Bool {
         let det = a.0.cross(a.1)
         for p in [b.0, b.1] {

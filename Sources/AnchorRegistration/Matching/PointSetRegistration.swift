@@ -161,16 +161,10 @@ public enum PointSetRegistration {
         // support exposes that, and then the least-squares fit is taken. Otherwise the robust
         // fit is kept (least squares would bend towards a wrong pair). Rounds continue while
         // the support does not fall, so re-pairing cannot drift away from a good fit.
-        func support(_ h: Homography) -> (count: Int, cost: Double) {
+        func support(_ h: Homography) -> Int {
             var n = 0
-            var c = 0.0
-            for p in model {
-                if let hit = usableTree.nearest(to: h.apply(p), maxDistance: maxRadius) {
-                    n += 1
-                    c += hit.distance * hit.distance
-                }
-            }
-            return (n, c)
+            for p in model where usableTree.nearest(to: h.apply(p), maxDistance: maxRadius) != nil { n += 1 }
+            return n
         }
         var best: (fit: HomographyFit, pairs: [PointPair], support: Int)?
         var iterations = 0
@@ -184,23 +178,27 @@ public enum PointSetRegistration {
             for estimator in options.estimator == .dlt ? [HomographyEstimator.dlt] : [options.estimator, .dlt] {
                 do {
                     let f = try Homography.estimateRobust(from: from, to: to, using: estimator, options: options.robust)
-                    let s = support(f.homography).count
+                    let s = support(f.homography)
                     if estimator == options.estimator { robustFit = (f, s) } else { plainFit = (f, s) }
                 } catch let e as GeometryError {
                     lastError = e
                 }
             }
             // Least squares on all pairs replaces the robust fit when the robust fit is
-            // clearly broken (support lower by a margin: a spurious detection next to a
+            // clearly broken (support lower by more than max(1, 10 % of the pairs): a spurious detection next to a
             // missing site can add one point of support to a fit bending towards it), or when
             // every pair agrees with it within three times the robust fit's RMS — then no pair
             // is an outlier and using them all is the more precise estimate (robust inlier
             // thresholds drop some genuine points when pairs are few).
+            // A robust fit is also broken when fewer than half the pairs (or fewer than five)
+            // are its inliers: a least-median fit needs a majority, and a fit through a bare
+            // minimal sample of four has nothing that confirms it.
             var round = robustFit ?? plainFit
             if let r = robustFit, let p = plainFit {
-                let margin = max(2, pairs.count / 10)
+                let margin = max(1, pairs.count / 10)
                 let agrees = (p.fit.residuals.max() ?? .infinity) <= 3 * r.fit.rms
-                if p.support > r.support + margin || (p.support >= r.support && agrees) { round = p }
+                let unconfirmed = pairs.count > 4 && r.fit.inlierCount < max(5, (pairs.count + 1) / 2)
+                if unconfirmed || p.support > r.support + margin || (p.support >= r.support && agrees) { round = p }
             }
             guard let round else { break }
             if let b = best, round.support < b.support { break }

@@ -16,6 +16,10 @@ public struct RoughPlacement: Sendable, Hashable {
     /// Mutual-nearest-neighbour pairs within `captureRadius` under `transform` (model index,
     /// image index in the caller's order), ascending in model index.
     public var pairs: [PointPair]
+
+    /// `transform` as Eq. 1's parameters (scale, rotation, shear, translation; least-shear
+    /// convention of `AffineParameters`); nil only if the transform were singular.
+    public var parameters: AffineParameters? { try? AffineParameters(decomposing: transform) }
 }
 
 /// The rough matching stage of the paper (Diao et al. 2025, Methods, "rough matching"):
@@ -58,16 +62,16 @@ public enum RoughMatcher {
         public var hypotheses: Int
         /// Number of central model points used on the coarse grid (at least 3).
         public var coarsePoints: Int
-        /// Also search the prior's ranges on a grid (coarse to fine), besides the placements
-        /// proposed by point triplets. Slower; helps when detections are too sparse or noisy
-        /// for triplets of neighbours to be found.
+        /// Always search the prior's ranges on a grid (coarse to fine), besides the placements
+        /// proposed by point triplets. Off by default: the grid then runs only when no triplet
+        /// explains three quarters of the central points (sparse or noisy detections).
         public var gridSearch: Bool
         /// Fewest captured model points a placement needs (at least 3, enough for an affine
         /// fit); nil means max(3, 30 % of the smaller point set).
         public var minimumSupport: Int?
 
         public init(
-            captureFraction: Double = 0.35, spacing: Double? = nil, hypotheses: Int = 6,
+            captureFraction: Double = 0.35, spacing: Double? = nil, hypotheses: Int = 8,
             coarsePoints: Int = 12, gridSearch: Bool = false, minimumSupport: Int? = nil
         ) {
             self.gridSearch = gridSearch
@@ -129,12 +133,26 @@ public enum RoughMatcher {
         // Coarse grid on the central points.
         var coarse: [Scored] = []
         ctx.tripletHypotheses(prior: prior, into: &coarse)
-        if options.gridSearch { ctx.gridHypotheses(prior: prior, into: &coarse) }
-        // Grow the best few, then settle whole-period shifts.
+        // The grid runs when asked, or when no triplet explained three quarters of the
+        // central points (noisy detections on a small model make neighbour triplets too
+        // inaccurate to pass the prior).
+        let centralCount = min(model.count, max(options.coarsePoints, 3))
+        if options.gridSearch || (coarse.first?.support ?? 0) * 4 < centralCount * 3 {
+            ctx.gridHypotheses(prior: prior, into: &coarse)
+        }
+        // Grow the best few; settle whole-period shifts for the best distinct grown ones (at
+        // most six, with at least half the best support: distinct coarse placements often grow
+        // into the same one, and settling is the costly part).
+        var grown: [Scored] = []
+        let topCoarse = coarse.first?.support ?? 0
+        for h in coarse where 2 * h.support >= topCoarse {
+            let t = ctx.grow(h.transform)
+            if let s = ctx.score(t, count: model.count, mustBeat: nil) { ctx.insert(s, into: &grown) }
+        }
         var best: Scored?
-        for h in coarse {
-            var t = ctx.grow(h.transform)
-            t = ctx.settleShifts(t)
+        let topGrown = grown.first?.support ?? 0
+        for g in grown.prefix(6) where 2 * g.support >= topGrown {
+            let t = ctx.settleShifts(g.transform)
             guard let s = ctx.score(t, count: model.count, mustBeat: best) else { continue }
             if best == nil || s.isBetter(than: best!) { best = s }
         }
@@ -253,6 +271,10 @@ public enum RoughMatcher {
         let order: [Int]
         let centre: Point2
         let imageCentre: Point2
+        /// Offsets from the most central model point to its 8 nearest neighbours (a
+        /// lattice's periods), and their pairwise sums.
+        let shifts: [Point2]
+        let periodOffsets: [Point2]
 
         init(model: [Point2], image: [Point2], tree: KDTree, spacing: Double, options: Options) {
             self.model = model
@@ -267,6 +289,12 @@ public enum RoughMatcher {
                 return a < b || (a == b && $0 < $1)
             }
             imageCentre = RoughMatcher.medianPoint(image)
+            let mc = model[order[0]]
+            let near = KDTree(model).nearest(to: mc, k: 9).map { model[$0.index] - mc }.filter { $0.length > 0 }
+            shifts = near
+            var offsets = near
+            for a in near { for b in near { offsets.append(a + b) } }
+            periodOffsets = offsets.filter { $0.length > 0 }
         }
 
         func captureRadius(for t: Affine2) -> Double {
@@ -431,7 +459,29 @@ public enum RoughMatcher {
             }
         }
 
+        /// Adds `s` to the sorted list of the best placements, unless a placement that puts
+        /// the model at the same spot is already there (then only the better one stays):
+        /// triplets from one lattice site propose the same placement many times over, and
+        /// growing duplicates would waste the hypothesis budget.
         func insert(_ s: Scored, into kept: inout [Scored]) {
+            let tol = 0.5 * captureRadius(for: s.transform)
+            let scale = s.transform.meanScale
+            if let i = kept.firstIndex(where: { k in
+                let t = k.transform, u = s.transform
+                guard abs(t.a - u.a) + abs(t.b - u.b) + abs(t.c - u.c) + abs(t.d - u.d) < 0.2 * scale else { return false }
+                // Same linear part: the same placement if the translations differ by nothing
+                // or by whole periods (settled later by `settleShifts`), so that one lattice
+                // placement repeated at neighbouring sites cannot crowd out the others.
+                let dx = t.tx - u.tx, dy = t.ty - u.ty
+                if abs(dx) + abs(dy) < tol { return true }
+                return periodOffsets.contains { d in
+                    let v = u.applyLinear(d)
+                    return abs(dx - v.x) + abs(dy - v.y) < tol
+                }
+            }) {
+                guard s.isBetter(than: kept[i]) else { return }
+                kept.remove(at: i)
+            }
             var i = kept.count
             while i > 0, s.isBetter(than: kept[i - 1]) { i -= 1 }
             guard i < options.hypotheses else { return }
@@ -439,8 +489,8 @@ public enum RoughMatcher {
             if kept.count > options.hypotheses { kept.removeLast() }
         }
 
-        /// Refits `t` by least squares on ever larger central parts of the model (radius
-        /// doubling), so errors of the coarse linear part never exceed the capture radius at
+        /// Refits `t` by least squares on ever larger central parts of the model (three times
+        /// the points each step, radius × 1.7), so errors of the coarse linear part never exceed the capture radius at
         /// the edge of what is being paired.
         func grow(_ t0: Affine2) -> Affine2 {
             var t = t0
@@ -464,7 +514,7 @@ public enum RoughMatcher {
                     previous = hits
                 }
                 if n == model.count { return t }
-                n = min(model.count, n * 2)
+                n = min(model.count, n * 3)
             }
         }
 
@@ -472,14 +522,16 @@ public enum RoughMatcher {
         /// nearest neighbours) while that raises the support, refitting after each move,
         /// until neither a move nor a refit helps (at most four rounds).
         func settleShifts(_ t0: Affine2) -> Affine2 {
-            let mc = model[order[0]]
-            let modelTree = KDTree(model)
-            let shifts = modelTree.nearest(to: mc, k: 9).map { model[$0.index] - mc }.filter { $0.length > 0 }
             guard var best = score(t0, count: model.count, mustBeat: nil) else { return t0 }
             for _ in 0..<4 {
                 var moved: Scored?
                 for d in shifts {
-                    let t = best.transform.shiftingModel(by: d)
+                    var t = best.transform.shiftingModel(by: d)
+                    // On small models a placement a period off fits the linear part to few
+                    // points, so the shifted placement is refitted before it is judged; on
+                    // large ones the linear part is already accurate and refitting every
+                    // candidate shift would cost more than it tells.
+                    if model.count <= 36 { t = grow(t) }
                     if let s = score(t, count: model.count, mustBeat: moved ?? best),
                        s.support > (moved ?? best).support {
                         moved = s

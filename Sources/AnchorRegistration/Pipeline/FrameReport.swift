@@ -51,6 +51,9 @@ public struct FrameReport: Encodable, Sendable {
         public var iterations: Int
         public var sites: Int
         public var defects: Int
+        /// Normalised spread of neighbouring anchor distances before / after correction.
+        public var neighbour_spread_before: Double
+        public var neighbour_spread_after: Double
     }
 
     public struct Halves: Encodable, Sendable {
@@ -106,7 +109,8 @@ public struct FrameReport: Encodable, Sendable {
             mae: r.metrics.mae, recall: r.metrics.recall, oks_threshold: 0.95, oks_scale: r.metrics.oksScale,
             oks_k: r.metrics.oksK, rms_px: r.metrics.rmsPixels, anchors: r.metrics.anchors, inliers: r.metrics.inliers,
             detected_points: r.detectedPoints, filtered_points: r.filteredPoints, iterations: r.iterations,
-            sites: analysis.sites.count, defects: analysis.sites.filter { !$0.present }.count)
+            sites: analysis.sites.count, defects: analysis.sites.filter { !$0.present }.count,
+            neighbour_spread_before: r.metrics.neighbourSpreadBefore, neighbour_spread_after: r.metrics.neighbourSpreadAfter)
         let t = r.timings
         timings_ms = ["level": t.level, "lattice": t.lattice, "extract": t.extract, "vote": t.vote,
                       "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total]

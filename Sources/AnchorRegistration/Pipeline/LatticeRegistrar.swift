@@ -133,11 +133,14 @@ public enum LatticeRegistrar {
             if fit.inliers[i] { distances.append(pt.distance(to: pair.model)) }
         }
         let s = m1.length
+        let inlierAnchors = anchors.filter(\.inlier)
+        let (before, after) = neighbourSpreads(inlierAnchors, spacing: model.nearestAnchorDistance)
         let metrics = Registration.Metrics(
             mae: distances.isEmpty ? .nan : distances.reduce(0, +) / Double(distances.count),
             recall: AnchorRegistration.Metrics.recall(distances: distances, threshold: 0.95, scale: s, k: options.oksK) ?? 0,
             rmsPixels: fit.rms, oksScale: s, oksK: options.oksK,
-            anchors: anchors.count, inliers: distances.count)
+            anchors: anchors.count, inliers: distances.count,
+            neighbourSpreadBefore: before, neighbourSpreadAfter: after)
         timings.total = clock.total()
         return Registration(
             homography: h, affine: affine, anchors: anchors, metrics: metrics,
@@ -146,6 +149,27 @@ public enum LatticeRegistrar {
             detectedPoints: detected.count, filteredPoints: candidates.count,
             detected: detected, filtered: candidates,
             iterations: iterations, timings: timings)
+    }
+
+    /// Normalised spread of nearest-neighbour anchor distances before (image) and after
+    /// (reconstructed model) correction, over anchor pairs that are neighbours in the model.
+    static func neighbourSpreads(_ anchors: [Registration.Anchor], spacing: Double) -> (Double, Double) {
+        var raw: [Double] = [], corrected: [Double] = []
+        for i in anchors.indices {
+            for j in anchors.indices where j > i {
+                let d = anchors[i].model.distance(to: anchors[j].model)
+                guard abs(d - spacing) < 1e-6 * spacing else { continue }
+                raw.append(anchors[i].image.distance(to: anchors[j].image))
+                corrected.append(anchors[i].reconstructed.distance(to: anchors[j].reconstructed))
+            }
+        }
+        func spread(_ x: [Double]) -> Double {
+            guard x.count >= 2 else { return .nan }
+            let m = x.reduce(0, +) / Double(x.count)
+            let v = x.reduce(0) { $0 + ($1 / m - 1) * ($1 / m - 1) } / Double(x.count - 1)
+            return v.squareRoot()
+        }
+        return (spread(raw), spread(corrected))
     }
 
     /// The expected anchor-lattice constant in pixels: from `spacingPixels`, else from the
@@ -193,13 +217,13 @@ public enum LatticeRegistrar {
                 let binned = try image.binned(by: factor)
                 let f = Double(factor)
                 let sub = spacingRange.map { ($0.lowerBound / f)...($0.upperBound / f) }
-                if let e = try? LatticeEstimator.estimate(binned, spacingRange: sub), e.a1.length >= 8, e.a2.length >= 8 {
+                if let e = try? LatticeEstimator.estimate(binned, spacingRange: sub, modelBasis: (m1, m2)), e.a1.length >= 8, e.a2.length >= 8 {
                     estimate = LatticeEstimate(a1: e.a1 * f, a2: e.a2 * f, quality: e.quality)
                 } else {
-                    estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange)
+                    estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange, modelBasis: (m1, m2))
                 }
             } else {
-                estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange)
+                estimate = try LatticeEstimator.estimate(image, spacingRange: spacingRange, modelBasis: (m1, m2))
             }
         } catch {
             throw RegistrationError.noLattice("\(error)")

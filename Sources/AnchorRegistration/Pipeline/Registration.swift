@@ -45,6 +45,11 @@ public struct Registration: Sendable, Codable {
         public var oksK: Double
         public var anchors: Int
         public var inliers: Int
+        /// Standard deviation of the distances between neighbouring anchors, each divided by
+        /// the mean distance (the paper's Fig. 7c): in the raw image (P_e, pixels) and after
+        /// correction (P_t, model units). 0 means a perfectly regular lattice.
+        public var neighbourSpreadBefore: Double
+        public var neighbourSpreadAfter: Double
     }
 
     /// H: model units → image pixels.

@@ -19,7 +19,7 @@ public struct LocatedSite: Sendable, Codable, Equatable {
     public var model: Point2
     /// Position in the image after local refinement, pixels.
     public var image: Point2
-    /// Where H, corrected by the interpolated residuals of the nearest anchors, puts it
+    /// Where H, corrected by the anchors' residuals in the same band of scan lines, puts it
     /// (pixels).
     public var predicted: Point2
     /// Smoothed intensity at the site.
@@ -90,16 +90,19 @@ public enum SiteLocator {
         guard let bounds = ModelBounds(covering: corners) else {
             throw RegistrationError.fitFailed("H maps the image corners to infinity")
         }
-        // Non-linear residue of the anchors (creep, bow): interpolated from the nearest
-        // anchors' residuals P_e − H(P_m), it moves each predicted site with its neighbourhood.
-        let field = ResidualField(anchors: registration.anchors.filter(\.inlier).map { ($0.image, $0.image - h.apply($0.model)) })
+        // Non-linear residue of the anchors (creep): drift and creep act along the slow scan
+        // axis, so the anchors' residuals P_e − H(P_m), pooled by band of scan lines, move each
+        // predicted site with its scan lines.
+        let anchorSpacingPx = lattice.a1.length * pxPerUnit
+        let field = ScanBandField(samples: registration.anchors.map { ($0.image.y, $0.image - h.apply($0.model)) },
+                                  halfWidth: 0.6 * anchorSpacingPx, minimumCount: 4)
         var sites: [LocatedSite] = []
         var offsets: [String: [Point2]] = [:]
         for point in try model.objectPoints(in: bounds) {
             let p0 = h.apply(point.position)
             guard p0.isFinite, p0.x >= margin, p0.y >= margin, p0.x <= w - margin, p0.y <= hgt - margin else { continue }
-            let p = p0 + field.displacement(at: p0)
-            let snapped = LocalPeakSearch.refine(in: smoothed, near: p, radius: 0.3 * spacingPx, dark: false)
+            let p = p0 + field.displacement(atRow: p0.y)
+            let snapped = LocalPeakSearch.refine(in: smoothed, near: p, radius: 0.45 * spacingPx, dark: false)
             let value = snapped?.value ?? Double(smoothed.sample(at: p) ?? .nan)
             if let snapped { offsets[point.name, default: []].append(snapped.position - p) }
             sites.append(LocatedSite(
@@ -133,7 +136,7 @@ public enum SiteLocator {
             let band = ScanBandField(samples: samples, halfWidth: 0.75 * spacingPx, minimumCount: 15)
             for k in sites.indices {
                 var p = sites[k].predicted + band.displacement(atRow: sites[k].predicted.y)
-                if p.distance(to: sites[k].predicted) > 0.25 * spacingPx { p = sites[k].predicted }
+                if p.distance(to: sites[k].predicted) > 0.45 * spacingPx { p = sites[k].predicted }
                 sites[k].image = p
             }
         }
@@ -237,30 +240,6 @@ func erfApprox(_ x: Double) -> Double {
     let t = 1 / (1 + 0.3275911 * abs(x))
     let y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Double.exp(-x * x)
     return x >= 0 ? y : -y
-}
-
-/// Inverse-distance interpolation of the anchors' residual displacements (pixels) — the part of
-/// the distortion one homography cannot represent, read off the anchors nearest a point.
-struct ResidualField {
-    let tree: KDTree
-    let displacements: [Point2]
-
-    init(anchors: [(position: Point2, displacement: Point2)]) {
-        tree = KDTree(anchors.map(\.position))
-        displacements = anchors.map(\.displacement)
-    }
-
-    func displacement(at p: Point2) -> Point2 {
-        let near = tree.nearest(to: p, k: 4)
-        guard !near.isEmpty else { return .zero }
-        var sum = Point2.zero, wsum = 0.0
-        for n in near {
-            let w = 1 / max(n.distance * n.distance, 1e-6)
-            sum += displacements[n.index] * w
-            wsum += w
-        }
-        return sum / wsum
-    }
 }
 
 /// Robust displacement of each band of scan lines: the component-wise median of the sample

@@ -12,6 +12,12 @@ public struct SampleStatistics: Sendable, Equatable, Codable {
     /// Tukey whiskers: the most extreme values within 1.5 IQR of the quartiles.
     public var whiskerLow: Double
     public var whiskerHigh: Double
+    /// Values beyond the whiskers, ascending; at most `maxOutliers`, evenly thinned (the
+    /// extremes always kept) so box plots stay small.
+    public var outliers: [Double]
+
+    /// Most outliers kept.
+    public static let maxOutliers = 100
 
     /// Statistics of `values`; `nil` when empty. Quantiles interpolate linearly between order
     /// statistics (position q·(n − 1), NumPy's default), so they match `numpy.quantile`.
@@ -45,6 +51,13 @@ public struct SampleStatistics: Sendable, Equatable, Codable {
         let lowFence = q1 - 1.5 * iqr, highFence = q3 + 1.5 * iqr
         whiskerLow = sorted.first(where: { $0 >= lowFence }) ?? min
         whiskerHigh = sorted.last(where: { $0 <= highFence }) ?? max
+        let beyond = sorted.filter { $0 < lowFence || $0 > highFence }
+        if beyond.count <= Self.maxOutliers {
+            outliers = beyond
+        } else {
+            let step = Double(beyond.count - 1) / Double(Self.maxOutliers - 1)
+            outliers = (0..<Self.maxOutliers).map { beyond[Int((Double($0) * step).rounded())] }
+        }
     }
 
     /// The q-quantile (0 ≤ q ≤ 1) of ascending `sorted` by linear interpolation.

@@ -15,7 +15,8 @@ import Foundation
 /// - pairing mode also `one_period_off_map.svg`: the fraction of samples with MAE > 1;
 /// - `conditions.csv`: every condition's numbers.
 ///
-/// Box whiskers reach the most extreme MAE within 1.5 IQR of the quartiles (Tukey); MAE is
+/// Box whiskers reach the most extreme MAE within 1.5 IQR of the quartiles (Tukey), circles
+/// mark samples beyond (at most 100 per box, evenly thinned); MAE is
 /// drawn on a logarithmic axis because it spans from 1e−16 (σ = 0) to beyond 1.
 public enum ValidationFigures {
     /// Every file, name → contents.
@@ -67,11 +68,12 @@ public enum ValidationFigures {
         guard let m = c.mae else { return nil }
         // Zero MAE cannot sit on a log axis; it is drawn at the axis floor.
         return PlotBox(position: position, whiskerLow: m.whiskerLow, q1: m.q1, median: m.median, q3: m.q3,
-                       whiskerHigh: m.whiskerHigh)
+                       whiskerHigh: m.whiskerHigh, outliers: m.outliers)
     }
 
     static func maeAxis(_ boxes: [PlotBox]) -> PlotAxis {
-        let values = boxes.flatMap { [$0.whiskerLow, $0.q1, $0.median, $0.q3, $0.whiskerHigh] }.filter { $0 > 0 }
+        let values = boxes.flatMap { [$0.whiskerLow, $0.q1, $0.median, $0.q3, $0.whiskerHigh] + $0.outliers }
+            .filter { $0 > 0 && $0.isFinite }
         var lo = values.min() ?? 1e-3, hi = values.max() ?? 1
         lo = max(lo, 1e-17)
         hi = max(hi, 1)

@@ -98,3 +98,25 @@ func renderLattice(width: Int, height: Int, a1: Point2, a2: Point2, origin: Poin
         #expect(throws: LatticeError.self) { try CellAverage(image: img, a1: Point2(1, 1), a2: Point2(2, 2)) }
     }
 }
+
+@Suite struct PrimitiveCellTests {
+    @Test(arguments: [(2, 0, 0, 1), (1, 1, -1, 2), (2, 1, -1, 1)])
+    func superCellsShrinkToThePrimitiveCell(i1: Int, j1: Int, i2: Int, j2: Int) throws {
+        let a1 = Point2(19.2, 2.1), a2 = Point2(7.8, 17.5)
+        let img = renderLattice(width: 200, height: 200, a1: a1, a2: a2, origin: Point2(5, 9), sigma: 2.2, noise: 0.1)
+        let s1 = a1 * Double(i1) + a2 * Double(j1), s2 = a1 * Double(i2) + a2 * Double(j2)
+        let (b1, b2) = try LatticeEstimator.primitive(s1, s2, image: img, minimumLength: 5)
+        #expect(abs(abs(b1.cross(b2)) - abs(a1.cross(a2))) < 1e-6 * abs(a1.cross(a2)), "area \(abs(b1.cross(b2))) from \(s1), \(s2)")
+        #expect(LatticeEstimator.sameLattice((b1, b2), (a1, a2)))
+    }
+}
+
+@Suite struct ModelShapeTests {
+    @Test func shapeTestAcceptsDriftedHexAndRejectsRectangles() {
+        let m1 = Point2(2.688, 0), m2 = Point2(1.344, 2.328)
+        // A hexagonal cell sheared by drift by a few degrees still matches.
+        #expect(LatticeEstimator.shapeMatches((Point2(20, 1), Point2(11, 18)), m1, m2))
+        // A rectangular 1 × 2.4 cell is no drifted hexagon.
+        #expect(!LatticeEstimator.shapeMatches((Point2(11, 0), Point2(0, 26)), m1, m2))
+    }
+}

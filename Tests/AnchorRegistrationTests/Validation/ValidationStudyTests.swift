@@ -155,6 +155,10 @@ private let meanShiftFitter = ClosureFitter(name: "mean-shift") { sample in
         #expect(abs(s.p05 - 1.2) < 1e-12)   // numpy.quantile([1,2,3,4,10], 0.05) = 1.2
         #expect(abs(s.p95 - 8.8) < 1e-12)
         #expect(s.whiskerHigh == 4)         // 10 > q3 + 1.5·IQR = 7
+        #expect(s.outliers == [10])
+        let many = try #require(SampleStatistics((0..<2000).map { Double($0 % 10) } + (1...300).map { 100 + Double($0) }))
+        #expect(many.outliers.count == SampleStatistics.maxOutliers)
+        #expect(many.outliers.first == 101 && many.outliers.last == 400)
         #expect(s.mean == 4)
         #expect(SampleStatistics([]) == nil)
     }

@@ -1,0 +1,92 @@
+import Testing
+import AnchorGeometry
+@testable import AnchorRegistration
+
+@Suite struct PointSetRegistrationTests {
+    /// What `validate --mode pairing` tells the matcher.
+    let prior = PlacementPrior(rotationDegrees: 0, rotationToleranceDegrees: 10, scale: 1, scaleTolerance: 0.3)
+
+    @Test func exactRecoveryWithoutNoise() throws {
+        for (k, n) in [2, 3, 5, 8].enumerated() {
+            for s in 0..<5 {
+                let sc = ProtocolScene(n: n, sigma: 0, seed: 7, stream: UInt64(100 * k + s))
+                let r = try PointSetRegistration.register(model: sc.model, image: sc.image, prior: prior)
+                let d = try #require(sc.errors(estimate: r.homography))
+                #expect(d.max()! < 1e-6, "n=\(n) sample \(s): worst error \(d.max()!)")
+                // Every inlier pair is a true correspondence.
+                for (p, inlier) in zip(r.pairs, r.inliers) where inlier { #expect(sc.truth[p.image] == p.model) }
+            }
+        }
+    }
+
+    @Test func protocolSamplesWithNoise() throws {
+        // 50 seeded samples of the pairing protocol at σ = 0.05 over several grid sizes:
+        // nothing placed a period off, and the median MAE close to what the noise allows.
+        var maes: [Double] = []
+        var off = 0
+        for s in 0..<50 {
+            let n = [3, 4, 5, 6, 7][s % 5]
+            let sc = ProtocolScene(n: n, sigma: 0.05, seed: 99, stream: UInt64(s))
+            let r = try PointSetRegistration.register(model: sc.model, image: sc.image, prior: prior)
+            let d = try #require(sc.errors(estimate: r.homography))
+            let mae = d.reduce(0, +) / Double(d.count)
+            maes.append(mae)
+            if mae > 1 { off += 1 }
+            #expect(r.pairs.count >= sc.truth.compactMap { $0 }.count * 8 / 10)
+        }
+        maes.sort()
+        #expect(off == 0)
+        #expect(maes[maes.count / 2] < 0.06, "median MAE \(maes[maes.count / 2])")
+        #expect(maes.last! < 0.3, "worst MAE \(maes.last!)")
+    }
+
+    @Test func repairingRecoversPointsTheAffinePlacementMisses() throws {
+        // Strong perspective on a large grid: the rough affine placement misses corner points;
+        // re-pairing with the fitted H brings every detected site back.
+        let model = (0..<225).map { Point2(Double($0 % 15) - 7, Double($0 / 15) - 7) }
+        let truth = Homography(1, 0.05, 0.3, -0.04, 1.1, -0.2, 0.012, -0.01, 1)
+        let image = truth.apply(model).reversed()
+        let r = try PointSetRegistration.register(model: model, image: Array(image), prior: prior)
+        #expect(r.pairs.count == 225)
+        #expect(r.rough.pairs.count < 225)
+        #expect(r.converged)
+        #expect(r.homography.maxDifference(to: truth) < 1e-8)
+    }
+
+    @Test func voteFilterDropsSpuriousDetectionsOnPeriodicModels() throws {
+        let sc = ProtocolScene(n: 8, sigma: 0.02, seed: 3, stream: 1, outliers: 0.3)
+        let r = try PointSetRegistration.register(
+            model: sc.model, image: sc.image, prior: prior, options: .init(periodic: true))
+        let spurious = Set(sc.truth.indices.filter { sc.truth[$0] == nil })
+        #expect(!r.rejectedByVote.isEmpty)
+        // Most spurious detections go, and no (or almost no) true lattice detection with them.
+        #expect(r.rejectedByVote.filter { spurious.contains($0) }.count * 2 >= spurious.count)
+        #expect(r.rejectedByVote.filter { !spurious.contains($0) }.count <= 1)
+        // A spurious detection that survives can only take a site whose detection is missing.
+        let detected = Set(sc.truth.compactMap { $0 })
+        for p in r.pairs where spurious.contains(p.image) { #expect(!detected.contains(p.model)) }
+        #expect(try #require(sc.errors(estimate: r.homography)).max()! < 0.1)
+    }
+
+    @Test func deterministicForASeed() throws {
+        let sc = ProtocolScene(n: 6, sigma: 0.1, seed: 5, stream: 2)
+        let a = try PointSetRegistration.register(model: sc.model, image: sc.image, prior: prior)
+        let b = try PointSetRegistration.register(model: sc.model, image: sc.image, prior: prior)
+        #expect(a == b)
+    }
+
+    @Test func typedErrors() {
+        let model = (0..<9).map { Point2(Double($0 % 3), Double($0 / 3)) }
+        #expect(throws: MatchingError.tooFewPoints(set: "image", needed: 3, got: 1)) {
+            try PointSetRegistration.register(model: model, image: [.zero])
+        }
+        #expect(throws: MatchingError.self) {
+            try PointSetRegistration.register(model: model, image: model, options: .init(pairingFraction: 0.9))
+        }
+        var rng = SeededGenerator(seed: 1)
+        let clutter = (0..<40).map { _ in Point2(rng.uniform(0, 200), rng.uniform(0, 200)) }
+        #expect(throws: MatchingError.self) {
+            try PointSetRegistration.register(model: model, image: clutter, prior: PlacementPrior(scaleTolerance: 0.05))
+        }
+    }
+}
