@@ -32,7 +32,8 @@ rotation. The benchmark feeds the true values (from the synthetic truth), which 
 this reference: ours estimates both from the image.
 
 Output: JSON with the keys of `anchorreg locate --json`: homography (model nm -> image px),
-pixel_size (nm per px at the frame centre), anchors, sites, cells, metrics, timings_ms.
+pixel_size (nm per px at the frame centre), anchors (model nm, paired image px, reconstructed
+P_t = (H·A)^-1 P_e in model nm, LMedS inlier flag), sites, cells, metrics, timings_ms.
 Single-threaded: cv2.setNumThreads(1).
 """
 
@@ -227,7 +228,6 @@ def locate(path, spacing, rotation_deg, vote_radius=1.25, step=0.05, capture=0.2
     t5 = time.perf_counter()
     t["lmeds"] = (t5 - t4) * 1e3
     inl = mask.ravel().astype(bool)
-    recon = apply_h(total, pm)
     # P_t = (H·A)^-1 P_e in the model, against P_m (the paper's MAE / OKS check), inliers only.
     pt_model = apply_h(np.linalg.inv(total), paired)
     err_cells = np.linalg.norm(pt_model - pm, axis=1)[inl] / A_NM
@@ -279,7 +279,7 @@ def locate(path, spacing, rotation_deg, vote_radius=1.25, step=0.05, capture=0.2
         "pixel_size": 1.0 / math.sqrt(det),
         "anchors": [{"model": [float(m[0]), float(m[1])], "image": [float(p[0]), float(p[1])],
                      "reconstructed": [float(r[0]), float(r[1])], "inlier": bool(i)}
-                    for m, p, r, i in zip(pm, paired, recon, inl)],
+                    for m, p, r, i in zip(pm, paired, pt_model, inl)],
         "sites": sites,
         "cells": [{"cell": list(c), "half": hf, "bits": "".join(b)} for (c, hf), b in cell_bits.items()],
         "metrics": {
