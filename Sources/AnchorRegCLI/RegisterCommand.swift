@@ -25,25 +25,10 @@ struct RegisterCommand: ParsableCommand {
     @OptionGroup var input: ImageInputOptions
     @OptionGroup var frame: FrameCommandOptions
 
-    @Option(name: .long, help: "Output folder (default: FILE.anchorreg next to the input's name, in the current folder).")
-    var out: String?
-
-    @Option(name: .long, help: "Resolution of the corrected image, pixels per model unit (default: about the input's).")
-    var resolution: Double?
-
-    @Flag(name: .long, help: "Overwrite existing output files.")
-    var force = false
-
-    @Flag(name: .long, help: "Print result.json on standard output instead of a summary.")
-    var json = false
-
-    func validate() throws {
-        if let r = resolution, !(r.isFinite && r > 0) { throw ValidationError("--resolution must be positive, got \(r)") }
-    }
+    @OptionGroup var output: FrameOutputOptions
 
     func run() throws {
-        try FrameCommandRunner.run(file: file, input: input, frame: frame, out: out, resolution: resolution,
-                                   force: force, json: json, locateSites: false)
+        try FrameCommandRunner.run(file: file, input: input, frame: frame, output: output, locateSites: false)
     }
 }
 
@@ -70,6 +55,15 @@ struct LocateCommand: ParsableCommand {
     @OptionGroup var input: ImageInputOptions
     @OptionGroup var frame: FrameCommandOptions
 
+    @OptionGroup var output: FrameOutputOptions
+
+    func run() throws {
+        try FrameCommandRunner.run(file: file, input: input, frame: frame, output: output, locateSites: true)
+    }
+}
+
+/// Output options shared by `register` and `locate`.
+struct FrameOutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output folder (default: FILE.anchorreg in the current folder).")
     var out: String?
 
@@ -85,16 +79,12 @@ struct LocateCommand: ParsableCommand {
     func validate() throws {
         if let r = resolution, !(r.isFinite && r > 0) { throw ValidationError("--resolution must be positive, got \(r)") }
     }
-
-    func run() throws {
-        try FrameCommandRunner.run(file: file, input: input, frame: frame, out: out, resolution: resolution,
-                                   force: force, json: json, locateSites: true)
-    }
 }
 
 enum FrameCommandRunner {
-    static func run(file: String, input: ImageInputOptions, frame: FrameCommandOptions, out: String?,
-                    resolution: Double?, force: Bool, json: Bool, locateSites: Bool) throws {
+    static func run(file: String, input: ImageInputOptions, frame: FrameCommandOptions, output: FrameOutputOptions,
+                    locateSites: Bool) throws {
+        let (out, resolution, force, json) = (output.out, output.resolution, output.force, output.json)
         let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
         let folder = out ?? (URL(fileURLWithPath: file).lastPathComponent + ".anchorreg")
         let outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
