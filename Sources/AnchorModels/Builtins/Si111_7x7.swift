@@ -47,6 +47,6 @@ extension BuiltinModels {
         return try! AnchorModel(
             name: "si111-7x7",
             summary: "Si(111)-(7×7) DAS model: corner holes as anchors (a = 2.688 nm), 12 adatoms as objects",
-            unit: .nanometre, geometry: .lattice(lattice), defaultExtractor: "blobs", anchorContrast: .dark)
+            unit: .nanometre, geometry: .lattice(lattice), defaultExtractor: "dark-keypoints", anchorContrast: .dark)
     }
 }
