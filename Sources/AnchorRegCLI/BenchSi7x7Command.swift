@@ -33,6 +33,9 @@ struct BenchSi7x7Command: ParsableCommand {
     @Option(name: .long, help: "Repeat the analysis of each frame this many times for timing.")
     var repeats: Int = 1
 
+    @Option(name: .long, help: "Point extractor (default: the model's).")
+    var extractor: String?
+
     @Option(name: .long, help: "Only these seeds (comma-separated), instead of --seeds.")
     var only: String?
 
@@ -41,6 +44,12 @@ struct BenchSi7x7Command: ParsableCommand {
 
     @Flag(name: .long, help: "Print every frame's evaluation as JSON.")
     var json = false
+
+    func options() throws -> RegistrationOptions {
+        guard let extractor else { return RegistrationOptions() }
+        guard let kind = ExtractorKind(rawValue: extractor) else { throw ValidationError("unknown extractor \(extractor)") }
+        return RegistrationOptions(extractor: kind)
+    }
 
     static func threadCPU() -> Double {
         var ts = timespec()
@@ -62,7 +71,7 @@ struct BenchSi7x7Command: ParsableCommand {
             var result: Result<FrameAnalysis, any Error> = .failure(CLIError.usage("not run"))
             for _ in 0..<max(1, repeats) {
                 let t0 = Self.threadCPU()
-                result = Result { try FrameAnalysis.analyse(scene.image, model: generator.model) }
+                result = Result { try FrameAnalysis.analyse(scene.image, model: generator.model, options: options()) }
                 best = min(best, Self.threadCPU() - t0)
             }
             switch result {
@@ -97,8 +106,8 @@ struct BenchSi7x7Command: ParsableCommand {
             p.size = min(p.size, maxSize)
             let pair = try generator.generatePair(p)
             do {
-                let a = try FrameAnalysis.analyse(pair.first.image, model: generator.model)
-                let b = try FrameAnalysis.analyse(pair.second.image, model: generator.model)
+                let a = try FrameAnalysis.analyse(pair.first.image, model: generator.model, options: options())
+                let b = try FrameAnalysis.analyse(pair.second.image, model: generator.model, options: options())
                 let m = try FrameMatcher.match(a.cells, b.cells)
                 let lattice = generator.model.lattice!
                 let t = try FrameMatcher.imageTransform(from: a.registration.homography, to: b.registration.homography,
