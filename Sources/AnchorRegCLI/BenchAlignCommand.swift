@@ -22,7 +22,8 @@ struct BenchAlignCommand: ParsableCommand {
             Examples:
               anchorreg bench-align --pairs 50 --size 1024x768 --json
               anchorreg bench-align --pairs 0 --timing-dir om2048 --repeat 5
-            """)
+            """,
+        shouldDisplay: false)
 
     @Option(help: "Random pairs for the accuracy study (0 = none).") var pairs: Int = 50
     @Option(help: "Size of the synthetic pairs WIDTHxHEIGHT.") var size: String = "1024x768"

@@ -7,6 +7,7 @@ extension AnchorRegCommand {
         RegisterCommand.self,
         LocateCommand.self,
         MatchCommand.self,
+        AlignCommand.self,
         ValidateCommand.self,
         FitCommand.self,
         SynthCommand.self,
@@ -18,7 +19,6 @@ extension AnchorRegCommand {
         BenchFormatsCommand.self,
         BenchDetectCommand.self,
         BenchSi7x7Command.self,
-        AlignCommand.self,
         BenchAlignCommand.self,
     ]
 }
