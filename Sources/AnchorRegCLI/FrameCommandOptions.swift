@@ -28,6 +28,9 @@ struct FrameCommandOptions: ParsableArguments {
     @Flag(name: .customLong("no-level"), help: "Do not remove a plane and scan-line offsets first.")
     var noLevel = false
 
+    @Flag(name: .customLong("allow-poor-fit"), help: "Write the result even when fewer than half the model anchors in the frame fit.")
+    var allowPoorFit = false
+
     func registrationOptions() throws -> RegistrationOptions {
         guard let est = HomographyEstimator(rawValue: estimator) else {
             throw ValidationError("unknown estimator \"\(estimator)\"; use one of \(HomographyEstimator.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -43,7 +46,7 @@ struct FrameCommandOptions: ParsableArguments {
             throw ValidationError("--spacing-px must be a number of pixels above 2, got \(s)")
         }
         return RegistrationOptions(extractor: kind, spacingPixels: spacingPixels, rotationDegrees: rotation,
-                                   shear: shear, estimator: est, level: !noLevel)
+                                   shear: shear, estimator: est, level: !noLevel, allowPoorFit: allowPoorFit)
     }
 
     func loadModel() throws -> AnchorModel {

@@ -43,6 +43,14 @@ public enum LatticeRegistrar {
         let (b1, b2) = try imageBasis(options.level ? try image.planeLevelled() : image, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
         let spacing = (b1.length + b2.length) / 2
         timings.lattice = clock.lap()
+        // A period of a few pixels is noise or texture, not this model: the anchors need room
+        // to be found and the object sites need at least 2.5 px between them.
+        let objectSpacing = (lattice.nearestDistance(role: .object) ?? m1.length) / m1.length * spacing
+        guard spacing >= 6, objectSpacing >= 2.5 else {
+            throw RegistrationError.noLattice(String(
+                format: "the strongest lattice has a %.1f px period (%.1f px between %@ sites): too fine to resolve the model",
+                spacing, objectSpacing, model.name))
+        }
 
         // 3. Extraction at the anchor's scale.
         let extractorKind = options.extractor ?? model.defaultExtractor.flatMap(ExtractorKind.init(rawValue:)) ?? .blobs
@@ -77,10 +85,12 @@ public enum LatticeRegistrar {
         var fit: HomographyFit? = nil
         var iterations = 0
         var lastKey: [Int] = []
+        var lastInView = 0
         let captureFirst = 0.3 * anchorL, captureLater = 0.2 * anchorL
         while iterations <= options.maxIterations {
             let capture = iterations == 0 ? captureFirst : captureLater
             let inView = anchorsInView(model: model, transform: h, width: image.width, height: image.height, margin: 0.25 * anchorL)
+            lastInView = inView.count
             var newPairs: [(model: Point2, image: Point2)] = []
             var key: [Int] = []
             for (k, m) in inView.enumerated() {
@@ -121,6 +131,14 @@ public enum LatticeRegistrar {
         }
         guard let fit else { throw RegistrationError.fitFailed("no fit") }
         h = fit.homography
+        // Never a silently wrong answer: most anchors the model puts in the frame must be found
+        // and fitted, or the frame does not show this structure (or is too distorted for one
+        // homography).
+        let inlierCount = fit.inliers.filter { $0 }.count
+        if !options.allowPoorFit, inlierCount < max(4, Int((options.minimumInlierFraction * Double(lastInView)).rounded(.up))) {
+            throw RegistrationError.poorFit(inliers: inlierCount, anchorsInView: lastInView,
+                                            minimumFraction: options.minimumInlierFraction)
+        }
         timings.fine = clock.lap()
 
         let inverse = try h.inverse()

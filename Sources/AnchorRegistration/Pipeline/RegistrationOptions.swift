@@ -22,10 +22,17 @@ public struct RegistrationOptions: Sendable {
     public var oksK: Double
     /// Remove a plane and per-line offsets before extraction (SPM images need it).
     public var level: Bool
+    /// Fraction of the model anchors in the frame that must end up as inliers (default 0.5):
+    /// below it the registration throws `RegistrationError.poorFit` instead of returning a
+    /// homography nobody should trust.
+    public var minimumInlierFraction: Double
+    /// Return the fit even when it is poor (the metrics then say how poor).
+    public var allowPoorFit: Bool
 
     public init(extractor: ExtractorKind? = nil, spacingPixels: Double? = nil, rotationDegrees: Double? = nil,
                 shear: Double? = nil, estimator: HomographyEstimator = .default, maxIterations: Int = 8,
-                oksK: Double = 0.1, level: Bool = true) {
+                oksK: Double = 0.1, level: Bool = true, minimumInlierFraction: Double = 0.5,
+                allowPoorFit: Bool = false) {
         self.extractor = extractor
         self.spacingPixels = spacingPixels
         self.rotationDegrees = rotationDegrees
@@ -34,6 +41,8 @@ public struct RegistrationOptions: Sendable {
         self.maxIterations = maxIterations
         self.oksK = oksK
         self.level = level
+        self.minimumInlierFraction = minimumInlierFraction
+        self.allowPoorFit = allowPoorFit
     }
 }
 
@@ -55,6 +64,7 @@ public enum RegistrationError: Error, Sendable, CustomStringConvertible {
     case tooFewAnchors(found: Int, needed: Int)
     case fitFailed(String)
     case noMatch(String)
+    case poorFit(inliers: Int, anchorsInView: Int, minimumFraction: Double)
     case invalidParameter(name: String, reason: String)
 
     public var description: String {
@@ -64,6 +74,9 @@ public enum RegistrationError: Error, Sendable, CustomStringConvertible {
         case .tooFewAnchors(let f, let n): return "only \(f) anchors could be paired with the model; at least \(n) are needed"
         case .fitFailed(let s): return "the homography fit failed: \(s)"
         case .noMatch(let s): return "the frames could not be matched: \(s)"
+        case .poorFit(let inliers, let inView, let f):
+            return "only \(inliers) of the \(inView) model anchors in the frame fit one homography (at least \(Int(f * 100)) % must): "
+                + "the image does not show this model, or its distortion is beyond a homography (pass --allow-poor-fit to see the fit anyway)"
         case .invalidParameter(let n, let r): return "invalid parameter \(n): \(r)"
         }
     }
