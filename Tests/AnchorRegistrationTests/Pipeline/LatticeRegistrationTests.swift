@@ -73,6 +73,16 @@ import AnchorModels
         #expect(throws: RegistrationError.self) { try LatticeRegistrar.register(img, to: generator.model) }
     }
 
+    @Test func aPhotographIsNotSilicon() throws {
+        // An optical photograph of a test device has no 7×7 lattice: the registration must say
+        // so rather than return a homography.
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<5 { url.deleteLastPathComponent() }
+        let photo = try ImageFile.read(path: url.appendingPathComponent("shared/data/real/optical-snake-hackerfab/snakesmall2.jpg").path)
+        let image = try photo.channels[0].image.binned(by: 2)
+        #expect(throws: RegistrationError.self) { try LatticeRegistrar.register(image, to: generator.model) }
+    }
+
     @Test func shapeModelsAreRefusedWithAReason() throws {
         let img = try Image(width: 64, height: 64)
         let square = try BuiltinModels.named("square:40")
