@@ -58,11 +58,17 @@ extension Array where Element == DetectedPoint {
     /// - Complexity: O(n log n) with a uniform grid of cell size `minDistance`.
     public func suppressingNeighbours(within minDistance: Double) -> [DetectedPoint] {
         guard minDistance > 0, count > 1 else { return sorted { $0.strength > $1.strength } }
-        let order = sorted { $0.strength > $1.strength }
+        return Self.keepingFirst(of: sorted { $0.strength > $1.strength }, minDistance: minDistance)
+    }
+
+    /// Keeps each point of `ordered` (highest priority first) unless a point kept before it
+    /// lies closer than `minDistance`; order is preserved and non-finite positions are dropped.
+    /// - Complexity: O(n) with a uniform grid of cell size `minDistance`.
+    static func keepingFirst(of ordered: [DetectedPoint], minDistance: Double) -> [DetectedPoint] {
         var grid: [SIMD2<Int>: [Point2]] = [:]
         var kept: [DetectedPoint] = []
         let d2 = minDistance * minDistance
-        for p in order where p.position.isFinite {
+        for p in ordered where p.position.isFinite {
             // Clamped so that absurd coordinates cannot overflow `Int` (they share a cell).
             let cx = Int(Swift.max(Swift.min((p.position.x / minDistance).rounded(.down), 1e15), -1e15))
             let cy = Int(Swift.max(Swift.min((p.position.y / minDistance).rounded(.down), 1e15), -1e15))

@@ -105,7 +105,7 @@ public struct LocalExtremaDetector: Sendable, Hashable {
             }
         }
         // Greedy suppression in order of the integer peak value (then strength tie-break).
-        var kept = Self.suppress(points, minDistance: Double(d))
+        var kept = [DetectedPoint].keepingFirst(of: points, minDistance: Double(d))
         if let m = maxPeaks, kept.count > m { kept = Array(kept.prefix(m)) }
         return kept
     }
@@ -151,32 +151,6 @@ public struct LocalExtremaDetector: Sendable, Hashable {
         }
         return DetectedPoint(position: pos, strength: max(peak - Double(base), 0), scale: scale,
                              polarity: polarity)
-    }
-
-    /// Keeps the first of any points closer than `minDistance` (input already in descending
-    /// order of peak value), preserving order.
-    static func suppress(_ points: [DetectedPoint], minDistance: Double) -> [DetectedPoint] {
-        var grid: [SIMD2<Int>: [Point2]] = [:]
-        var kept: [DetectedPoint] = []
-        let d2 = minDistance * minDistance
-        for p in points {
-            let cx = Int((p.position.x / minDistance).rounded(.down))
-            let cy = Int((p.position.y / minDistance).rounded(.down))
-            var clear = true
-            search: for gy in (cy - 1)...(cy + 1) {
-                for gx in (cx - 1)...(cx + 1) {
-                    for q in grid[SIMD2(gx, gy)] ?? [] where q.distanceSquared(to: p.position) < d2 {
-                        clear = false
-                        break search
-                    }
-                }
-            }
-            if clear {
-                kept.append(p)
-                grid[SIMD2(cx, cy), default: []].append(p.position)
-            }
-        }
-        return kept
     }
 
     /// Maximum over the (2r+1)² window (clipped at the edges), separable.

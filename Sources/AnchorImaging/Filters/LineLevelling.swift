@@ -61,31 +61,11 @@ extension Image {
 /// Median of `a` (reordered in place); the mean of the two middle values for an even count.
 func median(_ a: inout [Float]) -> Float {
     let n = a.count
-    let hi = quickselect(&a, n / 2)
+    // Image.select leaves a[0..<k] ≤ a[k] ≤ a[k+1...].
+    let hi = a.withUnsafeMutableBufferPointer { Image.select($0, n / 2) }
     if n % 2 == 1 { return hi }
     // The lower middle is the largest element of the left part after selection.
     var lo = a[0]
     for i in 1..<(n / 2) where a[i] > lo { lo = a[i] }
     return (lo + hi) / 2
-}
-
-/// The k-th smallest element (0-based); afterwards a[0..<k] ≤ a[k] ≤ a[k+1...].
-func quickselect(_ a: inout [Float], _ k: Int) -> Float {
-    var lo = 0, hi = a.count - 1
-    while lo < hi {
-        // Median of three as pivot keeps sorted input linear.
-        let mid = lo + (hi - lo) / 2
-        if a[mid] < a[lo] { a.swapAt(mid, lo) }
-        if a[hi] < a[lo] { a.swapAt(hi, lo) }
-        if a[hi] < a[mid] { a.swapAt(hi, mid) }
-        let pivot = a[mid]
-        var i = lo, j = hi
-        while i <= j {
-            while a[i] < pivot { i += 1 }
-            while a[j] > pivot { j -= 1 }
-            if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
-        }
-        if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
-    }
-    return a[k]
 }
