@@ -48,31 +48,16 @@ struct BenchDetectCommand: ParsableCommand {
     @Flag(help: "Print JSON (always on; accepted for uniformity).")
     var json = false
 
-    /// Wall-clock and thread-CPU times; the CPU time is what to compare on a busy machine,
-    /// where other processes stretch wall-clock times.
-    struct Timing: Codable {
-        var minMs: Double
-        var medianMs: Double
-        var cpuMinMs: Double
-        var cpuMedianMs: Double
-    }
-
-    static func threadCPUms() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
-    }
-
     struct Report: Codable {
         var width: Int
         var height: Int
         var repeats: Int
-        var dog: Timing
+        var dog: BenchTiming
         var dogCount: Int
         var dogDarkCount: Int
-        var log: Timing?
+        var log: BenchTiming?
         var logCount: Int?
-        var localMinima: Timing?
+        var localMinima: BenchTiming?
         var localMinimaCount: Int?
     }
 
@@ -82,20 +67,8 @@ struct BenchDetectCommand: ParsableCommand {
         let files = OutputFiles(directory: outDir, force: force)
         try files.prepare()
 
-        func time<T>(_ body: () throws -> T) rethrows -> (T, Timing) {
-            var result = try body()
-            var times: [Double] = [], cpu: [Double] = []
-            for _ in 0..<`repeat` {
-                let c0 = Self.threadCPUms()
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                result = try body()
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-                cpu.append(Self.threadCPUms() - c0)
-            }
-            times.sort()
-            cpu.sort()
-            return (result, Timing(minMs: times[0], medianMs: times[times.count / 2],
-                                   cpuMinMs: cpu[0], cpuMedianMs: cpu[cpu.count / 2]))
+        func time<T>(_ body: () throws -> T) rethrows -> (T, BenchTiming) {
+            try BenchTiming.measure(repeats: `repeat`, body)
         }
         var dog = DoGDetector(contrastThreshold: contrastThreshold, edgeThreshold: edgeThreshold,
                               maxOctaves: maxOctaves, upsample: upsample)

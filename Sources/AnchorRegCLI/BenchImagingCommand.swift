@@ -41,28 +41,13 @@ struct BenchImagingCommand: ParsableCommand {
     @Flag(help: "Print JSON (always on; accepted for uniformity).")
     var json = false
 
-    /// Wall-clock and thread CPU time (the latter is robust to the process being descheduled
-    /// on a loaded machine), in milliseconds.
-    struct Timing: Codable {
-        var minMs: Double
-        var medianMs: Double
-        var cpuMinMs: Double
-        var cpuMedianMs: Double
-    }
-
-    static func threadCPUTime() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
-    }
-
     struct Report: Codable {
         var width: Int
         var height: Int
         var repeats: Int
-        var gaussianBlur: Timing
-        var warpBilinear: Timing
-        var warpBicubic: Timing
+        var gaussianBlur: BenchTiming
+        var warpBilinear: BenchTiming
+        var warpBicubic: BenchTiming
     }
 
     func run() throws {
@@ -77,20 +62,8 @@ struct BenchImagingCommand: ParsableCommand {
         let files = OutputFiles(directory: outDir, force: force)
         try files.prepare()
 
-        func time(_ body: () throws -> Image) rethrows -> (Image, Timing) {
-            var result = try body()
-            var times: [Double] = [], cpu: [Double] = []
-            for _ in 0..<`repeat` {
-                let c0 = Self.threadCPUTime()
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                result = try body()
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-                cpu.append(Self.threadCPUTime() - c0)
-            }
-            times.sort()
-            cpu.sort()
-            return (result, Timing(minMs: times[0], medianMs: times[times.count / 2],
-                                   cpuMinMs: cpu[0], cpuMedianMs: cpu[cpu.count / 2]))
+        func time<T>(_ body: () throws -> T) rethrows -> (T, BenchTiming) {
+            try BenchTiming.measure(repeats: `repeat`, body)
         }
         let kernel = try GaussianKernel(sigma: sigma)
         let (blur, tBlur) = time { image.gaussianBlurred(kernel: kernel) }

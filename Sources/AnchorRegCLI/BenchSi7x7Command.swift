@@ -51,12 +51,6 @@ struct BenchSi7x7Command: ParsableCommand {
         return RegistrationOptions(extractor: kind)
     }
 
-    static func threadCPU() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
-    }
-
     func run() throws {
         let generator = Si7x7SceneGenerator()
         var evaluations: [SceneEvaluation] = []
@@ -70,9 +64,9 @@ struct BenchSi7x7Command: ParsableCommand {
             var best = Double.infinity
             var result: Result<FrameAnalysis, any Error> = .failure(CLIError.usage("not run"))
             for _ in 0..<max(1, repeats) {
-                let t0 = Self.threadCPU()
+                let t0 = BenchTiming.threadCPUms()
                 result = Result { try FrameAnalysis.analyse(scene.image, model: generator.model, options: options()) }
-                best = min(best, Self.threadCPU() - t0)
+                best = min(best, BenchTiming.threadCPUms() - t0)
             }
             switch result {
             case .success(let a):
