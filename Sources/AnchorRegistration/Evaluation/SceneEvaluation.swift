@@ -30,6 +30,11 @@ public struct SceneEvaluation: Sendable, Codable {
     /// Corner-hole errors |H(P_m) − truth| in units of the lattice constant.
     public var cornerHoleMedian: Double = .nan
     public var cornerHoleP95: Double = .nan
+    /// Median distance of the measured (inlier) anchor positions from the true corner holes,
+    /// in lattice constants: how well the anchors themselves are localised, before H.
+    public var anchorLocalisationMedian: Double = .nan
+    /// Root-mean-square of the same distances (tails count), in lattice constants.
+    public var anchorLocalisationRMS: Double = .nan
     public var homographyRepresentable: Bool = true
     /// Normalised neighbour corner-hole distance spread before / after correction (Fig. 7c).
     public var spreadBefore: Double = .nan
@@ -94,6 +99,15 @@ public struct SceneEvaluation: Sendable, Codable {
         for anchor in analysis.registration.anchors {
             let p = h.apply(anchor.model)
             if let hit = holeTree.nearest(to: p) { errs.append(hit.distance * nmPerPx / a) }
+        }
+        var local: [Double] = []
+        for anchor in analysis.registration.anchors where anchor.inlier {
+            if let hit = holeTree.nearest(to: anchor.image) { local.append(hit.distance * nmPerPx / a) }
+        }
+        local.sort()
+        if !local.isEmpty {
+            e.anchorLocalisationMedian = local[local.count / 2]
+            e.anchorLocalisationRMS = (local.reduce(0) { $0 + $1 * $1 } / Double(local.count)).squareRoot()
         }
         errs.sort()
         if !errs.isEmpty {

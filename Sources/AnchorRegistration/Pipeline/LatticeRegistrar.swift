@@ -129,7 +129,23 @@ public enum LatticeRegistrar {
             lastKey = key
             h = newFit.homography
         }
-        guard let fit else { throw RegistrationError.fitFailed("no fit") }
+        guard var fit else { throw RegistrationError.fitFailed("no fit") }
+        if options.refineAnchors {
+            // Our addition: sub-pixel anchors from the whole motif, then one more fit. Kept
+            // only when it does not lose inliers.
+            let refined = AnchorMotifRefinement.refine(in: smoothed, positions: pairs.map(\.image), templateMask: fit.inliers,
+                                                       radius: 0.4 * anchorL, maxShift: 0.1 * anchorL)
+            if refined.contains(where: { $0 != nil }) {
+                let moved = pairs.indices.map { (model: pairs[$0].model, image: refined[$0] ?? pairs[$0].image) }
+                if let refit = try? Homography.estimateRobust(
+                    from: moved.map(\.model), to: moved.map(\.image), using: options.estimator,
+                    options: RobustEstimationOptions(threshold: max(0.5, 0.06 * anchorL))),
+                   refit.inliers.filter({ $0 }).count >= fit.inliers.filter({ $0 }).count {
+                    pairs = moved
+                    fit = refit
+                }
+            }
+        }
         h = fit.homography
         // Never a silently wrong answer: most anchors the model puts in the frame must be found
         // and fitted, or the frame does not show this structure (or is too distorted for one
