@@ -168,7 +168,12 @@ public enum PointSetRegistration {
             throw MatchingError.noPlacement(bestSupport: pairs.count, needed: 3)
         }
         if pairs.count == 3 {
-            return try affineResult(model: model, image: image, rough: rough, pairs: pairs, rejected: rejected)
+            pairs += extendingThreePairs(
+                pairs, model: model, image: image, usable: usable, reach: spacing * scale, residualLimit: maxRadius)
+            if pairs.count == 3 {
+                return try affineResult(model: model, image: image, rough: rough, pairs: pairs, rejected: rejected)
+            }
+            pairs.sort { $0.model < $1.model }
         }
 
         // Each round fits H twice — robustly, and by plain least squares on all pairs — and
@@ -233,6 +238,50 @@ public enum PointSetRegistration {
             homography: best.fit.homography.normalized(), rough: rough, pairs: best.pairs, inliers: best.fit.inliers,
             residuals: best.fit.residuals, rms: best.fit.rms, iterations: iterations, converged: converged,
             rejectedByVote: rejected, affineOnly: false)
+    }
+
+    /// More pairs for a rough stage that found only three, so that a homography (which needs
+    /// four) can be fitted instead of the affine map through the three.
+    ///
+    /// Three pairs fix an affine map exactly, with no residual to judge anything by, and its
+    /// prediction at any other model point carries the errors of all three detections
+    /// extrapolated: at the fourth corner of a 2 × 2 grid the prediction error is four times
+    /// the residual a least-squares fit over all four points leaves there (the leverage of
+    /// each point of that fit is ¾). The rough stage's capture radius, tight to keep its
+    /// placement search off wrong sites, therefore misses a genuine fourth detection whenever
+    /// noise and perspective add up (a 2 × 2 grid at σ = 0.1 L: one sample in four). So a
+    /// candidate is judged the way the fit would see it once included: each unpaired model
+    /// point, placed by the exact affine map, takes its mutual-nearest unpaired usable
+    /// detection within `reach` (one spacing: a detection farther than that from its predicted
+    /// site lies nearer another site), and the pair is kept when the least-squares affine map
+    /// through the three pairs and it leaves every one of the four within `residualLimit`
+    /// (the widest re-pairing radius). Candidates are judged one at a time against the three,
+    /// so one wrong candidate cannot vouch for another. The homography fit and re-pairing that
+    /// follow still check every pair.
+    ///
+    /// - Returns: the accepted new pairs (image indices into `image`), possibly none.
+    private static func extendingThreePairs(
+        _ pairs: [PointPair], model: [Point2], image: [Point2], usable: [Int], reach: Double,
+        residualLimit: Double
+    ) -> [PointPair] {
+        let from = pairs.map { model[$0.model] }, to = pairs.map { image[$0.image] }
+        guard let exact = Affine2.fit(from: from, to: to) else { return [] }
+        let pairedModel = Set(pairs.map(\.model)), pairedImage = Set(pairs.map(\.image))
+        let freeModel = model.indices.filter { !pairedModel.contains($0) }
+        let freeImage = usable.filter { !pairedImage.contains($0) }
+        guard !freeModel.isEmpty, !freeImage.isEmpty else { return [] }
+        let candidates = mutualNearestPairs(
+            model: freeModel.map { exact.apply(model[$0]) }, image: freeImage.map { image[$0] }, maxDistance: reach)
+        var accepted: [PointPair] = []
+        for c in candidates {
+            let m = freeModel[c.model], i = freeImage[c.image]
+            let f4 = from + [model[m]], t4 = to + [image[i]]
+            guard let a = Affine2.fit(from: f4, to: t4) else { continue }
+            if zip(f4, t4).allSatisfy({ a.apply($0).distance(to: $1) <= residualLimit }) {
+                accepted.append(PointPair(model: m, image: i))
+            }
+        }
+        return accepted
     }
 
     /// Three pairs determine an affine map exactly and no homography: report that.
