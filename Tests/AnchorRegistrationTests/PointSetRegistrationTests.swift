@@ -57,8 +57,10 @@ import AnchorGeometry
         // The non-affine part of the detections, e = (p0 − p1 − p2 + p3)/4 = (0.1, 0.1), puts
         // the fourth corner 4|e| ≈ 0.57 L away from where the affine map through the other
         // three predicts it — beyond the rough stage's capture radius — while a least-squares
-        // affine fit over all four leaves each within |e| ≈ 0.14 L. The chain pairs all four
-        // and fits a homography instead of reporting the affine map through three.
+        // affine fit over all four leaves each within |e| ≈ 0.14 L. The chain pairs all four.
+        // The homography through them would need w from 0.6 to 1.4 over the corners (local
+        // scale varying 3.6-fold, beyond the prior's ±30 %), so the answer is the
+        // least-squares affine map through the four pairs.
         let model = [Point2(-0.5, -0.5), Point2(0.5, -0.5), Point2(-0.5, 0.5), Point2(0.5, 0.5)]
         let offsets = [Point2(0.1, 0.1), Point2(-0.1, -0.1), Point2(-0.1, -0.1), Point2(0.1, 0.1)]
         let detections = zip(model, offsets).map { $0 + $1 }
@@ -66,11 +68,31 @@ import AnchorGeometry
         let image = order.map { detections[$0] }
         let r = try PointSetRegistration.register(model: model, image: image, prior: prior)
         #expect(r.rough.pairs.count == 3)
-        #expect(!r.affineOnly)
         #expect(r.pairs.count == 4)
         for p in r.pairs { #expect(order[p.image] == p.model) }
-        // Four pairs determine the homography: every model point lands on its detection.
-        for p in r.pairs { #expect(r.homography.apply(model[p.model]).distance(to: image[p.image]) < 1e-9) }
+        #expect(r.affineOnly)
+        // The least-squares affine map of these detections is the identity: each corner is
+        // off by its own offset, |e|·√2.
+        #expect(r.homography.maxDifference(to: .identity) < 1e-12)
+        for residual in r.residuals { #expect(abs(residual - 0.1 * 2.0.squareRoot()) < 1e-12) }
+    }
+
+    @Test func scaleRangeOfTheFitFollowsThePrior() throws {
+        let grid = [Point2(-0.5, -0.5), Point2(0.5, -0.5), Point2(-0.5, 0.5), Point2(0.5, 0.5)]
+        // A perspective as strong as the protocol draws on a 2 × 2 grid (g = 0.05/r) passes…
+        #expect(PointSetRegistration.respectsScaleRange(
+            Homography(1.25, 0.2, 0.5, 0, 0.8, -0.3, 0.1, 0.1, 1), model: grid, prior: prior))
+        // …the exact homography through the four detections of the test above does not…
+        let model = grid
+        let image = zip(grid, [Point2(0.1, 0.1), Point2(-0.1, -0.1), Point2(-0.1, -0.1), Point2(0.1, 0.1)]).map { $0 + $1 }
+        let exact = try Homography.estimate(from: model, to: image)
+        #expect(!PointSetRegistration.respectsScaleRange(exact, model: grid, prior: prior))
+        // …nor does one that sends part of the model through the line at infinity, and a wider
+        // prior admits more.
+        #expect(!PointSetRegistration.respectsScaleRange(
+            Homography(1, 0, 0, 0, 1, 0, 2.5, 0, 1), model: grid, prior: prior))
+        let loose = PlacementPrior(scale: 1, scaleTolerance: 0.9)
+        #expect(PointSetRegistration.respectsScaleRange(exact, model: grid, prior: loose))
     }
 
     @Test func twoByTwoProtocolSamplesGainTheFourthCorner() throws {
@@ -78,8 +100,8 @@ import AnchorGeometry
         // rough stage often pairs only three corners. Where those three are right, the chain
         // pairs the fourth corner too in most samples (wrong only when the spurious point lies
         // nearer the predicted corner than the corner's own detection — nothing on four
-        // points can tell them apart), and its homography places the grid better than the
-        // affine map through the three (median MAE).
+        // points can tell them apart), and its fit places the grid better than the affine
+        // map through the three (median MAE).
         var cases = 0, allRight = 0
         var maeChain: [Double] = [], maeAffine: [Double] = []
         for s in 0..<150 {
@@ -87,7 +109,7 @@ import AnchorGeometry
             let r = try PointSetRegistration.register(model: sc.model, image: sc.image, prior: prior)
             guard r.rough.pairs.count == 3, r.rough.pairs.allSatisfy({ sc.truth[$0.image] == $0.model }) else { continue }
             cases += 1
-            if r.pairs.count == 4, !r.affineOnly, r.pairs.allSatisfy({ sc.truth[$0.image] == $0.model }) { allRight += 1 }
+            if r.pairs.count == 4, r.pairs.allSatisfy({ sc.truth[$0.image] == $0.model }) { allRight += 1 }
             let three = try #require(Affine2.fit(from: r.rough.pairs.map { sc.model[$0.model] },
                                                  to: r.rough.pairs.map { sc.image[$0.image] }))
             let dChain = try #require(sc.errors(estimate: r.homography))
