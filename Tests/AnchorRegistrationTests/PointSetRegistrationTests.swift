@@ -53,6 +53,76 @@ import AnchorGeometry
         #expect(r.homography.maxDifference(to: truth) < 1e-8)
     }
 
+    @Test func fourthCornerBeyondTheRoughCaptureIsPairedOnATwoByTwoGrid() throws {
+        // The non-affine part of the detections, e = (p0 − p1 − p2 + p3)/4 = (0.1, 0.1), puts
+        // the fourth corner 4|e| ≈ 0.57 L away from where the affine map through the other
+        // three predicts it — beyond the rough stage's capture radius — while a least-squares
+        // affine fit over all four leaves each within |e| ≈ 0.14 L. The chain pairs all four.
+        // The homography through them would need w from 0.6 to 1.4 over the corners (local
+        // scale varying 3.6-fold, beyond the prior's ±30 %), so the answer is the
+        // least-squares affine map through the four pairs.
+        let model = [Point2(-0.5, -0.5), Point2(0.5, -0.5), Point2(-0.5, 0.5), Point2(0.5, 0.5)]
+        let offsets = [Point2(0.1, 0.1), Point2(-0.1, -0.1), Point2(-0.1, -0.1), Point2(0.1, 0.1)]
+        let detections = zip(model, offsets).map { $0 + $1 }
+        let order = [2, 0, 3, 1]
+        let image = order.map { detections[$0] }
+        let r = try PointSetRegistration.register(model: model, image: image, prior: prior)
+        #expect(r.rough.pairs.count == 3)
+        #expect(r.pairs.count == 4)
+        for p in r.pairs { #expect(order[p.image] == p.model) }
+        #expect(r.affineOnly)
+        // The least-squares affine map of these detections is the identity: each corner is
+        // off by its own offset, |e|·√2.
+        #expect(r.homography.maxDifference(to: .identity) < 1e-12)
+        for residual in r.residuals { #expect(abs(residual - 0.1 * 2.0.squareRoot()) < 1e-12) }
+    }
+
+    @Test func scaleRangeOfTheFitFollowsThePrior() throws {
+        let grid = [Point2(-0.5, -0.5), Point2(0.5, -0.5), Point2(-0.5, 0.5), Point2(0.5, 0.5)]
+        // A perspective as strong as the protocol draws on a 2 × 2 grid (g = 0.05/r) passes…
+        #expect(PointSetRegistration.respectsScaleRange(
+            Homography(1.25, 0.2, 0.5, 0, 0.8, -0.3, 0.1, 0.1, 1), model: grid, prior: prior))
+        // …the exact homography through the four detections of the test above does not…
+        let model = grid
+        let image = zip(grid, [Point2(0.1, 0.1), Point2(-0.1, -0.1), Point2(-0.1, -0.1), Point2(0.1, 0.1)]).map { $0 + $1 }
+        let exact = try Homography.estimate(from: model, to: image)
+        #expect(!PointSetRegistration.respectsScaleRange(exact, model: grid, prior: prior))
+        // …nor does one that sends part of the model through the line at infinity, and a wider
+        // prior admits more.
+        #expect(!PointSetRegistration.respectsScaleRange(
+            Homography(1, 0, 0, 0, 1, 0, 2.5, 0, 1), model: grid, prior: prior))
+        let loose = PlacementPrior(scale: 1, scaleTolerance: 0.9)
+        #expect(PointSetRegistration.respectsScaleRange(exact, model: grid, prior: loose))
+    }
+
+    @Test func twoByTwoProtocolSamplesGainTheFourthCorner() throws {
+        // σ = 0.1 L on the 2 × 2 grid of the pairing protocol, one spurious point each: the
+        // rough stage often pairs only three corners. Where those three are right, the chain
+        // pairs the fourth corner too in most samples (wrong only when the spurious point lies
+        // nearer the predicted corner than the corner's own detection — nothing on four
+        // points can tell them apart), and its fit places the grid better than the affine
+        // map through the three (median MAE).
+        var cases = 0, allRight = 0
+        var maeChain: [Double] = [], maeAffine: [Double] = []
+        for s in 0..<150 {
+            let sc = ProtocolScene(n: 2, sigma: 0.1, seed: 11, stream: UInt64(s))
+            let r = try PointSetRegistration.register(model: sc.model, image: sc.image, prior: prior)
+            guard r.rough.pairs.count == 3, r.rough.pairs.allSatisfy({ sc.truth[$0.image] == $0.model }) else { continue }
+            cases += 1
+            if r.pairs.count == 4, r.pairs.allSatisfy({ sc.truth[$0.image] == $0.model }) { allRight += 1 }
+            let three = try #require(Affine2.fit(from: r.rough.pairs.map { sc.model[$0.model] },
+                                                 to: r.rough.pairs.map { sc.image[$0.image] }))
+            let dChain = try #require(sc.errors(estimate: r.homography))
+            let dAffine = try #require(sc.errors(estimate: three.homography))
+            maeChain.append(dChain.reduce(0, +) / 4)
+            maeAffine.append(dAffine.reduce(0, +) / 4)
+        }
+        #expect(cases >= 10, "the case under test occurred \(cases) times")
+        #expect(allRight * 10 >= cases * 8, "\(allRight) of \(cases) paired all four corners correctly")
+        maeChain.sort(); maeAffine.sort()
+        if cases > 0 { #expect(maeChain[cases / 2] < maeAffine[cases / 2]) }
+    }
+
     @Test func voteFilterKeepsLatticeDetectionsOnPeriodicModels() throws {
         let sc = ProtocolScene(n: 8, sigma: 0.02, seed: 3, stream: 1, outliers: 0.3)
         let r = try PointSetRegistration.register(
