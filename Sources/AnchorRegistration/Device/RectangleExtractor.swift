@@ -130,6 +130,7 @@ public struct RectangleExtractor: Sendable {
         fitOptions.cornerExclusion = 0.3
         let full = options.blurSigma > 0 ? try image.gaussianBlurred(sigma: options.blurSigma) : image
         let minContrast = Float(0.15 * (otsu.upperMean - otsu.lowerMean))
+        let pixelNoise = Self.pixelNoise(image)
         for c in candidates.prefix(options.maxQuadrilaterals * 2) {
             let scale = Double(factor)
             // The convex hull bridges notches cut by dark patches touching the outline.
@@ -155,7 +156,7 @@ public struct RectangleExtractor: Sendable {
             for search in [max(4, 0.04 * side + scale), max(3, 0.015 * side), 3.0] {
                 guard let r = QuadrilateralEdgeRefinement.refine(
                     corners, image: full, brightStructure: bright, backgroundLevel: otsu.threshold,
-                    minContrast: minContrast, searchRadius: search) else { ok = false; break }
+                    minContrast: minContrast, searchRadius: search, noise: pixelNoise) else { ok = false; break }
                 corners = r.corners
                 residual = r.rms
                 counts = r.counts
@@ -191,6 +192,28 @@ public struct RectangleExtractor: Sendable {
             }
         }
         return out
+    }
+
+    /// White-noise σ of an image from the median absolute difference of horizontal
+    /// neighbours (MAD × 1.4826 / √2; edges and slow shading barely move a median), on at
+    /// most ~65 k evenly spread pairs.
+    static func pixelNoise(_ image: Image) -> Float {
+        let w = image.width
+        let pairs = (w - 1) * image.height
+        guard pairs > 0 else { return 0 }
+        let stride = max(1, pairs / 65_536)
+        var diffs: [Float] = []
+        diffs.reserveCapacity(pairs / stride + 1)
+        var k = 0
+        while k < pairs {
+            let i = (k / (w - 1)) * w + k % (w - 1)
+            let d = abs(image.pixels[i + 1] - image.pixels[i])
+            if d.isFinite { diffs.append(d) }
+            k += stride
+        }
+        guard !diffs.isEmpty else { return 0 }
+        diffs.sort()
+        return 1.4826 * diffs[diffs.count / 2] / Float(2).squareRoot()
     }
 
     /// Mean of each `factor` × `factor` block (the last partial blocks are dropped).

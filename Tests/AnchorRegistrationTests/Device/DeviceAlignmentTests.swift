@@ -20,6 +20,14 @@ struct DeviceAlignmentTests {
         #expect(abs(c.darkFractionChangePoints - p.truth.darkFractionChangePoints) < 0.2)
         #expect(abs(c.darkFractionBefore - p.truth.darkFractionBefore) < 0.01)
         #expect(abs(c.darkFractionAfter - p.truth.darkFractionAfter) < 0.01)
+        // Integrated darkness (mean darkness 0…1 of the region) of each photograph and its
+        // relative change against the generator's truth (over 50 random 1024 × 768 pairs the
+        // errors stayed below 0.75 points and 0.6 % of the change; this pair is smaller).
+        let m = try #require(r.measurement)
+        #expect(abs(m.integratedDarkness[0] - p.truth.integratedDarknessBefore) < 0.01)
+        #expect(abs(m.integratedDarkness[1] - p.truth.integratedDarknessAfter) < 0.01)
+        #expect(abs(c.integratedDarknessChangePct - p.truth.integratedDarknessChangePct) < 1.0)
+        #expect(c.integratedDarknessChangePct < 0)
         // The exposure ratio of the two photographs is found (gradients differ, so loosely).
         let ratio = p.truth.exposureGains[1] / p.truth.exposureGains[0]
         #expect(abs(r.normalisation[1].gain - ratio) < 0.05)
@@ -46,6 +54,52 @@ struct DeviceAlignmentTests {
         for m in p.truth.model.anchorPoints {
             #expect(r.registrations[1].homography.apply(m.position).distance(to: truth.apply(m.position)) < 0.3)
         }
+    }
+
+    /// `img` turned clockwise by `quarterTurns` × 90° (exact pixel permutation), and the
+    /// homography old image → new image.
+    static func turned(_ img: RGBImage, quarterTurns q: Int) throws -> (RGBImage, Homography) {
+        let w = img.width, h = img.height
+        let (nw, nh) = q % 2 == 0 ? (w, h) : (h, w)
+        let t: Homography
+        switch q % 4 {
+        case 1: t = Homography(0, -1, Double(h - 1), 1, 0, 0, 0, 0, 1)
+        case 2: t = Homography(-1, 0, Double(w - 1), 0, -1, Double(h - 1), 0, 0, 1)
+        case 3: t = Homography(0, 1, 0, -1, 0, Double(w - 1), 0, 0, 1)
+        default: t = .identity
+        }
+        var out = [UInt8](repeating: 0, count: nw * nh * 3)
+        for y in 0..<h {
+            for x in 0..<w {
+                let p = t.apply(Point2(Double(x), Double(y)))
+                let j = (Int(p.y.rounded()) * nw + Int(p.x.rounded())) * 3, i = (y * w + x) * 3
+                out[j] = img.samples[i]; out[j + 1] = img.samples[i + 1]; out[j + 2] = img.samples[i + 2]
+            }
+        }
+        return (try RGBImage(width: nw, height: nh, samples: out), t)
+    }
+
+    @Test("a symmetric model: the second photograph turned by 90° or 180° takes the first one's orientation by content",
+          arguments: [1, 2])
+    func orientationByContent(quarterTurns: Int) throws {
+        let p = DeviceFixtures.pair
+        let (after, t) = try Self.turned(p.after, quarterTurns: quarterTurns)
+        let r = try DeviceAlignment.align(Self.frames(p.before, after), model: p.truth.model)
+        // device4's four identical electrodes leave the orientation open in each frame alone.
+        #expect(r.registrations[0].ambiguity != nil)
+        let choice = try #require(r.orientationByContent[1])
+        #expect(choice.resolved)
+        #expect(choice.changedFromPrior)
+        #expect(choice.rotations.count == 4)
+        // The chosen orientation is the true one: frame 1's homography is T·H_after.
+        let truth = t * p.truth.homographies[1]
+        for m in p.truth.model.anchorPoints {
+            #expect(r.registrations[1].homography.apply(m.position).distance(to: truth.apply(m.position)) < 0.5)
+        }
+        #expect(r.notes.contains { $0.contains("chosen by image content") })
+        // With the frames consistent, the measured change is the true one.
+        let c = try #require(r.change)
+        #expect(abs(c.darkFractionChangePoints - p.truth.darkFractionChangePoints) < 0.2)
     }
 
     @Test("bad requests: one frame, an unknown region")
