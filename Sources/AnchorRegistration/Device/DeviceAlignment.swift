@@ -114,9 +114,13 @@ public struct OrientationChoice: Sendable, Codable, Hashable {
     public var resolved: Bool
     /// Whether the choice differs from the orientation the prior rotation gave.
     public var changedFromPrior: Bool
+    /// Where the frames were compared: "features" (inside the model's four-sided features,
+    /// whose content differs between orientations) or "model" (the whole bounding box, used
+    /// when the features alone did not decide).
+    public var compared: String
 
     enum CodingKeys: String, CodingKey {
-        case rotations = "rotations_deg", correlations, chosen, resolved, changedFromPrior = "changed_from_prior"
+        case rotations = "rotations_deg", correlations, chosen, resolved, changedFromPrior = "changed_from_prior", compared
     }
 }
 
@@ -189,7 +193,7 @@ public enum DeviceAlignment {
         for k in regs.indices {
             if k > 0, !regs[k].alternatives.isEmpty {
                 let (reg, choice) = orientedByContent(regs[k], frames[k].luminance, reference: regs[0], frames[0].luminance,
-                                                      box: (xs.min()!, ys.min()!, xs.max()!, ys.max()!))
+                                                      model: model, box: (xs.min()!, ys.min()!, xs.max()!, ys.max()!))
                 regs[k] = reg
                 choices[k] = choice
                 let others = choice.correlations.enumerated().filter { $0.offset != choice.chosen }.map { String(format: "%.2f", $0.element) }
@@ -299,16 +303,45 @@ public enum DeviceAlignment {
     }
 
     /// Among `reg` and its equally fitting alternative orientations, the one whose view of the
-    /// model's bounding box (`box`: x0, y0, x1, y1 in model units) correlates best with the
-    /// reference frame's (`contentCorrelation`).
+    /// model correlates best with the reference frame's (`contentCorrelation`): first inside
+    /// the model's four-sided features (inset by 5 % of their size) — what the symmetric
+    /// outline and electrodes look like is the same in every orientation, so only the
+    /// features' content tells them apart, and comparing just that keeps the margin large —
+    /// and, when that does not decide (a plain feature), over the whole bounding box `box`
+    /// (x0, y0, x1, y1 in model units).
     static func orientedByContent(_ reg: DeviceRegistration, _ image: Image, reference: DeviceRegistration, _ refImage: Image,
-                                  box: (Double, Double, Double, Double)) -> (DeviceRegistration, OrientationChoice) {
+                                  model: AnchorModel, box: (Double, Double, Double, Double)) -> (DeviceRegistration, OrientationChoice) {
         let candidates = [reg] + reg.alternatives
-        let corr = candidates.map {
-            contentCorrelation(refImage, reference.homography, image, $0.homography, box: box)
+        let quads = ((try? ModelQuadrilateral.all(in: model)) ?? []).map { q -> ([Point2], Double) in
+            let c = q.corners.map(\.position)
+            return (c, 0.05 * abs(signedArea(c)).squareRoot())
         }
-        let best = corr.indices.max { (corr[$0].isNaN ? -2 : corr[$0]) < (corr[$1].isNaN ? -2 : corr[$1]) } ?? 0
-        let resolved = corr[best].isFinite && corr.indices.allSatisfy { $0 == best || !(corr[$0] > corr[best] - 0.05) }
+        func inFeature(_ m: Point2) -> Bool {
+            quads.contains { q in
+                NamedRegion(name: "", polygon: q.0).contains(m) && distanceToOutline(m, q.0) >= q.1
+            }
+        }
+        func decide(_ corr: [Double]) -> (Int, Bool) {
+            let best = corr.indices.max { (corr[$0].isNaN ? -2 : corr[$0]) < (corr[$1].isNaN ? -2 : corr[$1]) } ?? 0
+            return (best, corr[best].isFinite && corr.indices.allSatisfy { $0 == best || !(corr[$0] > corr[best] - 0.05) })
+        }
+        // A 128 × 128 lattice over the box.
+        let n = 128
+        let lattice = (0..<(n * n)).map { k in
+            Point2(box.0 + (box.2 - box.0) * (Double(k % n) + 0.5) / Double(n),
+                   box.1 + (box.3 - box.1) * (Double(k / n) + 0.5) / Double(n))
+        }
+        let interior = lattice.filter(inFeature)
+        var corr = candidates.map {
+            contentCorrelation(refImage, reference.homography, image, $0.homography, at: interior)
+        }
+        var (best, resolved) = decide(corr)
+        var compared = "features"
+        if !resolved {
+            let whole = candidates.map { contentCorrelation(refImage, reference.homography, image, $0.homography, at: lattice) }
+            let (b, r) = decide(whole)
+            if r { corr = whole; best = b; resolved = true; compared = "model" }
+        }
         var chosen = candidates[best]
         chosen.alternatives = candidates.indices.filter { $0 != best }.map { i in
             var c = candidates[i]
@@ -321,28 +354,21 @@ public enum DeviceAlignment {
             + (resolved ? String(format: "took %.1f°, the one most like the first frame (correlation %.2f)", chosen.rotationDegrees, corr[best])
                         : String(format: "took %.1f°, the one most like the first frame, but by a margin too small to trust (correlation %.2f)", chosen.rotationDegrees, corr[best]))
         return (chosen, OrientationChoice(rotations: candidates.map(\.rotationDegrees), correlations: corr, chosen: best,
-                                          resolved: resolved, changedFromPrior: best != 0))
+                                          resolved: resolved, changedFromPrior: best != 0, compared: compared))
     }
 
-    /// Pearson correlation of two images sampled at the same model points: a 96 × 96 lattice
-    /// over `box` (model units) mapped by each image's model → image homography; points
-    /// outside either image are skipped. NaN when fewer than 100 points are seen by both or
-    /// either image is flat there. Invariant to exposure gain and offset, so it compares
-    /// photographs taken with different exposures.
-    /// - Complexity: 2 × 96² bilinear samples.
-    static func contentCorrelation(_ a: Image, _ ha: Homography, _ b: Image, _ hb: Homography,
-                                   box: (Double, Double, Double, Double)) -> Double {
-        let n = 96
+    /// Pearson correlation of two images sampled at the same model points (model units),
+    /// mapped by each image's model → image homography; points outside either image are
+    /// skipped. NaN when fewer than 100 points are seen by both or either image is flat there.
+    /// Invariant to exposure gain and offset, so it compares photographs taken with different
+    /// exposures.
+    /// - Complexity: 2 bilinear samples per point.
+    static func contentCorrelation(_ a: Image, _ ha: Homography, _ b: Image, _ hb: Homography, at points: [Point2]) -> Double {
         var sa = 0.0, sb = 0.0, saa = 0.0, sbb = 0.0, sab = 0.0, c = 0.0
-        for j in 0..<n {
-            for i in 0..<n {
-                let m = Point2(box.0 + (box.2 - box.0) * (Double(i) + 0.5) / Double(n),
-                               box.1 + (box.3 - box.1) * (Double(j) + 0.5) / Double(n))
-                guard let va = a.sample(at: ha.apply(m)), let vb = b.sample(at: hb.apply(m)),
-                      va.isFinite, vb.isFinite else { continue }
-                let x = Double(va), y = Double(vb)
-                sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y; c += 1
-            }
+        for m in points {
+            guard let va = a.sample(at: ha.apply(m)), let vb = b.sample(at: hb.apply(m)), va.isFinite, vb.isFinite else { continue }
+            let x = Double(va), y = Double(vb)
+            sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y; c += 1
         }
         guard c >= 100 else { return .nan }
         let cov = sab / c - sa / c * sb / c

@@ -106,6 +106,10 @@ struct DeviceAlignmentTests {
             #expect(choice.resolved)
             #expect(choice.changedFromPrior)
             #expect(choice.rotations.count == 4)
+            // Compared inside the square, where the dark pattern differs between orientations.
+            #expect(choice.compared == "features")
+            #expect(choice.correlations[choice.chosen] > 0.8)
+            #expect(choice.correlations.enumerated().allSatisfy { $0.offset == choice.chosen || $0.element < 0.5 })
             // The chosen orientation is the true one: frame k's homography is T·H_after.
             let truth = Self.series.turns[k] * p.truth.homographies[1]
             for m in p.truth.model.anchorPoints {
