@@ -173,6 +173,8 @@ public enum DeviceAlignment {
         if sizes.count > 1 {
             notes.append("images have different sizes (\(frames.map { "\($0.name): \($0.luminance.width)×\($0.luminance.height)" }.joined(separator: ", "))); each is registered on its own")
         }
+        // An unknown region is refused before the (slow) registrations.
+        let region = try measuredRegion(model, options.regionName)
         var regs: [DeviceRegistration] = []
         for f in frames {
             do {
@@ -181,7 +183,6 @@ public enum DeviceAlignment {
                 throw Self.named(e, f.name)
             }
         }
-        let region = try measuredRegion(model, options.regionName)
         // Grid over the model's anchors and regions.
         var pts = model.anchorPoints.map(\.position)
         for r in model.regions { pts += r.polygon }
