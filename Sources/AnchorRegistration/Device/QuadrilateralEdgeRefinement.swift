@@ -35,7 +35,7 @@ enum QuadrilateralEdgeRefinement {
             guard len > 4 else { return nil }
             let ux = (b.x - a.x) / len, uy = (b.y - a.y) / len
             let nx = -uy, ny = ux
-            var pts: [Point2] = [], unchecked: [Point2] = []
+            var pts: [Point2] = [], unchecked: [Point2] = [], widths: [Double] = []
             let margin = max(0.08 * len, r)
             var t = margin
             while t <= len - margin {
@@ -65,7 +65,9 @@ enum QuadrilateralEdgeRefinement {
                 // so the crossing found is the inner boundary. Re-locate the first step at the
                 // mid level of the intermediate plateau; drop the profile if the plateau is
                 // too narrow to measure.
+                var twoSteps = false
                 if bestK >= 10, profile[bestK - 10] - outside >= minContrast {
+                    twoSteps = true
                     guard let kStart = (0..<bestK).first(where: { profile[$0] - outside >= minContrast }),
                           kStart + 6 <= bestK - 6 else { continue }
                     let plateau = Array(profile[(kStart + 6)...(bestK - 6)]).sorted()
@@ -83,13 +85,42 @@ enum QuadrilateralEdgeRefinement {
                 unchecked.append(q)
                 if isCleanStep(image, at: q, normal: Point2(nx, ny), sign: sign, contrast: inside - outside, noise: noise) {
                     pts.append(q)
+                    // Width of the rise from 25 % to 75 % of the step, nearest the crossing.
+                    var w = Double.nan
+                    if !twoSteps {
+                        func crossing(_ f: Float) -> Double? {
+                            let lv = outside + f * (inside - outside)
+                            var b: Double?, d = Double.infinity
+                            for k in 0..<steps where profile[k] < lv && profile[k + 1] >= lv {
+                                let x = -r + (Double(k) + Double((lv - profile[k]) / (profile[k + 1] - profile[k]))) * step
+                                if abs(x - best) < d { d = abs(x - best); b = x }
+                            }
+                            return b
+                        }
+                        if let lo = crossing(0.25), let hi = crossing(0.75) { w = hi - lo }
+                    }
+                    widths.append(w)
                 }
             }
             // When the interior test leaves less than a quarter of a side's profiles, the
             // side's edge is not a clean step at this scale (a blur much wider than 1.3 px, a
             // textured interior): its profiles are all used, as the test cannot tell which are
             // biased. (On the synthetic pairs at least 64 % of every side passes.)
-            if pts.count < max(6, unchecked.count / 4) { pts = unchecked }
+            if pts.count < max(6, unchecked.count / 4) {
+                pts = unchecked
+            } else {
+                // A strip of darker layer narrower than the interior test's gap makes the
+                // profile a step shifted inwards by ≈ 0.7 × its width, but also wider: drop
+                // profiles whose rise is wider than the side's typical one.
+                let known = widths.filter(\.isFinite).sorted()
+                if known.count >= 12 {
+                    let med = known[known.count / 2]
+                    let mad = known.map { abs($0 - med) }.sorted()[known.count / 2]
+                    let cut = med + max(0.1 * med, 3 * 1.4826 * mad)
+                    let kept = zip(pts, widths).filter { !($0.1 > cut) }.map(\.0)
+                    if kept.count >= max(6, pts.count / 2) { pts = kept }
+                }
+            }
             // A side with too few clean edge profiles (another bright part runs close beside
             // it), or whose fit turns by more than 15°, keeps its previous line.
             if let fit = robustLine(pts), abs(fit.d.x * uy - fit.d.y * ux) < sin(15 * Double.pi / 180) {
