@@ -47,7 +47,7 @@ public struct AlignCommand: ParsableCommand {
     @Option(name: .long, help: "Output resolution in pixels per model unit (default: the finest scale of the images).")
     var resolution: Double?
 
-    @Option(name: .long, help: "Camera rotation (degrees) assumed when the model's symmetry leaves the orientation open.")
+    @Option(name: .long, help: "Camera rotation (degrees) assumed for the first image when the model's symmetry leaves the orientation open; later images take the orientation that looks most like the first.")
     var priorRotation: Double = 0
 
     @Flag(name: .long, help: "Write the results even when a registration's residual is too large to trust.")
