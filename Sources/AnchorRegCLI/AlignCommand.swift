@@ -47,7 +47,7 @@ public struct AlignCommand: ParsableCommand {
     @Option(name: .long, help: "Output resolution in pixels per model unit (default: the finest scale of the images).")
     var resolution: Double?
 
-    @Option(name: .long, help: "Camera rotation (degrees) assumed when the model's symmetry leaves the orientation open.")
+    @Option(name: .long, help: "Camera rotation (degrees) assumed for the first image when the model's symmetry leaves the orientation open; later images take the orientation that looks most like the first.")
     var priorRotation: Double = 0
 
     @Flag(name: .long, help: "Write the results even when a registration's residual is too large to trust.")
@@ -119,7 +119,7 @@ public struct AlignCommand: ParsableCommand {
         } else {
             for f in summary.frames {
                 print(String(format: "%@: MAE %.4g %@, recall %.2f, residual %.2f px (limit %.2f), rotation %.1f°",
-                             f.file, f.mae, anchorModel.unit.rawValue, f.recall, f.rms_px, f.residual_limit_px, f.rotation_deg))
+                             f.file, f.mae, AlignOutputs.unitText(anchorModel), f.recall, f.rms_px, f.residual_limit_px, f.rotation_deg))
             }
             for (k, d) in summary.difference.enumerated() {
                 print(String(format: "difference %d − 0: RMS %.3g (%.2f %% of range) away from edges", k + 1, d.rms, d.rms_relative * 100))

@@ -57,7 +57,7 @@ enum AlignOutputs {
             let names = frames.map(\.name)
             var csv = ""
             for (i, p) in profiles.enumerated() {
-                csv += "# profile \(i + 1): (\(p.start.x), \(p.start.y)) → (\(p.end.x), \(p.end.y)) \(model.unit.rawValue)\n"
+                csv += "# profile \(i + 1): (\(p.start.x), \(p.start.y)) → (\(p.end.x), \(p.end.y)) \(unitText(model))\n"
                 csv += p.csv(frameNames: names, unit: unitName(model))
             }
             written.append(try files.write(text: csv, to: "profiles.csv"))
@@ -66,8 +66,20 @@ enum AlignOutputs {
         return written
     }
 
+    /// The model unit in ASCII for CSV column names ("px" for a model without a physical scale).
     static func unitName(_ model: AnchorModel) -> String {
-        model.unit == .none ? "units" : (model.unit == .micrometre ? "um" : model.unit.rawValue)
+        model.unit == .none ? "px" : (model.unit == .micrometre ? "um" : model.unit.rawValue)
+    }
+
+    /// The model unit's symbol for JSON: "px" for a model without a physical scale (its
+    /// drawing's pixels), never "", so that its numbers are not read as µm.
+    static func unitSymbol(_ model: AnchorModel) -> String {
+        model.unit == .none ? "px" : model.unit.rawValue
+    }
+
+    /// The model unit for people: "drawing px" for a model without a physical scale.
+    static func unitText(_ model: AnchorModel) -> String {
+        model.unit == .none ? "drawing px" : model.unit.rawValue
     }
 
     static func profilePlot(_ profiles: [LineProfile], names: [String], model: AnchorModel) -> SVGPlot {
@@ -81,7 +93,7 @@ enum AlignOutputs {
             }
         }
         return SVGPlot(title: "Line profiles on the aligned frames",
-                       xAxis: PlotAxis(label: "distance along the line", unit: model.unit == .none ? "model units" : model.unit.rawValue),
+                       xAxis: PlotAxis(label: "distance along the line", unit: unitText(model)),
                        yAxis: PlotAxis(label: "luminance (normalised to the first frame)"), series: series)
     }
 }

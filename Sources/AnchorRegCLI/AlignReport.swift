@@ -19,7 +19,7 @@ enum AlignReport {
 
     static func html(_ r: DeviceAlignmentResult, summary s: AlignSummary, frames: [AlignmentFrame], model: AnchorModel,
                      profiles: [LineProfile]) -> String {
-        let u = model.unit == .none ? "model units" : model.unit.rawValue
+        let u = AlignOutputs.unitText(model)
         var h = """
             <!DOCTYPE html><html><head><meta charset="utf-8"><title>anchorreg align — \(esc(model.name))</title>
             <style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}
@@ -30,6 +30,9 @@ enum AlignReport {
             <p>\(frames.count) images registered to the model and resampled onto one grid of \(r.grid.width) × \(r.grid.height) px at
             \(String(format: "%.4g", r.grid.pixelsPerUnit)) px per \(u) (pixel \(String(format: "%.4g", 1 / r.grid.pixelsPerUnit)) \(u)).</p>
             """
+        if model.unit == .none {
+            h += "<p class=\"warn\"><b>The model has no physical scale: all model-space lengths in this report (MAE, grid, profiles, areas) are in pixels of the design drawing, not µm.</b> Make the model with <code>models from-image … --scale µm-per-px</code> for physical units.</p>"
+        }
         if !s.notes.isEmpty {
             h += "<ul>" + s.notes.map { "<li class=\"warn\">\(esc($0))</li>" }.joined() + "</ul>"
         }

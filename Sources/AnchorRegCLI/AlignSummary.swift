@@ -21,6 +21,8 @@ struct AlignSummary: Encodable {
         var trustworthy: Bool
         var rotation_deg: Double
         var ambiguity: String?
+        /// Symmetric models: how the orientation relative to the first frame was chosen.
+        var orientation_by_content: OrientationChoice?
         var quadrilaterals_found: Int
         var normalisation: IntensityNormalisation
     }
@@ -41,16 +43,16 @@ struct AlignSummary: Encodable {
     init(_ r: DeviceAlignmentResult, paths: [String], frames fs: [AlignmentFrame], model: AnchorModel,
          profiles ps: [LineProfile], files: [String]) {
         self.model = model.name
-        unit = model.unit.rawValue
+        unit = AlignOutputs.unitSymbol(model)
         grid = Grid(origin: r.grid.origin, width: r.grid.width, height: r.grid.height,
-                    pixels_per_unit: r.grid.pixelsPerUnit, unit: model.unit.rawValue)
+                    pixels_per_unit: r.grid.pixelsPerUnit, unit: AlignOutputs.unitSymbol(model))
         frames = r.registrations.enumerated().map { k, g in
             Frame(file: paths[k], width: fs[k].luminance.width, height: fs[k].luminance.height,
                   homography: g.homography,
                   anchors: g.pairs.map { Anchor(name: $0.name, model: $0.model, image: $0.image, inlier: $0.inlier) },
                   mae: g.mae, recall: g.recall, oks_scale: g.oksScale, rms_px: g.residualPixels,
                   residual_limit_px: g.residualLimitPixels, trustworthy: g.isTrustworthy,
-                  rotation_deg: g.rotationDegrees, ambiguity: g.ambiguity,
+                  rotation_deg: g.rotationDegrees, ambiguity: g.ambiguity, orientation_by_content: r.orientationByContent[k],
                   quadrilaterals_found: g.extraction.quadrilaterals.count, normalisation: r.normalisation[k])
         }
         difference = r.differences.indices.map {

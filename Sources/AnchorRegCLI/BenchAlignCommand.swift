@@ -14,7 +14,9 @@ struct BenchAlignCommand: ParsableCommand {
         discussion: """
             Accuracy: for seeds 1…N, a synthetic photograph pair (synth om-pair) is aligned to \
             its device4 model; reported: corner errors as % of the side, the error of the \
-            dark-fraction change (percentage points), and the difference RMS of an unchanged \
+            dark-fraction change (percentage points), of the integrated darkness of each \
+            photograph (points of the 0…1 scale) and of its relative change (%) against the \
+            generator's truth, and the difference RMS of an unchanged \
             pair (the first photograph against itself resampled by a known homography — turned \
             0.1 rad and zoomed 1.13× so no pixel falls outside — and 10 % brighter). Timing: the pair in --timing-dir (before.png/after.png and device.json \
             as written by synth om-pair, or JPEGs) is read and aligned --repeat times.
@@ -32,7 +34,12 @@ struct BenchAlignCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     struct Stats: Codable { var mean: Double; var median: Double; var p95: Double; var max: Double; var n: Int }
-    struct Seed: Codable { var seed: Int; var corner_max_pct: Double; var change_error_points: Double; var unchanged_rms_pct: Double? }
+    struct Seed: Codable {
+        var seed: Int; var corner_max_pct: Double; var change_error_points: Double
+        var integrated_darkness_change_pct: Double?; var integrated_darkness_change_pct_truth: Double
+        var unchanged_rms_pct: Double?
+    }
+    struct Corner: Codable { var seed: Int; var frame: Int; var corner: String; var error_pct: Double; var error_px: Double }
     struct Report: Codable {
         var per_seed: [Seed] = []
         var pairs: Int
@@ -41,6 +48,12 @@ struct BenchAlignCommand: ParsableCommand {
         var corner_error_pct_of_side: Stats?
         var corner_error_px: Stats?
         var dark_fraction_change_error_points: Stats?
+        /// |measured − true| integrated darkness of each photograph, ×100 (points of the 0…1 scale).
+        var integrated_darkness_error_points: Stats?
+        /// |measured − true| relative change of the integrated darkness, in % (of the change in %).
+        var integrated_darkness_change_error_pct: Stats?
+        /// The five largest corner errors.
+        var worst_corners: [Corner] = []
         var unchanged_pair_rms_pct_of_range: Stats?
         var timing_files: [String]?
         var timing_ms_read: Stats?
@@ -61,6 +74,8 @@ struct BenchAlignCommand: ParsableCommand {
         let dims = size.lowercased().split(separator: "x").compactMap { Int($0) }
         guard dims.count == 2 else { throw ValidationError("--size WIDTHxHEIGHT") }
         var cornerPct: [Double] = [], cornerPx: [Double] = [], changeErr: [Double] = [], rmsPct: [Double] = []
+        var darknessErr: [Double] = [], darknessChangeErr: [Double] = []
+        var corners: [Corner] = []
         var failures: [String] = []
         var perSeed: [Seed] = []
         let bar = ProgressBar(total: max(pairs, 1), label: "bench-align", enabled: !json)
@@ -79,11 +94,22 @@ struct BenchAlignCommand: ParsableCommand {
                         let e = pair.image.distance(to: truth[i])
                         cornerPx.append(e)
                         cornerPct.append(e / side * 100)
+                        corners.append(Corner(seed: seed + 1, frame: k, corner: pair.name, error_pct: e / side * 100, error_px: e))
                     }
                 }
-                if let c = r.change { changeErr.append(abs(c.darkFractionChangePoints - p.truth.darkFractionChangePoints)) }
+                if let c = r.change {
+                    changeErr.append(abs(c.darkFractionChangePoints - p.truth.darkFractionChangePoints))
+                    darknessChangeErr.append(abs(c.integratedDarknessChangePct - p.truth.integratedDarknessChangePct))
+                }
+                if let m = r.measurement, m.integratedDarkness.count == 2 {
+                    darknessErr.append(abs(m.integratedDarkness[0] - p.truth.integratedDarknessBefore) * 100)
+                    darknessErr.append(abs(m.integratedDarkness[1] - p.truth.integratedDarknessAfter) * 100)
+                }
                 perSeed.append(Seed(seed: seed + 1, corner_max_pct: cornerPct.suffix(8).max() ?? .nan,
-                                    change_error_points: changeErr.last ?? .nan, unchanged_rms_pct: nil))
+                                    change_error_points: changeErr.last ?? .nan,
+                                    integrated_darkness_change_pct: r.change?.integratedDarknessChangePct,
+                                    integrated_darkness_change_pct_truth: p.truth.integratedDarknessChangePct,
+                                    unchanged_rms_pct: nil))
                 // Unchanged pair: the first photograph resampled by a known homography.
                 let w = Double(dims[0]), h = Double(dims[1])
                 // Zoom 1.13 with the 0.1 rad turn keeps every output pixel inside the photograph
@@ -104,6 +130,9 @@ struct BenchAlignCommand: ParsableCommand {
         var report = Report(per_seed: perSeed, pairs: pairs, size: size, failures: failures,
                             corner_error_pct_of_side: Self.stats(cornerPct), corner_error_px: Self.stats(cornerPx),
                             dark_fraction_change_error_points: Self.stats(changeErr),
+                            integrated_darkness_error_points: Self.stats(darknessErr),
+                            integrated_darkness_change_error_pct: Self.stats(darknessChangeErr),
+                            worst_corners: Array(corners.sorted { $0.error_pct > $1.error_pct }.prefix(5)),
                             unchanged_pair_rms_pct_of_range: Self.stats(rmsPct))
         if let dir = timingDir {
             let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()

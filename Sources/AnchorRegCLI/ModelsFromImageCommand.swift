@@ -15,7 +15,8 @@ public struct ModelsFromImageCommand: ParsableCommand {
             (Pk.c1…c4, clockwise from top-left) and centre, and a region Pk; the region \
             "drawing" covers the whole image. Model coordinates: drawing pixels times --scale \
             (µm per px), origin at the drawing's first pixel, y down. Without --scale the \
-            model is in drawing pixels (unit "").
+            model is in drawing pixels: its unit is "px" and everything measured with it \
+            (align's MAE, grid, profiles, areas) is in drawing pixels, not µm.
 
             Examples:
               anchorreg models from-image snake_design.jpg --extractor rectangle --out snake.json
@@ -64,6 +65,10 @@ public struct ModelsFromImageCommand: ParsableCommand {
         let modelName = name ?? ((design as NSString).lastPathComponent as NSString).deletingPathExtension
         let model = try DesignModelBuilder.model(fromDrawing: lum, name: modelName, micrometresPerPixel: scale,
                                                  includeCentres: !noCentres)
+        if scale == nil {
+            // On stderr so that it also reaches a user of --json.
+            FileHandle.standardError.write(Data("note: no --scale given: the model is in drawing pixels (unit \"px\"), not µm; lengths measured with it (align's MAE, grid, profiles, areas) are drawing pixels. Give --scale µm-per-px for physical units.\n".utf8))
+        }
         let data = try model.jsonData()
         try OutputFiles(directory: nil, force: force).write(data, to: out)
         if json {
@@ -71,7 +76,7 @@ public struct ModelsFromImageCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             let groups = Set(model.anchorPoints.compactMap(\.group)).count
-            print("\(out): \(groups) feature(s), \(model.anchorPoints.count) anchors, unit \(model.unit == .none ? "drawing px" : model.unit.rawValue)")
+            print("\(out): \(groups) feature(s), \(model.anchorPoints.count) anchors, unit \(model.unit == .none ? "px (drawing pixels)" : model.unit.rawValue)")
         }
     }
 }

@@ -86,5 +86,27 @@ import Testing
         #expect(c1.position.distance(to: Point2(19.5 * 0.5, 19.5 * 0.5)) < 0.1)
         var again = try AnchorRegCommand.parseAsRoot(["models", "from-image", dir + "/design.png", "--out", dir + "/m.json"])
         #expect(throws: (any Error).self) { try again.run() }
+
+        // Without --scale the model is in drawing pixels, and says so: unit "px" in the model
+        // file, in align's JSON, notes and report — never read as µm.
+        var makePx = try AnchorRegCommand.parseAsRoot(["models", "from-image", dir + "/design.png", "--out", dir + "/px.json"])
+        try makePx.run()
+        let text = try String(contentsOfFile: dir + "/px.json", encoding: .utf8)
+        #expect(text.contains("\"unit\" : \"px\"") || text.contains("\"unit\":\"px\""))
+        let pxModel = try AnchorModel.load(dir + "/px.json")
+        #expect(pxModel.unit == .none)
+        let c1px = try #require(pxModel.anchorPoints.first { $0.name == "P1.c1" })
+        #expect(c1px.position.distance(to: Point2(19.5, 19.5)) < 0.2)
+        var align = try AnchorRegCommand.parseAsRoot(["align", dir + "/design.png", dir + "/design.png", "--model", dir + "/px.json",
+                                                      "--out", dir + "/run", "--profile", "10,10,100,10"])
+        try align.run()
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/run/result.json"))) as? [String: Any])
+        #expect(json["unit"] as? String == "px")
+        #expect((json["grid"] as? [String: Any])?["unit"] as? String == "px")
+        #expect((json["notes"] as? [String])?.contains { $0.contains("drawing px, not µm") } == true)
+        let html = try String(contentsOfFile: dir + "/run/report.html", encoding: .utf8)
+        #expect(html.contains("no physical scale"))
+        let csv = try String(contentsOfFile: dir + "/run/profiles.csv", encoding: .utf8)
+        #expect(csv.contains("distance_px,x_px,y_px"))
     }
 }

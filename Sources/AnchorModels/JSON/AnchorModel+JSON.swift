@@ -119,7 +119,9 @@ extension AnchorModel {
         var o: [String: JSONValue] = [
             "version": .number(Double(Self.schemaVersion)),
             "name": .string(name),
-            "unit": .string(unit.rawValue),
+            // A model without a physical scale (made from a drawing without --scale) says "px"
+            // rather than "", so that nobody reads its numbers as µm.
+            "unit": .string(unit == .none ? "px" : unit.rawValue),
         ]
         if !summary.isEmpty { o["description"] = .string(summary) }
         if let defaultExtractor { o["default_extractor"] = .string(defaultExtractor) }

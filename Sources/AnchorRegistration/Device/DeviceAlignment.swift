@@ -97,9 +97,39 @@ public struct DarknessChange: Sendable, Codable, Hashable {
     }
 }
 
+/// How a frame's orientation relative to the first frame was settled by image content, for
+/// a model whose symmetry leaves the orientation open (a plain square, `device4` with four
+/// identical electrodes): each orientation that fits the model equally well is compared with
+/// the first frame.
+public struct OrientationChoice: Sendable, Codable, Hashable {
+    /// Rotation of the model's x axis in the image (degrees) of each candidate orientation.
+    public var rotations: [Double]
+    /// Pearson correlation of the frame's luminance with the first frame's, sampled at the
+    /// same model points (invariant to exposure gain and offset), per candidate.
+    public var correlations: [Double]
+    /// Index of the chosen candidate (the highest correlation).
+    public var chosen: Int
+    /// Whether the chosen correlation exceeds every other by more than 0.05; otherwise the
+    /// frames could not be told apart by content and the choice is reported as uncertain.
+    public var resolved: Bool
+    /// Whether the choice differs from the orientation the prior rotation gave.
+    public var changedFromPrior: Bool
+    /// Where the frames were compared: "features" (inside the model's four-sided features,
+    /// whose content differs between orientations) or "model" (the whole bounding box, used
+    /// when the features alone did not decide).
+    public var compared: String
+
+    enum CodingKeys: String, CodingKey {
+        case rotations = "rotations_deg", correlations, chosen, resolved, changedFromPrior = "changed_from_prior", compared
+    }
+}
+
 /// Everything `DeviceAlignment.align` produces.
 public struct DeviceAlignmentResult: Sendable {
     public var registrations: [DeviceRegistration]
+    /// Per frame (nil for the first and for frames whose orientation was not open): how the
+    /// orientation relative to the first frame was chosen by content.
+    public var orientationByContent: [OrientationChoice?]
     /// The common grid in model units.
     public var grid: OutputGrid
     /// Luminance on the grid, normalised to the first frame (NaN where a frame has no data).
@@ -136,25 +166,48 @@ public enum DeviceAlignment {
             throw DeviceError.invalidParameter(name: "frames", reason: "alignment needs at least two images, got \(frames.count)")
         }
         var notes: [String] = []
+        if model.unit == .none {
+            notes.append("model \(model.name) has no physical scale (unit px: pixels of its drawing, e.g. made by models from-image without --scale): every model-space length — MAE, grid, profiles, areas — is in drawing px, not µm")
+        }
         let sizes = Set(frames.map { "\($0.luminance.width)×\($0.luminance.height)" })
         if sizes.count > 1 {
             notes.append("images have different sizes (\(frames.map { "\($0.name): \($0.luminance.width)×\($0.luminance.height)" }.joined(separator: ", "))); each is registered on its own")
         }
+        // An unknown region is refused before the (slow) registrations.
+        let region = try measuredRegion(model, options.regionName)
         var regs: [DeviceRegistration] = []
         for f in frames {
             do {
-                let r = try DeviceRegistration.register(f.luminance, to: model, options: options.registration)
-                if let a = r.ambiguity { notes.append("\(f.name): \(a)") }
-                regs.append(r)
+                regs.append(try DeviceRegistration.register(f.luminance, to: model, options: options.registration))
             } catch let e as DeviceError {
                 throw Self.named(e, f.name)
             }
         }
-        let region = try measuredRegion(model, options.regionName)
         // Grid over the model's anchors and regions.
         var pts = model.anchorPoints.map(\.position)
         for r in model.regions { pts += r.polygon }
         let xs = pts.map(\.x), ys = pts.map(\.y)
+        // A symmetric model leaves each frame's orientation to the prior; the frames must at
+        // least agree with each other, so later frames take the orientation that looks most
+        // like the first frame.
+        var choices: [OrientationChoice?] = Array(repeating: nil, count: frames.count)
+        for k in regs.indices {
+            if k > 0, !regs[k].alternatives.isEmpty {
+                let (reg, choice) = orientedByContent(regs[k], frames[k].luminance, reference: regs[0], frames[0].luminance,
+                                                      model: model, box: (xs.min()!, ys.min()!, xs.max()!, ys.max()!))
+                regs[k] = reg
+                choices[k] = choice
+                let others = choice.correlations.enumerated().filter { $0.offset != choice.chosen }.map { String(format: "%.2f", $0.element) }
+                let how = choice.resolved
+                    ? "orientation relative to \(frames[0].name) chosen by image content"
+                    : "orientation relative to \(frames[0].name) NOT resolved by image content either (too similar)"
+                notes.append(String(format: "%@: %@: rotation %.1f° (correlation with the first frame %.2f; other orientations %@)%@",
+                                    frames[k].name, how, reg.rotationDegrees, choice.correlations[choice.chosen],
+                                    others.joined(separator: ", "), choice.changedFromPrior ? ", not the prior's" : ""))
+            } else if let a = regs[k].ambiguity {
+                notes.append("\(frames[k].name): \(a)")
+            }
+        }
         let ext = max(xs.max()! - xs.min()!, ys.max()! - ys.min()!)
         let m = options.marginFraction * ext
         let centre = Point2((xs.min()! + xs.max()!) / 2, (ys.min()! + ys.max()!) / 2)
@@ -244,10 +297,85 @@ public enum DeviceAlignment {
                 notes.append("region \(region.name) has fewer than 16 pixels seen in every frame; nothing measured")
             }
         }
-        return DeviceAlignmentResult(registrations: regs, grid: grid, aligned: aligned, alignedColour: colour,
+        return DeviceAlignmentResult(registrations: regs, orientationByContent: choices, grid: grid, aligned: aligned, alignedColour: colour,
                                      normalisation: norms, differences: diffs, differenceRMS: rms,
                                      differenceRMSRelative: rel, intensityRange: range, differencePixels: used,
                                      measurement: measurement, change: change, notes: notes)
+    }
+
+    /// Among `reg` and its equally fitting alternative orientations, the one whose view of the
+    /// model correlates best with the reference frame's (`contentCorrelation`): first inside
+    /// the model's four-sided features (inset by 5 % of their size) — what the symmetric
+    /// outline and electrodes look like is the same in every orientation, so only the
+    /// features' content tells them apart, and comparing just that keeps the margin large —
+    /// and, when that does not decide (a plain feature), over the whole bounding box `box`
+    /// (x0, y0, x1, y1 in model units).
+    static func orientedByContent(_ reg: DeviceRegistration, _ image: Image, reference: DeviceRegistration, _ refImage: Image,
+                                  model: AnchorModel, box: (Double, Double, Double, Double)) -> (DeviceRegistration, OrientationChoice) {
+        let candidates = [reg] + reg.alternatives
+        let quads = ((try? ModelQuadrilateral.all(in: model)) ?? []).map { q -> ([Point2], Double) in
+            let c = q.corners.map(\.position)
+            return (c, 0.05 * abs(signedArea(c)).squareRoot())
+        }
+        func inFeature(_ m: Point2) -> Bool {
+            quads.contains { q in
+                NamedRegion(name: "", polygon: q.0).contains(m) && distanceToOutline(m, q.0) >= q.1
+            }
+        }
+        func decide(_ corr: [Double]) -> (Int, Bool) {
+            let best = corr.indices.max { (corr[$0].isNaN ? -2 : corr[$0]) < (corr[$1].isNaN ? -2 : corr[$1]) } ?? 0
+            return (best, corr[best].isFinite && corr.indices.allSatisfy { $0 == best || !(corr[$0] > corr[best] - 0.05) })
+        }
+        // A 128 × 128 lattice over the box.
+        let n = 128
+        let lattice = (0..<(n * n)).map { k in
+            Point2(box.0 + (box.2 - box.0) * (Double(k % n) + 0.5) / Double(n),
+                   box.1 + (box.3 - box.1) * (Double(k / n) + 0.5) / Double(n))
+        }
+        let interior = lattice.filter(inFeature)
+        var corr = candidates.map {
+            contentCorrelation(refImage, reference.homography, image, $0.homography, at: interior)
+        }
+        var (best, resolved) = decide(corr)
+        var compared = "features"
+        if !resolved {
+            let whole = candidates.map { contentCorrelation(refImage, reference.homography, image, $0.homography, at: lattice) }
+            let (b, r) = decide(whole)
+            if r { corr = whole; best = b; resolved = true; compared = "model" }
+        }
+        var chosen = candidates[best]
+        chosen.alternatives = candidates.indices.filter { $0 != best }.map { i in
+            var c = candidates[i]
+            c.alternatives = []
+            c.ambiguity = nil
+            return c
+        }
+        let list = candidates.map { String(format: "%.1f°", $0.rotationDegrees) }.joined(separator: ", ")
+        chosen.ambiguity = "\(candidates.count) orientations fit the model equally well (rotations \(list)); "
+            + (resolved ? String(format: "took %.1f°, the one most like the first frame (correlation %.2f)", chosen.rotationDegrees, corr[best])
+                        : String(format: "took %.1f°, the one most like the first frame, but by a margin too small to trust (correlation %.2f)", chosen.rotationDegrees, corr[best]))
+        return (chosen, OrientationChoice(rotations: candidates.map(\.rotationDegrees), correlations: corr, chosen: best,
+                                          resolved: resolved, changedFromPrior: best != 0, compared: compared))
+    }
+
+    /// Pearson correlation of two images sampled at the same model points (model units),
+    /// mapped by each image's model → image homography; points outside either image are
+    /// skipped. NaN when fewer than 100 points are seen by both or either image is flat there.
+    /// Invariant to exposure gain and offset, so it compares photographs taken with different
+    /// exposures.
+    /// - Complexity: 2 bilinear samples per point.
+    static func contentCorrelation(_ a: Image, _ ha: Homography, _ b: Image, _ hb: Homography, at points: [Point2]) -> Double {
+        var sa = 0.0, sb = 0.0, saa = 0.0, sbb = 0.0, sab = 0.0, c = 0.0
+        for m in points {
+            guard let va = a.sample(at: ha.apply(m)), let vb = b.sample(at: hb.apply(m)), va.isFinite, vb.isFinite else { continue }
+            let x = Double(va), y = Double(vb)
+            sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y; c += 1
+        }
+        guard c >= 100 else { return .nan }
+        let cov = sab / c - sa / c * sb / c
+        let va = saa / c - sa / c * sa / c, vb = sbb / c - sb / c * sb / c
+        guard va > 0, vb > 0 else { return .nan }
+        return cov / (va * vb).squareRoot()
     }
 
     static func named(_ e: DeviceError, _ file: String) -> DeviceError {

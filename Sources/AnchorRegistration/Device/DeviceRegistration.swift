@@ -58,6 +58,10 @@ public struct DeviceRegistration: Sendable {
     public var rotationDegrees: Double
     /// Set when several orientations fitted equally well and the prior decided.
     public var ambiguity: String?
+    /// When `ambiguity` is set: the registrations in the other orientations that fitted
+    /// equally well (each with empty `alternatives`), so that a caller with more information
+    /// — `DeviceAlignment` comparing frames by content — can pick another one.
+    public var alternatives: [DeviceRegistration] = []
     /// Everything the extractor found.
     public var extraction: RectangleExtraction
     /// Quadrilaterals found in the image that no model feature matched.
@@ -131,7 +135,6 @@ public struct DeviceRegistration: Sendable {
             distinct.append(hyp)
         }
         var chosen = top
-        var ambiguity: String?
         if distinct.count > 1, !model.regions.isEmpty {
             // The model's regions may break the symmetry (an electrode on one side only): the
             // orientation whose regions stand out most from their surroundings wins when it
@@ -144,17 +147,33 @@ public struct DeviceRegistration: Sendable {
                 chosen = distinct[0]
             }
         }
-        if distinct.count > 1 {
-            chosen = distinct.min { angleDiff($0.rotation, options.priorRotationDegrees) < angleDiff($1.rotation, options.priorRotationDegrees) }!
-            let list = distinct.map { String(format: "%.1f°", $0.rotation) }.joined(separator: ", ")
-            ambiguity = "\(distinct.count) orientations fit the model equally well (rotations \(list)); took \(String(format: "%.1f°", chosen.rotation)), nearest the prior \(String(format: "%.1f°", options.priorRotationDegrees))"
+        guard distinct.count > 1 else {
+            return try solve(chosen.h, modelQuads: modelQuads, extraction: extraction,
+                             anchorCentroid: anchorCentroid, options: options)
         }
-        // Pairs of the chosen hypothesis.
+        chosen = distinct.min { angleDiff($0.rotation, options.priorRotationDegrees) < angleDiff($1.rotation, options.priorRotationDegrees) }!
+        var result = try solve(chosen.h, modelQuads: modelQuads, extraction: extraction,
+                               anchorCentroid: anchorCentroid, options: options)
+        let list = distinct.map { String(format: "%.1f°", $0.rotation) }.joined(separator: ", ")
+        result.ambiguity = "\(distinct.count) orientations fit the model equally well (rotations \(list)); took \(String(format: "%.1f°", result.rotationDegrees)), nearest the prior \(String(format: "%.1f°", options.priorRotationDegrees))"
+        result.alternatives = distinct.filter { angleDiff($0.rotation, chosen.rotation) >= 10 }.compactMap {
+            try? solve($0.h, modelQuads: modelQuads, extraction: extraction,
+                       anchorCentroid: anchorCentroid, options: options)
+        }
+        return result
+    }
+
+    /// Pairs the model's anchors with the detected corners and centres that the hypothesis
+    /// `chosen` (model → image) puts them on, and fits the final homography robustly.
+    static func solve(_ chosen: Homography, modelQuads: [ModelQuadrilateral],
+                      extraction: RectangleExtraction, anchorCentroid: Point2,
+                      options: DeviceRegistrationOptions) throws -> DeviceRegistration {
+        let imageQuads = extraction.quadrilaterals
         var names: [String] = [], mPts: [Point2] = [], iPts: [Point2] = []
         var usedQuads = Set<Int>()
         var matchedEdgeRMS = 0.0
         for mq in modelQuads {
-            guard let (qi, corners) = matchQuad(chosen.h, mq, imageQuads) else { continue }
+            guard let (qi, corners) = matchQuad(chosen, mq, imageQuads) else { continue }
             usedQuads.insert(qi)
             matchedEdgeRMS = max(matchedEdgeRMS, imageQuads[qi].edgeResidual)
             for (k, c) in mq.corners.enumerated() {
@@ -185,7 +204,7 @@ public struct DeviceRegistration: Sendable {
             homography: h, pairs: pairs, fit: fit, mae: mae, recall: recall, oksScale: oksScale,
             residualPixels: max(fit.rms, matchedEdgeRMS),
             residualLimitPixels: max(options.minResidualLimitPixels, options.maxResidualFraction * size),
-            rotationDegrees: atan2(b.y - a.y, b.x - a.x) * 180 / .pi, ambiguity: ambiguity,
+            rotationDegrees: atan2(b.y - a.y, b.x - a.x) * 180 / .pi, ambiguity: nil,
             extraction: extraction, unmatchedQuadrilaterals: imageQuads.count - usedQuads.count)
     }
 

@@ -11,6 +11,13 @@ enum DeviceFixtures {
         // swiftlint:disable:next force_try
         try! OMPairGenerator().generate(OMPairParameters(seed: 2, width: 512, height: 384, truthGridSize: 256))
     }()
+
+    /// Both photographs of `pair` registered to its model (shared: registration is slow in
+    /// debug builds).
+    static let registrations: [DeviceRegistration] = {
+        // swiftlint:disable:next force_try
+        try! [pair.before, pair.after].map { try DeviceRegistration.register($0.luminance(), to: pair.truth.model) }
+    }()
 }
 
 @Suite("Device registration")
@@ -18,8 +25,8 @@ struct DeviceRegistrationTests {
     @Test("square corners within 0.1 % of the side, sub-pixel, on both photographs")
     func corners() throws {
         let p = DeviceFixtures.pair
-        for (k, img) in [p.before, p.after].enumerated() {
-            let reg = try DeviceRegistration.register(img.luminance(), to: p.truth.model)
+        for k in 0..<2 {
+            let reg = DeviceFixtures.registrations[k]
             let truth = p.truth.anchorsInImage[k]
             let side = truth[0].distance(to: truth[1])
             let names = ["C1", "C2", "C3", "C4", "centre"]
@@ -40,7 +47,7 @@ struct DeviceRegistrationTests {
     @Test("a four-fold symmetric model is reported as ambiguous and resolved by the prior")
     func ambiguity() throws {
         let p = DeviceFixtures.pair
-        let reg = try DeviceRegistration.register(p.before.luminance(), to: p.truth.model)
+        let reg = DeviceFixtures.registrations[0]
         let ambiguity = try #require(reg.ambiguity)
         #expect(ambiguity.contains("4 orientations"))
         let h = p.truth.homographies[0]
@@ -51,7 +58,7 @@ struct DeviceRegistrationTests {
 
     @Test("electrodes touching the square and dark patches at its edge do not become corners")
     func extractionFindsOnlyTheSquare() throws {
-        let ex = try RectangleExtractor().extract(DeviceFixtures.pair.before.luminance())
+        let ex = DeviceFixtures.registrations[0].extraction
         let truth = DeviceFixtures.pair.truth.anchorsInImage[0]
         let q = try #require(ex.quadrilaterals.first)
         #expect(q.centre.distance(to: truth[4]) < 0.5)
