@@ -27,6 +27,7 @@ public struct FrameAnalysis: Sendable {
         var cells: [CellCode] = []
         if locateSites, let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
             var clock = Stopwatch()
+            let cpuBefore = registration.timings.cpuTotal
             let located = try SiteLocator.locate(in: levelled, registration: registration, model: model)
             sites = located.sites
             halves = located.halves
@@ -35,6 +36,7 @@ public struct FrameAnalysis: Sendable {
             cells = CellCode.codes(from: sites, sitesPerGroup: perGroup)
             registration.timings.sites = clock.lap()
             registration.timings.total += registration.timings.sites
+            registration.timings.cpuTotal = cpuBefore + clock.cpuTotal()
         }
         return FrameAnalysis(registration: registration, sites: sites, halves: halves, cells: cells,
                              levelled: levelled, model: model)
