@@ -20,8 +20,9 @@ public struct FrameAnalysis: Sendable {
     /// localises and classifies them and encodes the cells.
     public static func analyse(_ image: Image, model: AnchorModel, options: RegistrationOptions = .init(),
                                locateSites: Bool = true) throws -> FrameAnalysis {
-        var registration = try LatticeRegistrar.register(image, to: model, options: options)
-        let levelled = options.level ? try image.planeLevelled().lineLevelled(statistic: .median) : image
+        let registered = try LatticeRegistrar.registerKeepingLevelled(image, to: model, options: options)
+        var registration = registered.registration
+        let levelled = registered.levelled
         var sites: [LocatedSite] = []
         var halves: HalfAssignment? = nil
         var cells: [CellCode] = []
