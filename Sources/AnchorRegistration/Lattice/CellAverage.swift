@@ -37,6 +37,9 @@ public struct CellAverage: Sendable {
         // (u, v) = M⁻¹ (p − origin) with M = [a1 a2]; incremental along each row.
         let du = Point2(a2.y / det, -a1.y / det)   // ∂(u, v)/∂x
         image.pixels.withUnsafeBufferPointer { px in
+        sums.withUnsafeMutableBufferPointer { sums in
+        squares.withUnsafeMutableBufferPointer { squares in
+        counts.withUnsafeMutableBufferPointer { counts in
             for y in 0..<image.height {
                 let p0 = Point2(-origin.x, Double(y) - origin.y)
                 var u = (p0.x * a2.y - p0.y * a2.x) / det
@@ -46,15 +49,16 @@ public struct CellAverage: Sendable {
                     if value.isFinite {
                         let fu = u - u.rounded(.down), fv = v - v.rounded(.down)
                         let iu = min(Int(fu * fb), bins - 1), iv = min(Int(fv * fb), bins - 1)
-                        sums[iv * bins + iu] += Double(value)
-                        squares[iv * bins + iu] += Double(value) * Double(value)
+                        let d = Double(value)
+                        sums[iv * bins + iu] += d
+                        squares[iv * bins + iu] += d * d
                         counts[iv * bins + iu] += 1
                     }
                     u += du.x
                     v += du.y
                 }
             }
-        }
+        }}}}
         var values = [Double](repeating: .nan, count: bins * bins)
         var noise = 0.0, total = 0.0
         for i in 0..<(bins * bins) where counts[i] > 0 {
