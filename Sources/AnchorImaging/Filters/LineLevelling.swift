@@ -74,41 +74,43 @@ func median(_ a: inout [Float]) -> Float {
 /// Median of the samples in `a` (finite, not empty; reordered in place); the mean of the two
 /// middle values for an even count.
 ///
-/// Long inputs are bucketed by value first (the bucket index is monotone in the value, so the
-/// buckets keep the order): only the bucket holding the middle rank is selected exactly —
-/// three branch-light passes instead of a quickselect, whose data-dependent branches cost a
-/// mispredict per sample on noisy scan lines.
+/// Long inputs are bucketed first by an integer key that orders like the value (the float's
+/// bits with the magnitude flipped for negatives): only the bucket holding the middle rank is
+/// selected exactly. Three branch-free integer passes instead of a quickselect, whose
+/// data-dependent branches cost a mispredict per sample on noisy scan lines.
 func median(_ a: UnsafeMutableBufferPointer<Float>) -> Float {
     let n = a.count
     let k = n / 2  // the upper middle; the lower middle is k − 1 when n is even
     if n < 64 { return medianBySelection(a) }
-    var lo = a[0], hi = a[0]
+    @inline(__always) func key(_ v: Float) -> Int32 {
+        let b = Int32(bitPattern: v.bitPattern)
+        return b < 0 ? b ^ Int32.max : b
+    }
+    var kmin = key(a[0]), kmax = kmin
     for v in a {
-        lo = Swift.min(lo, v)
-        hi = Swift.max(hi, v)
+        let q = key(v)
+        kmin = Swift.min(kmin, q)
+        kmax = Swift.max(kmax, q)
     }
-    let span = Double(hi) - Double(lo)
-    guard span > 0 else { return lo }
+    let range = UInt32(bitPattern: kmax &- kmin)
+    guard range > 0 else { return a[0] }
     let buckets = 256
-    let scale = Double(buckets) / span, base = Double(lo)
-    // Samples lie in [lo, hi], so the index is in 0…buckets (clamped to the last bucket).
-    @inline(__always) func index(_ v: Float) -> Int {
-        Swift.min(buckets - 1, Int(truncatingIfNeeded: Int64((Double(v) - base) * scale)))
-    }
+    let shift = UInt32(Swift.max(0, 32 - range.leadingZeroBitCount - 8))
+    @inline(__always) func bucket(_ v: Float) -> Int { Int(UInt32(bitPattern: key(v) &- kmin) >> shift) }
     return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * buckets) { hist -> Float in
         hist.initialize(repeating: 0)
         // Four interleaved histograms: neighbouring samples of a smooth scan line fall in the
         // same bucket, and one table would chain every increment on the previous one.
         var i = 0
         while i + 4 <= n {
-            hist[index(a[i])] &+= 1
-            hist[buckets + index(a[i + 1])] &+= 1
-            hist[2 * buckets + index(a[i + 2])] &+= 1
-            hist[3 * buckets + index(a[i + 3])] &+= 1
+            hist[bucket(a[i])] &+= 1
+            hist[buckets + bucket(a[i + 1])] &+= 1
+            hist[2 * buckets + bucket(a[i + 2])] &+= 1
+            hist[3 * buckets + bucket(a[i + 3])] &+= 1
             i += 4
         }
         while i < n {
-            hist[index(a[i])] &+= 1
+            hist[bucket(a[i])] &+= 1
             i += 1
         }
         var below = 0, b = 0, inBucket = 0
@@ -118,24 +120,24 @@ func median(_ a: UnsafeMutableBufferPointer<Float>) -> Float {
             below += inBucket
             b += 1
         }
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: inBucket + 1) { bucket -> Float in
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: inBucket + 1) { chosen -> Float in
             // The bucket's samples, and the largest sample of the buckets below it — without
             // branches: every sample is written, the count advances only for the bucket's own.
             var m = 0
             var belowMax = -Float.infinity
             for v in a {
-                let j = index(v)
-                bucket[m] = v
+                let j = bucket(v)
+                chosen[m] = v
                 m &+= j == b ? 1 : 0
                 belowMax = Swift.max(belowMax, j < b ? v : -Float.infinity)
             }
             let r = k - below
-            let upper = Image.select(UnsafeMutableBufferPointer(rebasing: bucket[0..<m]), r)
+            let upper = Image.select(UnsafeMutableBufferPointer(rebasing: chosen[0..<m]), r)
             if n % 2 == 1 { return upper }
             var lower = belowMax
             if r > 0 {
-                lower = bucket[0]
-                for i in 1..<r { lower = Swift.max(lower, bucket[i]) }
+                lower = chosen[0]
+                for i in 1..<r { lower = Swift.max(lower, chosen[i]) }
             }
             return (lower + upper) / 2
         }
