@@ -171,7 +171,7 @@ def table(summaries, descriptions, frames_info, notes):
             if ref in by and ours["t_median"] > 0:
                 lines.append(f"- speed ratio {ref} / anchorreg (median in-process time per frame): "
                              f"{by[ref]['t_median'] / ours['t_median']:.1f}×; process wall: "
-                             f"{by[ref]['wall_median'] / ours['wall_median']:.1f}×; in-process CPU (ours estimated): "
+                             f"{by[ref]['wall_median'] / ours['wall_median']:.1f}×; in-process CPU{' (ours estimated)' if ours['icpu_estimated'] else ''}: "
                              f"{by[ref]['icpu_median'] / ours['icpu_median']:.1f}×; process CPU: "
                              f"{by[ref]['cpu_median'] / ours['cpu_median']:.1f}×")
         lines.append("")
