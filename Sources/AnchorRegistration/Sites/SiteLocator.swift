@@ -158,16 +158,19 @@ public enum SiteLocator {
         let local = sites.indices.map { k -> Double in
             near.removeAll(keepingCapacity: true)
             if let neighbours {
-                neighbours.forEach(of: k) { near.append(values[$0]) }
+                neighbours.forEach(of: k) { if values[$0].isFinite { near.append(values[$0]) } }
             } else {
-                modelTree?.forEach(within: radius, of: sites[k].model) { i, _ in near.append(values[i]) }
+                modelTree?.forEach(within: radius, of: sites[k].model) { i, _ in if values[i].isFinite { near.append(values[i]) } }
             }
             return sites[k].value - medianInPlace(&near)
         }
         // Robust per-site-name statistics: each of the 12 adatoms has its own typical
         // brightness (corner vs centre, faulted vs unfaulted), so compare like with like.
         var byName: [String: [Double]] = [:]
-        for (k, s) in sites.enumerated() { byName[s.name, default: []].append(local[k]) }
+        // A site without a value (its final position left the image) is no evidence about
+        // its neighbours or its kind: NaN in a median makes the result depend on the order
+        // of the samples.
+        for (k, s) in sites.enumerated() where local[k].isFinite { byName[s.name, default: []].append(local[k]) }
         var stats: [String: (median: Double, scale: Double)] = [:]
         var pooled: [Double] = []
         for (_, vals) in byName {
@@ -182,7 +185,12 @@ public enum SiteLocator {
             stats[name] = (med, vals.count >= 8 ? max(mad, 0.5 * pooledMAD) : pooledMAD)
         }
         for k in sites.indices {
-            let st = stats[sites[k].name]!
+            guard let st = stats[sites[k].name] else {
+                // No site of this kind has a value: nothing to compare with.
+                sites[k].score = .nan
+                sites[k].present = false
+                continue
+            }
             let z = st.scale > 0 ? (local[k] - st.median) / st.scale : 0
             sites[k].score = z
             sites[k].present = z >= defectThreshold
