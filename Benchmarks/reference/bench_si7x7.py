@@ -171,7 +171,7 @@ def table(summaries, descriptions, frames_info, notes):
             if ref in by and ours["t_median"] > 0:
                 lines.append(f"- speed ratio {ref} / anchorreg (median in-process time per frame): "
                              f"{by[ref]['t_median'] / ours['t_median']:.1f}×; process wall: "
-                             f"{by[ref]['wall_median'] / ours['wall_median']:.1f}×; in-process CPU (ours estimated): "
+                             f"{by[ref]['wall_median'] / ours['wall_median']:.1f}×; in-process CPU{' (ours estimated)' if ours['icpu_estimated'] else ''}: "
                              f"{by[ref]['icpu_median'] / ours['icpu_median']:.1f}×; process CPU: "
                              f"{by[ref]['cpu_median'] / ours['cpu_median']:.1f}×")
         lines.append("")
@@ -264,12 +264,12 @@ def main():
         "Mean over frames; also over the frames without creep, and over the sites at least 0.5 nm from the frame's edge.",
         "- defect P / R: sites flagged missing vs truly missing, over truth sites matched within the tolerance (mean over frames where defined).",
         "- time/frame: the method's own timings_ms.total, in-process: the reference from file read to sites (reading the float32 TIFF is 1–3 ms "
-        "of it), anchorreg from the read image to sites (levelling, lattice estimate, extraction, vote, rough, fine, sites). "
+        "of it), anchorreg from file read to sites too (read, levelling, lattice estimate, extraction, vote, rough, fine, sites). "
         "wall: the whole process incl. start-up and imports; for anchorreg also writing its output files (corrected TIFF/PNG, overlay, report.html), "
         "for the reference the warp (cv2.warpPerspective) but no files. CPU: user + system time of the process (getrusage), "
         "less sensitive than wall time to other jobs on the machine. in-process CPU: the reference measures it (time.process_time over "
-        "the same span as its total); anchorreg does not report CPU time, so it is estimated per frame as its timings_ms.total × "
-        "(process CPU / process wall) — marked (est.).",
+        "the same span as its total); anchorreg measures it too (timings_ms.cpu_total, the thread's CPU time over the same span); "
+        "for a build that does not report it, it is estimated as timings_ms.total × (process CPU / process wall) — marked (est.).",
         "- The paper pipeline is given the true lattice constant in pixels and the true rotation (semi-automatic in the paper); this is generous to it.",
     ]
     if not with_ours:

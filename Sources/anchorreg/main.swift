@@ -1,3 +1,4 @@
 import AnchorRegCLI
 
+AllocatorTuning.apply()
 AnchorRegCommand.main()

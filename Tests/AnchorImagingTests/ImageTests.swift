@@ -45,5 +45,14 @@ import AnchorGeometry
         #expect(b.pixelSize == PixelSize(x: 1.0, y: 0.5))
         #expect(throws: ImageError.self) { try img.binned(by: 9) }
         #expect(throws: ImageError.self) { try img.binned(by: 0) }
+        // NaN samples are left out of their block's mean; a block of only NaN stays NaN; the
+        // other blocks of the row are unaffected.
+        var holes = try Image(width: 6, height: 2, pixels: (0..<12).map(Float.init))
+        holes.pixels[0] = .nan
+        for i in [2, 3, 8, 9] { holes.pixels[i] = .nan }
+        let hb = try holes.binned(by: 2)
+        #expect(hb[0, 0] == Float(1 + 6 + 7) / 3)
+        #expect(hb[1, 0].isNaN)
+        #expect(hb[2, 0] == Float(4 + 5 + 10 + 11) / 4)
     }
 }

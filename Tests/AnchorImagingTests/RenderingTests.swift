@@ -72,6 +72,52 @@ import AnchorGeometry
         #expect(p == [0, 0.5, 25, 50, 99.5, 100])
     }
 
+    @Test func percentilesEqualSortedOrderStatistics() throws {
+        // Histogram-guided selection must give exactly the sorted order statistics, with NaN,
+        // repeated values, a far outlier (most samples in one bin) and a tiny range.
+        var g = SeededGenerator(seed: 11)
+        for trial in 0..<4 {
+            var px = (0..<20_000).map { _ in Float(g.normal()) }
+            if trial == 1 { for i in stride(from: 0, to: px.count, by: 3) { px[i] = 0.25 } }
+            if trial == 2 { px[5] = 1e30 }
+            if trial == 3 { px = px.map { 1 + $0 * 1e-6 } }
+            px[7] = .nan
+            let img = try Image(width: 200, height: 100, pixels: px)
+            let sorted = px.filter(\.isFinite).sorted()
+            let percents = [0, 0.5, 1, 25, 50, 73.3, 99.5, 100]
+            let got = try img.percentiles(percents)
+            for (p, v) in zip(percents, got) {
+                let pos = p / 100 * Double(sorted.count - 1)
+                let lo = Int(pos.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+                let f = Float(pos - Double(lo))
+                let want = hi == lo || f == 0 ? sorted[lo] : sorted[lo] + (sorted[hi] - sorted[lo]) * f
+                #expect(v == want, "trial \(trial), percentile \(p)")
+            }
+        }
+    }
+
+    @Test func selectGivesTheOrderStatistic() {
+        var g = SeededGenerator(seed: 13)
+        let inputs: [[Float]] = [
+            (0..<301).map { _ in Float(g.normal()) },
+            [Float](repeating: 2, count: 100),
+            (0..<257).map { _ in g.nextUnit() < 0.5 ? 1 : 0 },
+            (0..<200).map(Float.init),
+            (0..<200).reversed().map(Float.init),
+            (0..<37).map { _ in Float(Int(g.nextUnit() * 5)) },
+        ]
+        for input in inputs {
+            let sorted = input.sorted()
+            for k in Set([0, 1, input.count / 3, input.count / 2, input.count - 2, input.count - 1]) {
+                var a = input
+                let v = a.withUnsafeMutableBufferPointer { Image.select($0, k) }
+                #expect(v == sorted[k])
+                #expect(a[..<k].allSatisfy { $0 <= v } && a[(k + 1)...].allSatisfy { $0 >= v })
+                #expect(a.sorted() == sorted)
+            }
+        }
+    }
+
     @Test func stretchClipsOutliersAndIgnoresNaN() throws {
         // 1000 samples in 0…1, a few spikes at 1e6 and a NaN: the 0.5–99.5 % range ignores them.
         var px = (0..<1000).map { Float($0) / 999 }

@@ -21,12 +21,13 @@ extension Image {
     public func lineLevelled(statistic: LineStatistic = .median) -> Image {
         let offsets = lineOffsets(statistic: statistic)
         var out = self
-        for y in 0..<height {
-            let o = offsets[y]
-            guard o.isFinite else { continue }
-            for x in 0..<width {
-                let i = y * width + x
-                if pixels[i].isFinite { out.pixels[i] = pixels[i] - o }
+        let w = width
+        out.pixels.withUnsafeMutableBufferPointer { px in
+            for y in 0..<height {
+                let o = offsets[y]
+                guard o.isFinite else { continue }
+                // NaN − o stays NaN and ±∞ − o stays ±∞: no test needed per sample.
+                for i in (y * w)..<(y * w + w) { px[i] -= o }
             }
         }
         return out
@@ -36,22 +37,29 @@ extension Image {
     /// any finite sample).
     public func lineOffsets(statistic: LineStatistic = .median) -> [Float] {
         var result = [Float](repeating: .nan, count: height)
-        var buf = [Float]()
-        buf.reserveCapacity(width)
-        for y in 0..<height {
-            buf.removeAll(keepingCapacity: true)
-            for x in 0..<width {
-                let v = pixels[y * width + x]
-                if v.isFinite { buf.append(v) }
-            }
-            guard !buf.isEmpty else { continue }
-            switch statistic {
-            case .mean:
-                var s = 0.0
-                for v in buf { s += Double(v) }
-                result[y] = Float(s / Double(buf.count))
-            case .median:
-                result[y] = median(&buf)
+        var buf = [Float](repeating: 0, count: width)
+        let w = width
+        pixels.withUnsafeBufferPointer { px in
+            buf.withUnsafeMutableBufferPointer { b in
+                for y in 0..<height {
+                    var m = 0
+                    for x in 0..<w {
+                        let v = px[y * w + x]
+                        if v.isFinite {
+                            b[m] = v
+                            m += 1
+                        }
+                    }
+                    guard m > 0 else { continue }
+                    switch statistic {
+                    case .mean:
+                        var s = 0.0
+                        for i in 0..<m { s += Double(b[i]) }
+                        result[y] = Float(s / Double(m))
+                    case .median:
+                        result[y] = median(UnsafeMutableBufferPointer(rebasing: b[0..<m]))
+                    }
+                }
             }
         }
         return result
@@ -60,9 +68,87 @@ extension Image {
 
 /// Median of `a` (reordered in place); the mean of the two middle values for an even count.
 func median(_ a: inout [Float]) -> Float {
+    a.withUnsafeMutableBufferPointer { median($0) }
+}
+
+/// Median of the samples in `a` (finite, not empty; reordered in place); the mean of the two
+/// middle values for an even count.
+///
+/// Long inputs are bucketed first by an integer key that orders like the value (the float's
+/// bits with the magnitude flipped for negatives): only the bucket holding the middle rank is
+/// selected exactly. Three branch-free integer passes instead of a quickselect, whose
+/// data-dependent branches cost a mispredict per sample on noisy scan lines.
+func median(_ a: UnsafeMutableBufferPointer<Float>) -> Float {
+    let n = a.count
+    let k = n / 2  // the upper middle; the lower middle is k − 1 when n is even
+    if n < 64 { return medianBySelection(a) }
+    @inline(__always) func key(_ v: Float) -> Int32 {
+        let b = Int32(bitPattern: v.bitPattern)
+        return b < 0 ? b ^ Int32.max : b
+    }
+    var kmin = key(a[0]), kmax = kmin
+    for v in a {
+        let q = key(v)
+        kmin = Swift.min(kmin, q)
+        kmax = Swift.max(kmax, q)
+    }
+    let range = UInt32(bitPattern: kmax &- kmin)
+    guard range > 0 else { return a[0] }
+    let buckets = 256
+    let shift = UInt32(Swift.max(0, 32 - range.leadingZeroBitCount - 8))
+    @inline(__always) func bucket(_ v: Float) -> Int { Int(UInt32(bitPattern: key(v) &- kmin) >> shift) }
+    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * buckets) { hist -> Float in
+        hist.initialize(repeating: 0)
+        // Four interleaved histograms: neighbouring samples of a smooth scan line fall in the
+        // same bucket, and one table would chain every increment on the previous one.
+        var i = 0
+        while i + 4 <= n {
+            hist[bucket(a[i])] &+= 1
+            hist[buckets + bucket(a[i + 1])] &+= 1
+            hist[2 * buckets + bucket(a[i + 2])] &+= 1
+            hist[3 * buckets + bucket(a[i + 3])] &+= 1
+            i += 4
+        }
+        while i < n {
+            hist[bucket(a[i])] &+= 1
+            i += 1
+        }
+        var below = 0, b = 0, inBucket = 0
+        while true {
+            inBucket = Int(hist[b] &+ hist[buckets + b] &+ hist[2 * buckets + b] &+ hist[3 * buckets + b])
+            if below + inBucket > k { break }
+            below += inBucket
+            b += 1
+        }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: inBucket + 1) { chosen -> Float in
+            // The bucket's samples, and the largest sample of the buckets below it — without
+            // branches: every sample is written, the count advances only for the bucket's own.
+            var m = 0
+            var belowMax = -Float.infinity
+            for v in a {
+                let j = bucket(v)
+                chosen[m] = v
+                m &+= j == b ? 1 : 0
+                belowMax = Swift.max(belowMax, j < b ? v : -Float.infinity)
+            }
+            let r = k - below
+            let upper = Image.select(UnsafeMutableBufferPointer(rebasing: chosen[0..<m]), r)
+            if n % 2 == 1 { return upper }
+            var lower = belowMax
+            if r > 0 {
+                lower = chosen[0]
+                for i in 1..<r { lower = Swift.max(lower, chosen[i]) }
+            }
+            return (lower + upper) / 2
+        }
+    }
+}
+
+/// Median by quickselect (short inputs).
+private func medianBySelection(_ a: UnsafeMutableBufferPointer<Float>) -> Float {
     let n = a.count
     // Image.select leaves a[0..<k] ≤ a[k] ≤ a[k+1...].
-    let hi = a.withUnsafeMutableBufferPointer { Image.select($0, n / 2) }
+    let hi = Image.select(a, n / 2)
     if n % 2 == 1 { return hi }
     // The lower middle is the largest element of the left part after selection.
     var lo = a[0]

@@ -32,7 +32,7 @@ public struct Autocorrelation: Sendable {
     /// lattice peaks.
     ///
     /// - Complexity: O(N log N) for N the padded pixel count (the next powers of two of the
-    ///   image sides).
+    ///   image sides): one real 2-D FFT forward and one back.
     public init(image: Image, maxShift requested: Int? = nil, highPassPeriod: Double? = nil) throws {
         let w = image.width, h = image.height
         let maxShift = min(requested ?? min(w, h) / 2, min(w, h) / 2)
@@ -50,45 +50,36 @@ public struct Autocorrelation: Sendable {
         for x in 0..<w { wx[x] = 0.5 - 0.5 * Double.cos(2 * Double.pi * (Double(x) + 0.5) / Double(w)) }
         for y in 0..<h { wy[y] = 0.5 - 0.5 * Double.cos(2 * Double.pi * (Double(y) + 0.5) / Double(h)) }
 
-        var signal = ComplexGrid(width: pw, height: ph)
-        var window = ComplexGrid(width: pw, height: ph)
-        for y in 0..<h {
-            for x in 0..<w {
-                let v = image.pixels[y * w + x]
-                let d = v.isFinite ? Double(v) - mean : 0
-                let win = wx[x] * wy[y]
-                signal.re[y * pw + x] = d * win
-                window.re[y * pw + x] = win
+        // The signal is real: its power spectrum comes from a real 2-D FFT (`RealPowerSpectrum`),
+        // half the work of a complex one, and the inverse of the (real, even) spectrum is real.
+        var signal = [Double](repeating: 0, count: pw * ph)
+        image.pixels.withUnsafeBufferPointer { px in
+            for y in 0..<h {
+                for x in 0..<w {
+                    let v = px[y * w + x]
+                    signal[y * pw + x] = v.isFinite ? (Double(v) - mean) * wx[x] * wy[y] : 0
+                }
             }
         }
-        try signal.fft2()
-        try window.fft2()
         let kc2 = highPassPeriod.map { 1 / ($0 * $0) } ?? 0
-        for ky in 0..<ph {
-            let fy = Double(ky <= ph / 2 ? ky : ky - ph) / Double(ph)
-            for kx in 0..<pw {
-                let fx = Double(kx <= pw / 2 ? kx : kx - pw) / Double(pw)
-                let i = ky * pw + kx
-                let gain = kc2 > 0 ? 1 - Double.exp(-(fx * fx + fy * fy) / kc2) : 1
-                signal.re[i] = (signal.re[i] * signal.re[i] + signal.im[i] * signal.im[i]) * gain
-                signal.im[i] = 0
-                window.re[i] = window.re[i] * window.re[i] + window.im[i] * window.im[i]
-                window.im[i] = 0
-            }
+        let correlation = try RealAutocorrelation.circular(signal, width: pw, height: ph) { fx, fy in
+            kc2 > 0 ? 1 - Double.exp(-(fx * fx + fy * fy) / kc2) : 1
         }
-        try signal.fft2(inverse: true)
-        try window.fft2(inverse: true)
+        // The window is separable, so is its circular autocorrelation: two 1-D sums.
+        let windowX = RealAutocorrelation.circular1D(wx, period: pw, maxShift: maxShift)
+        let windowY = RealAutocorrelation.circular1D(wy, period: ph, maxShift: maxShift)
+        let window0 = windowX[maxShift] * windowY[maxShift]
 
-        let zero = signal.re[0] / max(window.re[0], .leastNormalMagnitude)
+        let zero = correlation[0] / max(window0, .leastNormalMagnitude)
         let side = 2 * maxShift + 1
         var out = [Double](repeating: 0, count: side * side)
         for dy in -maxShift...maxShift {
             let iy = (dy + ph) % ph
             for dx in -maxShift...maxShift {
                 let ix = (dx + pw) % pw
-                let wv = window.re[iy * pw + ix]
+                let wv = windowX[dx + maxShift] * windowY[dy + maxShift]
                 // Shifts where the windows barely overlap carry no information.
-                let r = wv > 1e-3 * window.re[0] ? signal.re[iy * pw + ix] / wv / zero : 0
+                let r = wv > 1e-3 * window0 ? correlation[iy * pw + ix] / wv / zero : 0
                 out[(dy + maxShift) * side + dx + maxShift] = zero > 0 ? r : 0
             }
         }

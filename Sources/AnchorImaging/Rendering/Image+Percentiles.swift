@@ -6,28 +6,79 @@ extension Image {
     /// - Returns: one value per requested percentile, in the order asked.
     /// - Throws: `ImageError.invalidParameter` for a percentile outside 0…100 or when the image
     ///   has no finite sample.
-    /// - Complexity: O(n) expected per distinct order statistic (quickselect on one copy).
+    /// - Complexity: O(n): one pass for the range, one to histogram the samples, one to
+    ///   gather the samples of the few bins holding the wanted order statistics, which are
+    ///   then selected exactly (quickselect) — no copy or sort of the whole image.
     public func percentiles(_ percents: [Double]) throws -> [Float] {
         for p in percents where !(p >= 0 && p <= 100) {
             throw ImageError.invalidParameter(name: "percentile", reason: "\(p) is outside 0…100")
         }
-        var values = pixels.filter { $0.isFinite }
-        guard !values.isEmpty else {
+        guard let range = finiteRange else {
             throw ImageError.invalidParameter(name: "image", reason: "no finite sample to take percentiles of")
         }
-        let n = values.count
-        return values.withUnsafeMutableBufferPointer { buf in
-            percents.map { p in
-                let pos = p / 100 * Double(n - 1)
-                let lo = Int(pos.rounded(.down))
-                let hi = min(lo + 1, n - 1)
-                let a = Self.select(buf, lo)
-                if hi == lo || pos == Double(lo) { return a }
-                let b = Self.select(buf, hi)
-                let f = Float(pos - Double(lo))
-                return a + (b - a) * f
+        // Order statistics wanted: for each percentile the two neighbours of its position.
+        var n = 0
+        for v in pixels where v.isFinite { n += 1 }
+        let ranks = percents.map { p -> (lo: Int, hi: Int, f: Float) in
+            let pos = p / 100 * Double(n - 1)
+            let lo = Int(pos.rounded(.down))
+            return (lo, min(lo + 1, n - 1), Float(pos - Double(lo)))
+        }
+        let values = orderStatistics(Set(ranks.flatMap { [$0.lo, $0.hi] }), count: n, range: range)
+        return ranks.map { r in
+            let a = values[r.lo]!
+            if r.hi == r.lo || r.f == 0 { return a }
+            let b = values[r.hi]!
+            return a + (b - a) * r.f
+        }
+    }
+
+    /// The k-th smallest finite samples (0-based) for every k in `ranks`, exactly: the samples
+    /// are histogrammed by value (the bin index is monotone in the value, so bins keep the
+    /// order), and only the samples of the bins that hold a wanted rank are gathered and
+    /// selected.
+    private func orderStatistics(_ ranks: Set<Int>, count n: Int, range: (min: Float, max: Float)) -> [Int: Float] {
+        let lo = Double(range.min), span = Double(range.max) - Double(range.min)
+        guard span > 0 else { return Dictionary(uniqueKeysWithValues: ranks.map { ($0, range.min) }) }
+        let bins = 4096
+        let scale = Double(bins) / span
+        @inline(__always) func bin(_ v: Float) -> Int { Swift.min(bins - 1, Int((Double(v) - lo) * scale)) }
+        var histogram = [Int](repeating: 0, count: bins)
+        pixels.withUnsafeBufferPointer { px in
+            histogram.withUnsafeMutableBufferPointer { hist in
+                for v in px where v.isFinite { hist[bin(v)] += 1 }
             }
         }
+        // The bin of each rank and the rank within that bin.
+        var start = [Int](repeating: 0, count: bins + 1)
+        for b in 0..<bins { start[b + 1] = start[b] + histogram[b] }
+        var wanted: [Int: [Float]] = [:]
+        var place: [Int: (bin: Int, rank: Int)] = [:]
+        for k in ranks {
+            var a = 0, b = bins  // first bin with start[bin + 1] > k
+            while a < b {
+                let m = (a + b) / 2
+                if start[m + 1] > k { b = m } else { a = m + 1 }
+            }
+            place[k] = (a, k - start[a])
+            wanted[a] = []
+        }
+        var take = [Bool](repeating: false, count: bins)
+        for b in wanted.keys {
+            take[b] = true
+            wanted[b]!.reserveCapacity(histogram[b])
+        }
+        pixels.withUnsafeBufferPointer { px in
+            for v in px where v.isFinite {
+                let b = bin(v)
+                if take[b] { wanted[b]!.append(v) }
+            }
+        }
+        var out: [Int: Float] = [:]
+        for (k, p) in place {
+            out[k] = wanted[p.bin]!.withUnsafeMutableBufferPointer { Self.select($0, p.rank) }
+        }
+        return out
     }
 
     /// The display range that clips `low` % of the samples at the bottom and `100 − high` % at
@@ -59,28 +110,58 @@ extension Image {
         return out
     }
 
-    /// The `k`-th smallest element (0-based) of `a`, partially reordering `a` (Hoare
-    /// quickselect with a median-of-three pivot).
+    /// The `k`-th smallest element (0-based) of `a`, partially reordering `a` so that
+    /// a[0..<k] ≤ a[k] ≤ a[(k+1)...]. The samples must be finite (no NaN).
+    ///
+    /// Quickselect with a median-of-three pivot and branch-free Lomuto partitions (every
+    /// sample is swapped, the store index advances by the comparison's 0 or 1): on noisy data
+    /// the comparisons are unpredictable and a branching partition pays a mispredict per
+    /// sample. Samples equal to the pivot are split off in a second pass when the rank lies
+    /// above the pivot, which keeps constant or few-valued data linear.
+    /// - Complexity: O(n) expected.
     static func select(_ a: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
-        var lo = 0, hi = a.count - 1
-        while lo < hi {
+        precondition(k >= 0 && k < a.count)
+        var lo = 0, hi = a.count  // the rank lies in [lo, hi)
+        while hi - lo > 16 {
             let mid = lo + (hi - lo) / 2
-            // Median of three as pivot keeps sorted/constant input linear.
             if a[mid] < a[lo] { a.swapAt(mid, lo) }
-            if a[hi] < a[lo] { a.swapAt(hi, lo) }
-            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            if a[hi - 1] < a[lo] { a.swapAt(hi - 1, lo) }
+            if a[hi - 1] < a[mid] { a.swapAt(hi - 1, mid) }
             let pivot = a[mid]
-            var i = lo, j = hi
-            while i <= j {
-                while a[i] < pivot { i += 1 }
-                while a[j] > pivot { j -= 1 }
-                if i <= j {
-                    a.swapAt(i, j)
-                    i += 1
+            var store = lo
+            for i in lo..<hi {
+                let x = a[i]
+                a[i] = a[store]
+                a[store] = x
+                store &+= x < pivot ? 1 : 0
+            }
+            // [lo, store) < pivot ≤ [store, hi)
+            if k < store {
+                hi = store
+                continue
+            }
+            var equal = store
+            for i in store..<hi {
+                let x = a[i]
+                a[i] = a[equal]
+                a[equal] = x
+                equal &+= x <= pivot ? 1 : 0
+            }
+            // [store, equal) == pivot (never empty: the pivot itself is there)
+            if k < equal { return pivot }
+            lo = equal
+        }
+        // Insertion sort of the last few.
+        if hi - lo > 1 {
+            for i in (lo + 1)..<hi {
+                let x = a[i]
+                var j = i - 1
+                while j >= lo && a[j] > x {
+                    a[j + 1] = a[j]
                     j -= 1
                 }
+                a[j + 1] = x
             }
-            if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
         }
         return a[k]
     }

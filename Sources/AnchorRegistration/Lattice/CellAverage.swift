@@ -37,24 +37,55 @@ public struct CellAverage: Sendable {
         // (u, v) = M⁻¹ (p − origin) with M = [a1 a2]; incremental along each row.
         let du = Point2(a2.y / det, -a1.y / det)   // ∂(u, v)/∂x
         image.pixels.withUnsafeBufferPointer { px in
+        sums.withUnsafeMutableBufferPointer { sums in
+        squares.withUnsafeMutableBufferPointer { squares in
+        counts.withUnsafeMutableBufferPointer { counts in
+            // floor without a libm call (|u|, |v| stay far below 2⁶³: the image is finite).
+            @inline(__always) func floor(_ t: Double) -> Double {
+                let r = Double(Int(t))
+                return r > t ? r - 1 : r
+            }
             for y in 0..<image.height {
                 let p0 = Point2(-origin.x, Double(y) - origin.y)
                 var u = (p0.x * a2.y - p0.y * a2.x) / det
                 var v = (a1.x * p0.y - a1.y * p0.x) / det
+                // Neighbouring pixels mostly fall in the same bin: its sums stay in registers
+                // for the run (same additions in the same order) instead of a store and a
+                // dependent load per pixel.
+                var bin = -1
+                var runSum = 0.0, runSquares = 0.0, runCount = 0
                 for x in 0..<image.width {
                     let value = px[y * image.width + x]
                     if value.isFinite {
-                        let fu = u - u.rounded(.down), fv = v - v.rounded(.down)
+                        let fu = u - floor(u), fv = v - floor(v)
                         let iu = min(Int(fu * fb), bins - 1), iv = min(Int(fv * fb), bins - 1)
-                        sums[iv * bins + iu] += Double(value)
-                        squares[iv * bins + iu] += Double(value) * Double(value)
-                        counts[iv * bins + iu] += 1
+                        let b = iv * bins + iu
+                        if b != bin {
+                            if bin >= 0 {
+                                sums[bin] = runSum
+                                squares[bin] = runSquares
+                                counts[bin] = runCount
+                            }
+                            bin = b
+                            runSum = sums[b]
+                            runSquares = squares[b]
+                            runCount = counts[b]
+                        }
+                        let d = Double(value)
+                        runSum += d
+                        runSquares += d * d
+                        runCount += 1
                     }
                     u += du.x
                     v += du.y
                 }
+                if bin >= 0 {
+                    sums[bin] = runSum
+                    squares[bin] = runSquares
+                    counts[bin] = runCount
+                }
             }
-        }
+        }}}}
         var values = [Double](repeating: .nan, count: bins * bins)
         var noise = 0.0, total = 0.0
         for i in 0..<(bins * bins) where counts[i] > 0 {

@@ -121,7 +121,11 @@ public enum LatticeEstimator {
         // expected period (tilt, bow, terraces), which no lattice can explain.
         let background = try image.gaussianBlurred(sigma: upper / 2, truncate: 3)
         var detail = image
-        for i in detail.pixels.indices { detail.pixels[i] -= background.pixels[i] }
+        background.pixels.withUnsafeBufferPointer { bg in
+            detail.pixels.withUnsafeMutableBufferPointer { d in
+                for i in d.indices { d[i] -= bg[i] }
+            }
+        }
         let imageVariance = variance(detail)
         var scored: [(basis: (Point2, Point2), coherence: Double, area: Double)] = []
         for b in bases {

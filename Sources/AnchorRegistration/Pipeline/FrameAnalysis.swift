@@ -20,13 +20,15 @@ public struct FrameAnalysis: Sendable {
     /// localises and classifies them and encodes the cells.
     public static func analyse(_ image: Image, model: AnchorModel, options: RegistrationOptions = .init(),
                                locateSites: Bool = true) throws -> FrameAnalysis {
-        var registration = try LatticeRegistrar.register(image, to: model, options: options)
-        let levelled = options.level ? try image.planeLevelled().lineLevelled(statistic: .median) : image
+        let registered = try LatticeRegistrar.registerKeepingLevelled(image, to: model, options: options)
+        var registration = registered.registration
+        let levelled = registered.levelled
         var sites: [LocatedSite] = []
         var halves: HalfAssignment? = nil
         var cells: [CellCode] = []
         if locateSites, let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
             var clock = Stopwatch()
+            let cpuBefore = registration.timings.cpuTotal
             let located = try SiteLocator.locate(in: levelled, registration: registration, model: model)
             sites = located.sites
             halves = located.halves
@@ -35,6 +37,7 @@ public struct FrameAnalysis: Sendable {
             cells = CellCode.codes(from: sites, sitesPerGroup: perGroup)
             registration.timings.sites = clock.lap()
             registration.timings.total += registration.timings.sites
+            registration.timings.cpuTotal = cpuBefore + clock.cpuTotal()
         }
         return FrameAnalysis(registration: registration, sites: sites, halves: halves, cells: cells,
                              levelled: levelled, model: model)

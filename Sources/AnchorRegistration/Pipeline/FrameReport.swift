@@ -113,7 +113,8 @@ public struct FrameReport: Encodable, Sendable {
             neighbour_spread_before: r.metrics.neighbourSpreadBefore, neighbour_spread_after: r.metrics.neighbourSpreadAfter)
         let t = r.timings
         timings_ms = ["level": t.level, "lattice": t.lattice, "extract": t.extract, "vote": t.vote,
-                      "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total]
+                      "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total,
+                      "cpu_total": t.cpuTotal]
     }
 }
 

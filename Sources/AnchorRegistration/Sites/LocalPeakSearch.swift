@@ -37,10 +37,23 @@ public enum LocalPeakSearch {
         image.pixels.withUnsafeBufferPointer { px in
             for y in y0...y1 {
                 let dy = Double(y) - predicted.y
-                for x in x0...x1 {
+                // The row's span inside the disc, from the chord and then settled with the
+                // exact per-pixel test at both ends (so rounding cannot add or drop a pixel).
+                @inline(__always) func inside(_ x: Int) -> Bool {
                     let dx = Double(x) - predicted.x
-                    guard dx * dx + dy * dy <= r2 else { continue }
-                    let v = px[y * w + x]
+                    return dx * dx + dy * dy <= r2
+                }
+                let half = max(0, r2 - dy * dy).squareRoot()
+                var xs = max(x0, min(x1 + 1, Int((predicted.x - half).rounded(.up))))
+                var xe = min(x1, max(x0 - 1, Int((predicted.x + half).rounded(.down))))
+                while xs > x0 && inside(xs - 1) { xs -= 1 }
+                while xs <= xe && !inside(xs) { xs += 1 }
+                while xe < x1 && inside(xe + 1) { xe += 1 }
+                while xe >= xs && !inside(xe) { xe -= 1 }
+                guard xs <= xe else { continue }
+                let row = y * w
+                for x in xs...xe {
+                    let v = px[row + x]
                     guard v.isFinite else { continue }
                     if dark ? v < best : v > best {
                         best = v

@@ -134,8 +134,9 @@ public enum SiteLocator {
                 samples.append((s.predicted.y, s.image - s.predicted - (bias[s.name] ?? .zero)))
             }
             let band = ScanBandField(samples: samples, halfWidth: 0.75 * spacingPx, minimumCount: 15)
+            let shifts = band.displacements(atRows: sites.map(\.predicted.y))
             for k in sites.indices {
-                var p = sites[k].predicted + band.displacement(atRow: sites[k].predicted.y)
+                var p = sites[k].predicted + shifts[k]
                 if p.distance(to: sites[k].predicted) > 0.45 * spacingPx { p = sites[k].predicted }
                 sites[k].image = p
             }
@@ -149,16 +150,27 @@ public enum SiteLocator {
         // Intensity relative to the neighbourhood: tip changes, 1/f noise and levelling
         // residue make brightness drift across a frame, so each site is compared with the
         // median of all sites within 1.6 lattice constants before the per-site statistics.
-        let modelTree = KDTree(sites.map(\.model))
         let radius = 1.6 * lattice.a1.length
-        let local = sites.map { s -> Double in
-            let near = modelTree.indices(within: radius, of: s.model)
-            return s.value - median(near.map { sites[$0].value })
+        let values = sites.map(\.value)
+        var near: [Double] = []
+        let neighbours = LatticeNeighbours(sites, a1: lattice.a1, a2: lattice.a2, radius: radius)
+        let modelTree = neighbours == nil ? KDTree(sites.map(\.model)) : nil
+        let local = sites.indices.map { k -> Double in
+            near.removeAll(keepingCapacity: true)
+            if let neighbours {
+                neighbours.forEach(of: k) { if values[$0].isFinite { near.append(values[$0]) } }
+            } else {
+                modelTree?.forEach(within: radius, of: sites[k].model) { i, _ in if values[i].isFinite { near.append(values[i]) } }
+            }
+            return sites[k].value - medianInPlace(&near)
         }
         // Robust per-site-name statistics: each of the 12 adatoms has its own typical
         // brightness (corner vs centre, faulted vs unfaulted), so compare like with like.
         var byName: [String: [Double]] = [:]
-        for (k, s) in sites.enumerated() { byName[s.name, default: []].append(local[k]) }
+        // A site without a value (its final position left the image) is no evidence about
+        // its neighbours or its kind: NaN in a median makes the result depend on the order
+        // of the samples.
+        for (k, s) in sites.enumerated() where local[k].isFinite { byName[s.name, default: []].append(local[k]) }
         var stats: [String: (median: Double, scale: Double)] = [:]
         var pooled: [Double] = []
         for (_, vals) in byName {
@@ -173,7 +185,12 @@ public enum SiteLocator {
             stats[name] = (med, vals.count >= 8 ? max(mad, 0.5 * pooledMAD) : pooledMAD)
         }
         for k in sites.indices {
-            let st = stats[sites[k].name]!
+            guard let st = stats[sites[k].name] else {
+                // No site of this kind has a value: nothing to compare with.
+                sites[k].score = .nan
+                sites[k].present = false
+                continue
+            }
             let z = st.scale > 0 ? (local[k] - st.median) / st.scale : 0
             sites[k].score = z
             sites[k].present = z >= defectThreshold
@@ -195,7 +212,9 @@ public enum SiteLocator {
         guard groups == ["A", "B"] else { return nil }
         var perCell: [CellIndex: (a: [Double], b: [Double])] = [:]
         let present = sites.filter(\.present)
-        let scale = robustScale(present.map(\.value).map { $0 - median(present.map(\.value)) })
+        let presentValues = present.map(\.value)
+        let presentMedian = median(presentValues)
+        let scale = robustScale(presentValues.map { $0 - presentMedian })
         for s in present {
             var entry = perCell[s.cell] ?? ([], [])
             if s.group == "A" { entry.a.append(s.value) } else { entry.b.append(s.value) }
@@ -222,11 +241,50 @@ public enum SiteLocator {
     }
 }
 
+/// Median of `values` (the mean of the two middle values for an even count; NaN when empty).
+/// - Complexity: O(n) expected (quickselect on a copy, no sort).
 func median(_ values: [Double]) -> Double {
+    var s = values
+    return medianInPlace(&s)
+}
+
+/// `median`, reordering `values` instead of copying them.
+func medianInPlace(_ values: inout [Double]) -> Double {
     guard !values.isEmpty else { return .nan }
-    let s = values.sorted()
-    let n = s.count
-    return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])
+    let n = values.count
+    return values.withUnsafeMutableBufferPointer { b in
+        let hi = select(b, n / 2)
+        if n % 2 == 1 { return hi }
+        // After selection b[0..<n/2] ≤ hi: the lower middle is their largest.
+        var lo = b[0]
+        for i in 1..<(n / 2) where b[i] > lo { lo = b[i] }
+        return 0.5 * (lo + hi)
+    }
+}
+
+/// The k-th smallest element (0-based) of `a`, partially reordering `a` (Hoare quickselect,
+/// median-of-three pivot).
+private func select(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+    var lo = 0, hi = a.count - 1
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2
+        if a[mid] < a[lo] { a.swapAt(mid, lo) }
+        if a[hi] < a[lo] { a.swapAt(hi, lo) }
+        if a[hi] < a[mid] { a.swapAt(hi, mid) }
+        let pivot = a[mid]
+        var i = lo, j = hi
+        while i <= j {
+            while a[i] < pivot { i += 1 }
+            while a[j] > pivot { j -= 1 }
+            if i <= j {
+                a.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
+        }
+        if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+    }
+    return a[k]
 }
 
 /// 1.4826 × median absolute deviation of `residuals` about zero: a standard deviation that
@@ -261,15 +319,65 @@ struct ScanBandField {
 
     func displacement(atRow y: Double) -> Point2 {
         guard ys.count >= minimumCount else { return .zero }
+        let (lo, hi) = window(atRow: y)
+        let slice = offsets[lo..<hi]
+        var buffer = slice.map(\.x)
+        let mx = medianInPlace(&buffer)
+        for (k, o) in zip(buffer.indices, slice) { buffer[k] = o.y }
+        return Point2(mx, medianInPlace(&buffer))
+    }
+
+    /// `displacement(atRow:)` for many rows at once, the same values: the rows are visited
+    /// in order and the two sorted windows of offsets slide along (insert and remove by
+    /// binary search) instead of a selection over every row's whole window.
+    func displacements(atRows rows: [Double]) -> [Point2] {
+        guard ys.count >= minimumCount else { return [Point2](repeating: .zero, count: rows.count) }
+        guard rows.allSatisfy(\.isFinite), offsets.allSatisfy(\.isFinite) else { return rows.map(displacement(atRow:)) }
+        var out = [Point2](repeating: .zero, count: rows.count)
+        var wx: [Double] = [], wy: [Double] = []
+        func insert(_ v: Double, _ a: inout [Double]) { a.insert(v, at: Self.lowerBound(v, in: a)) }
+        func remove(_ v: Double, _ a: inout [Double]) { a.remove(at: Self.lowerBound(v, in: a)) }
+        func middle(_ a: [Double]) -> Double {
+            let n = a.count
+            return n % 2 == 1 ? a[n / 2] : 0.5 * (a[n / 2 - 1] + a[n / 2])
+        }
+        var curLo = 0, curHi = 0
+        for q in rows.indices.sorted(by: { rows[$0] < rows[$1] }) {
+            let (lo, hi) = window(atRow: rows[q])
+            if lo >= curHi || hi <= curLo {
+                wx.removeAll(keepingCapacity: true)
+                wy.removeAll(keepingCapacity: true)
+                for i in lo..<hi { insert(offsets[i].x, &wx); insert(offsets[i].y, &wy) }
+            } else {
+                for i in curLo..<max(curLo, lo) { remove(offsets[i].x, &wx); remove(offsets[i].y, &wy) }
+                for i in min(curHi, max(hi, curLo))..<curHi { remove(offsets[i].x, &wx); remove(offsets[i].y, &wy) }
+                for i in lo..<max(lo, curLo) { insert(offsets[i].x, &wx); insert(offsets[i].y, &wy) }
+                for i in min(hi, max(curHi, lo))..<hi { insert(offsets[i].x, &wx); insert(offsets[i].y, &wy) }
+            }
+            (curLo, curHi) = (lo, hi)
+            out[q] = Point2(middle(wx), middle(wy))
+        }
+        return out
+    }
+
+    /// The band of samples used at row `y`: within `halfWidth`, widened by half until it
+    /// holds `minimumCount` samples (or all).
+    private func window(atRow y: Double) -> (Int, Int) {
         var w = halfWidth
         while true {
             let lo = lowerBound(y - w), hi = lowerBound(y + w + 1e-12)
-            if hi - lo >= minimumCount || (lo == 0 && hi == ys.count) {
-                let slice = offsets[lo..<hi]
-                return Point2(median(slice.map(\.x)), median(slice.map(\.y)))
-            }
+            if hi - lo >= minimumCount || (lo == 0 && hi == ys.count) { return (lo, hi) }
             w *= 1.5
         }
+    }
+
+    private static func lowerBound(_ v: Double, in a: [Double]) -> Int {
+        var lo = 0, hi = a.count
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if a[m] < v { lo = m + 1 } else { hi = m }
+        }
+        return lo
     }
 
     private func lowerBound(_ v: Double) -> Int {
