@@ -21,7 +21,7 @@ public struct FrameAnalysis: Sendable {
     public static func analyse(_ image: Image, model: AnchorModel, options: RegistrationOptions = .init(),
                                locateSites: Bool = true) throws -> FrameAnalysis {
         var registration = try LatticeRegistrar.register(image, to: model, options: options)
-        let levelled = options.level ? try image.planeLevelled().lineLevelled(statistic: .median) : image
+        let levelled = try levelledImage(image, registration: registration, options: options)
         var sites: [LocatedSite] = []
         var halves: HalfAssignment? = nil
         var cells: [CellCode] = []
@@ -38,6 +38,16 @@ public struct FrameAnalysis: Sendable {
         }
         return FrameAnalysis(registration: registration, sites: sites, halves: halves, cells: cells,
                              levelled: levelled, model: model)
+    }
+
+    /// The image as the registration levelled it (plane and lines; on the tolerant path the
+    /// local median background too, so that every terrace has the same level).
+    static func levelledImage(_ image: Image, registration: Registration, options: RegistrationOptions) throws -> Image {
+        guard options.level else { return image }
+        if let window = registration.backgroundWindow {
+            return try LatticeRegistrar.tolerantLevelled(try image.planeLevelled(), window: Int(window))
+        }
+        return try image.planeLevelled().lineLevelled(statistic: .median)
     }
 
     /// The image resampled onto the model's absolute grid (the paper's Fig. 5c): output pixel

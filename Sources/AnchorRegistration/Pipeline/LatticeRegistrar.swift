@@ -16,10 +16,33 @@ import Foundation
 /// 4. H is fitted robustly, and — our addition — the model is re-placed with H, re-paired and
 ///    refitted until the pairs stop changing.
 public enum LatticeRegistrar {
-    /// Registers `image` to `model`.
+    /// Registers `image` to `model`: the standard path, and when it refuses the frame (no
+    /// lattice at the expected scale, too few anchors, or a poor fit) and
+    /// `options.tolerantFallback` is on, the tolerant path (`registerTolerant`: steps,
+    /// creep, several domains).
     ///
-    /// - Throws: `RegistrationError` naming the stage that failed.
+    /// - Throws: `RegistrationError` naming the stage that failed (the standard path's error
+    ///   when both fail).
     public static func register(
+        _ image: Image, to model: AnchorModel, options: RegistrationOptions = .init()
+    ) throws -> Registration {
+        do {
+            return try registerStandard(image, to: model, options: options)
+        } catch let error as RegistrationError {
+            switch error {
+            case .noLattice, .tooFewAnchors, .poorFit, .fitFailed:
+                guard options.tolerantFallback, model.lattice != nil else { throw error }
+                if let r = try? registerTolerant(image, to: model, options: options) { return r }
+                throw error
+            default:
+                throw error
+            }
+        }
+    }
+
+    /// The standard path: one homography, plane and line levelling (see the type's
+    /// description).
+    static func registerStandard(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions = .init()
     ) throws -> Registration {
         guard let lattice = model.lattice else {

@@ -28,6 +28,10 @@ public struct RegistrationOptions: Sendable {
     public var minimumInlierFraction: Double
     /// Return the fit even when it is poor (the metrics then say how poor).
     public var allowPoorFit: Bool
+    /// When the standard registration refuses the frame, try the tolerant path (local median
+    /// levelling, lattice search by period octave, H plus scan-line offsets, several lattice
+    /// domains) before giving up. Default on.
+    public var tolerantFallback: Bool = true
 
     public init(extractor: ExtractorKind? = nil, spacingPixels: Double? = nil, rotationDegrees: Double? = nil,
                 shear: Double? = nil, estimator: HomographyEstimator = .default, maxIterations: Int = 8,
