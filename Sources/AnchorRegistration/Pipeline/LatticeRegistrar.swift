@@ -26,6 +26,7 @@ public enum LatticeRegistrar {
     public static func register(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions = .init()
     ) throws -> Registration {
+        try refuseUnresolvable(image, model: model, options: options)
         do {
             return try registerStandard(image, to: model, options: options)
         } catch let error as RegistrationError {
@@ -38,6 +39,22 @@ public enum LatticeRegistrar {
                 throw error
             }
         }
+    }
+
+    /// Refuses, before any search, a calibrated frame whose pixels are too coarse for the
+    /// model: the anchors (corner holes of Si(111)-7×7) need a period of at least 6 px to be
+    /// found, and the file's pixel size says how many pixels the model's cell spans (±30 %
+    /// for drift). Without it the search would lock onto noise or terrace texture.
+    static func refuseUnresolvable(_ image: Image, model: AnchorModel, options: RegistrationOptions) throws {
+        guard options.spacingPixels == nil, let lattice = model.lattice,
+              let ps = image.pixelSize, let f = model.unit.factor(to: image.unit), ps.x > 0, ps.y > 0 else { return }
+        let pixel = (ps.x + ps.y) / 2
+        let period = lattice.a1.length * f / pixel
+        guard 1.3 * period < 6 else { return }
+        throw RegistrationError.noLattice(String(
+            format: "the file's pixel size (%.3g %@) makes the %@ cell (%.3g %@) only %.1f px wide; its anchors need at least 6 px per cell to be resolved — record the area at a smaller pixel size (at most %.3g %@)",
+            pixel, image.unit.rawValue, model.name, lattice.a1.length * f, image.unit.rawValue, period,
+            lattice.a1.length * f / 6, image.unit.rawValue))
     }
 
     /// The standard path: one homography, plane and line levelling (see the type's
