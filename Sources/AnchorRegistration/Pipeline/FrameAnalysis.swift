@@ -28,7 +28,7 @@ public struct FrameAnalysis: Sendable {
         if locateSites, let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
             var clock = Stopwatch()
             let located = try SiteLocator.locate(in: levelled, registration: registration, model: model)
-            sites = located.sites
+            sites = Self.sitesOfMainDomain(located.sites, registration: registration)
             halves = located.halves
             let perGroup = Dictionary(grouping: lattice.sites.filter { $0.role == .object }, by: { $0.group ?? "" })
                 .values.map(\.count).max() ?? 0
@@ -38,6 +38,19 @@ public struct FrameAnalysis: Sendable {
         }
         return FrameAnalysis(registration: registration, sites: sites, halves: halves, cells: cells,
                              levelled: levelled, model: model)
+    }
+
+    /// Sites are placed with the main domain's lattice; where another lattice domain owns the
+    /// area (the nearest fitted anchor is that domain's) they would sit a fraction of a cell
+    /// off, so they are left out rather than reported wrong.
+    static func sitesOfMainDomain(_ sites: [LocatedSite], registration: Registration) -> [LocatedSite] {
+        guard registration.domains.count > 1 else { return sites }
+        let fitted = registration.anchors.filter(\.inlier)
+        let tree = KDTree(fitted.map(\.image))
+        return sites.filter { site in
+            guard let hit = tree.nearest(to: site.image) else { return true }
+            return (fitted[hit.index].domain ?? 0) == 0
+        }
     }
 
     /// The image as the registration levelled it (plane and lines; on the tolerant path the
