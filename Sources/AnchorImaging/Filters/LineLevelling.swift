@@ -21,12 +21,13 @@ extension Image {
     public func lineLevelled(statistic: LineStatistic = .median) -> Image {
         let offsets = lineOffsets(statistic: statistic)
         var out = self
-        for y in 0..<height {
-            let o = offsets[y]
-            guard o.isFinite else { continue }
-            for x in 0..<width {
-                let i = y * width + x
-                if pixels[i].isFinite { out.pixels[i] = pixels[i] - o }
+        let w = width
+        out.pixels.withUnsafeMutableBufferPointer { px in
+            for y in 0..<height {
+                let o = offsets[y]
+                guard o.isFinite else { continue }
+                // NaN − o stays NaN and ±∞ − o stays ±∞: no test needed per sample.
+                for i in (y * w)..<(y * w + w) { px[i] -= o }
             }
         }
         return out
@@ -36,22 +37,29 @@ extension Image {
     /// any finite sample).
     public func lineOffsets(statistic: LineStatistic = .median) -> [Float] {
         var result = [Float](repeating: .nan, count: height)
-        var buf = [Float]()
-        buf.reserveCapacity(width)
-        for y in 0..<height {
-            buf.removeAll(keepingCapacity: true)
-            for x in 0..<width {
-                let v = pixels[y * width + x]
-                if v.isFinite { buf.append(v) }
-            }
-            guard !buf.isEmpty else { continue }
-            switch statistic {
-            case .mean:
-                var s = 0.0
-                for v in buf { s += Double(v) }
-                result[y] = Float(s / Double(buf.count))
-            case .median:
-                result[y] = median(&buf)
+        var buf = [Float](repeating: 0, count: width)
+        let w = width
+        pixels.withUnsafeBufferPointer { px in
+            buf.withUnsafeMutableBufferPointer { b in
+                for y in 0..<height {
+                    var m = 0
+                    for x in 0..<w {
+                        let v = px[y * w + x]
+                        if v.isFinite {
+                            b[m] = v
+                            m += 1
+                        }
+                    }
+                    guard m > 0 else { continue }
+                    switch statistic {
+                    case .mean:
+                        var s = 0.0
+                        for i in 0..<m { s += Double(b[i]) }
+                        result[y] = Float(s / Double(m))
+                    case .median:
+                        result[y] = median(UnsafeMutableBufferPointer(rebasing: b[0..<m]))
+                    }
+                }
             }
         }
         return result
@@ -60,9 +68,15 @@ extension Image {
 
 /// Median of `a` (reordered in place); the mean of the two middle values for an even count.
 func median(_ a: inout [Float]) -> Float {
+    a.withUnsafeMutableBufferPointer { median($0) }
+}
+
+/// Median of the samples in `a` (reordered in place); the mean of the two middle values for an
+/// even count. `a` must not be empty.
+func median(_ a: UnsafeMutableBufferPointer<Float>) -> Float {
     let n = a.count
     // Image.select leaves a[0..<k] ≤ a[k] ≤ a[k+1...].
-    let hi = a.withUnsafeMutableBufferPointer { Image.select($0, n / 2) }
+    let hi = Image.select(a, n / 2)
     if n % 2 == 1 { return hi }
     // The lower middle is the largest element of the left part after selection.
     var lo = a[0]

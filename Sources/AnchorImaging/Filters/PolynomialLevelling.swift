@@ -48,26 +48,57 @@ public struct PolynomialBackground: Sendable, Equatable {
         let hs = max(Double(max(image.width, image.height) - 1) / 2, 1)
         var ata = [Double](repeating: 0, count: n * n)
         var atb = [Double](repeating: 0, count: n)
-        var basis = [Double](repeating: 0, count: n)
-        var upow = [Double](repeating: 1, count: degree + 1)
-        var vpow = [Double](repeating: 1, count: degree + 1)
+        // Row moments: Σ u^k over the row's finite samples (k ≤ 2·degree) and Σ u^p·z
+        // (p ≤ degree). Every normal-equation entry is a row moment times a power of v, so
+        // one pass with a few multiply-adds per pixel does, whatever the degree.
+        var mu = [Double](repeating: 0, count: 2 * degree + 1)
+        var mz = [Double](repeating: 0, count: degree + 1)
+        var vpow = [Double](repeating: 1, count: 2 * degree + 1)
         var used = 0
-        for y in 0..<image.height {
-            let v = (Double(y) - cy) / hs
-            for k in 1..<(degree + 1) { vpow[k] = vpow[k - 1] * v }
-            for x in 0..<image.width {
-                let z = image.pixels[y * image.width + x]
-                guard z.isFinite else { continue }
-                let u = (Double(x) - cx) / hs
-                for k in 1..<(degree + 1) { upow[k] = upow[k - 1] * u }
-                for (i, (p, q)) in exps.enumerated() { basis[i] = upow[p] * vpow[q] }
-                let zd = Double(z)
-                for i in 0..<n {
-                    let bi = basis[i]
-                    atb[i] += bi * zd
-                    for j in i..<n { ata[i * n + j] += bi * basis[j] }
+        let w = image.width
+        image.pixels.withUnsafeBufferPointer { px in
+            for y in 0..<image.height {
+                let v = (Double(y) - cy) / hs
+                for k in 1..<(2 * degree + 1) { vpow[k] = vpow[k - 1] * v }
+                for k in mu.indices { mu[k] = 0 }
+                for k in mz.indices { mz[k] = 0 }
+                let row = y * w
+                if degree == 1 {
+                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, z0 = 0.0, z1 = 0.0
+                    for x in 0..<w {
+                        let z = px[row + x]
+                        guard z.isFinite else { continue }
+                        let u = (Double(x) - cx) / hs
+                        let zd = Double(z)
+                        s0 += 1; s1 += u; s2 += u * u
+                        z0 += zd; z1 += u * zd
+                    }
+                    mu[0] = s0; mu[1] = s1; mu[2] = s2
+                    mz[0] = z0; mz[1] = z1
+                } else {
+                    for x in 0..<w {
+                        let z = px[row + x]
+                        guard z.isFinite else { continue }
+                        let u = (Double(x) - cx) / hs
+                        let zd = Double(z)
+                        var up = 1.0
+                        for k in 0..<(2 * degree + 1) {
+                            mu[k] += up
+                            if k <= degree { mz[k] += up * zd }
+                            up *= u
+                        }
+                    }
                 }
-                used += 1
+                guard mu[0] > 0 else { continue }
+                used += Int(mu[0])
+                for i in 0..<n {
+                    let (pi, qi) = exps[i]
+                    atb[i] += vpow[qi] * mz[pi]
+                    for j in i..<n {
+                        let (pj, qj) = exps[j]
+                        ata[i * n + j] += vpow[qi + qj] * mu[pi + pj]
+                    }
+                }
             }
         }
         for i in 0..<n { for j in 0..<i { ata[i * n + j] = ata[j * n + i] } }
@@ -89,24 +120,35 @@ extension Image {
     /// (1 = plane subtraction; see `PolynomialBackground`). Non-finite samples stay as they are
     /// and are ignored by the fit. Calibration is kept.
     /// - Throws: as `PolynomialBackground.init(fitting:degree:)`.
-    /// - Complexity: O(width · height · n²) with n = (degree+1)(degree+2)/2 coefficients.
+    /// - Complexity: O(width · height · degree) (row moments, then Horner per pixel).
     public func polynomialLevelled(degree: Int) throws -> Image {
         let bg = try PolynomialBackground(fitting: self, degree: degree)
         let exps = PolynomialBackground.exponents(degree: degree)
         var out = self
-        var upow = [Double](repeating: 1, count: degree + 1)
         var vpow = [Double](repeating: 1, count: degree + 1)
-        for y in 0..<height {
-            let v = (Double(y) - bg.centreY) / bg.halfSize
-            for k in 1..<(degree + 1) { vpow[k] = vpow[k - 1] * v }
-            for x in 0..<width {
-                let i = y * width + x
-                guard pixels[i].isFinite else { continue }
-                let u = (Double(x) - bg.centreX) / bg.halfSize
-                for k in 1..<(degree + 1) { upow[k] = upow[k - 1] * u }
-                var s = 0.0
-                for (c, (p, q)) in zip(bg.coefficients, exps) { s += c * upow[p] * vpow[q] }
-                out.pixels[i] = Float(Double(pixels[i]) - s)
+        // Along a row the background is a polynomial in u alone: its coefficients per power
+        // of u, then Horner per pixel.
+        var rowCoefficients = [Double](repeating: 0, count: degree + 1)
+        let w = width
+        out.pixels.withUnsafeMutableBufferPointer { px in
+            for y in 0..<height {
+                let v = (Double(y) - bg.centreY) / bg.halfSize
+                for k in 1..<(degree + 1) { vpow[k] = vpow[k - 1] * v }
+                for k in rowCoefficients.indices { rowCoefficients[k] = 0 }
+                for (c, (p, q)) in zip(bg.coefficients, exps) { rowCoefficients[p] += c * vpow[q] }
+                let row = y * w
+                for x in 0..<w {
+                    let z = px[row + x]
+                    guard z.isFinite else { continue }
+                    let u = (Double(x) - bg.centreX) / bg.halfSize
+                    var s = rowCoefficients[degree]
+                    var k = degree - 1
+                    while k >= 0 {
+                        s = s * u + rowCoefficients[k]
+                        k -= 1
+                    }
+                    px[row + x] = Float(Double(z) - s)
+                }
             }
         }
         return out

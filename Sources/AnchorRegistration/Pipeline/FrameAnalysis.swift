@@ -20,13 +20,15 @@ public struct FrameAnalysis: Sendable {
     /// localises and classifies them and encodes the cells.
     public static func analyse(_ image: Image, model: AnchorModel, options: RegistrationOptions = .init(),
                                locateSites: Bool = true) throws -> FrameAnalysis {
-        var registration = try LatticeRegistrar.register(image, to: model, options: options)
-        let levelled = try levelledImage(image, registration: registration, options: options)
+        let registered = try LatticeRegistrar.registerKeepingLevelled(image, to: model, options: options)
+        var registration = registered.registration
+        let levelled = registered.levelled
         var sites: [LocatedSite] = []
         var halves: HalfAssignment? = nil
         var cells: [CellCode] = []
         if locateSites, let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
             var clock = Stopwatch()
+            let cpuBefore = registration.timings.cpuTotal
             let located = try SiteLocator.locate(in: levelled, registration: registration, model: model)
             sites = Self.sitesOfMainDomain(located.sites, registration: registration)
             halves = located.halves
@@ -35,6 +37,7 @@ public struct FrameAnalysis: Sendable {
             cells = CellCode.codes(from: sites, sitesPerGroup: perGroup)
             registration.timings.sites = clock.lap()
             registration.timings.total += registration.timings.sites
+            registration.timings.cpuTotal = cpuBefore + clock.cpuTotal()
         }
         return FrameAnalysis(registration: registration, sites: sites, halves: halves, cells: cells,
                              levelled: levelled, model: model)
@@ -51,16 +54,6 @@ public struct FrameAnalysis: Sendable {
             guard let hit = tree.nearest(to: site.image) else { return true }
             return (fitted[hit.index].domain ?? 0) == 0
         }
-    }
-
-    /// The image as the registration levelled it (plane and lines; on the tolerant path the
-    /// local median background too, so that every terrace has the same level).
-    static func levelledImage(_ image: Image, registration: Registration, options: RegistrationOptions) throws -> Image {
-        guard options.level else { return image }
-        if let window = registration.backgroundWindow {
-            return try LatticeRegistrar.tolerantLevelled(try image.planeLevelled(), window: Int(window))
-        }
-        return try image.planeLevelled().lineLevelled(statistic: .median)
     }
 
     /// The image resampled onto the model's absolute grid (the paper's Fig. 5c): output pixel

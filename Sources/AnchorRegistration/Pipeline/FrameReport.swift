@@ -147,7 +147,8 @@ public struct FrameReport: Encodable, Sendable {
             neighbour_spread_after_homography_only: r.metrics.neighbourSpreadAfterHomographyOnly)
         let t = r.timings
         timings_ms = ["level": t.level, "lattice": t.lattice, "extract": t.extract, "vote": t.vote,
-                      "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total]
+                      "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total,
+                      "cpu_total": t.cpuTotal]
     }
 }
 

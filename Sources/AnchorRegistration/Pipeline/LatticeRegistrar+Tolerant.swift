@@ -32,6 +32,13 @@ extension LatticeRegistrar {
     public static func registerTolerant(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions = .init()
     ) throws -> Registration {
+        try registerTolerantKeepingLevelled(image, to: model, options: options).registration
+    }
+
+    /// `registerTolerant`, also returning the levelled image it worked on.
+    static func registerTolerantKeepingLevelled(
+        _ image: Image, to model: AnchorModel, options: RegistrationOptions
+    ) throws -> (registration: Registration, levelled: Image) {
         guard let lattice = model.lattice else {
             throw RegistrationError.unsupportedModel("\(model.name) is not a lattice model")
         }
@@ -52,13 +59,13 @@ extension LatticeRegistrar {
                 lo *= 1.8
             }
         }
-        var passing: [(registration: Registration, cellArea: Double)] = []  // at most one
+        var passing: [(registration: Registration, cellArea: Double, levelled: Image)] = []  // at most one
         var firstError: Error? = nil
         var bestPoor: (inliers: Int, inView: Int)? = nil
         for range in ranges {
             do {
-                let (registration, cellArea) = try tolerantAttempt(plane, model: model, spacingRange: range, options: options)
-                passing.append((registration, cellArea))
+                let (registration, cellArea, levelled) = try tolerantAttempt(plane, model: model, spacingRange: range, options: options)
+                passing.append((registration, cellArea, levelled))
                 // Octaves go up in period: a later one can only find a larger cell (a
                 // super-cell of this one), which would lose to it.
                 break
@@ -68,21 +75,23 @@ extension LatticeRegistrar {
                 if firstError == nil { firstError = error }
             }
         }
-        guard var best = passing.min(by: { $0.cellArea < $1.cellArea })?.registration else {
+        guard let chosen = passing.min(by: { $0.cellArea < $1.cellArea }) else {
             if let p = bestPoor {
                 throw RegistrationError.poorFit(inliers: p.inliers, anchorsInView: p.inView, minimumFraction: options.minimumInlierFraction)
             }
             throw firstError ?? RegistrationError.noLattice("no lattice period between 6 px and a half of the frame")
         }
+        var best = chosen.registration
         best.timings.level = levelTime
         best.timings.total = clock.total()
-        return best
+        best.timings.cpuTotal = clock.cpuTotal()
+        return (best, options.level ? chosen.levelled : image)
     }
 
-    /// One lattice hypothesis through the tolerant path; returns the registration and the
-    /// cell area in pixels².
+    /// One lattice hypothesis through the tolerant path; returns the registration, the cell
+    /// area in pixels² and the levelled image.
     static func tolerantAttempt(_ plane: Image, model: AnchorModel, spacingRange: ClosedRange<Double>,
-                                options: RegistrationOptions) throws -> (Registration, Double) {
+                                options: RegistrationOptions) throws -> (Registration, Double, Image) {
         guard let lattice = model.lattice, let anchorSite = lattice.sites.first(where: { $0.role == .anchor }) else {
             throw RegistrationError.unsupportedModel("\(model.name) has no anchor lattice")
         }
@@ -192,7 +201,7 @@ extension LatticeRegistrar {
         registration.scanLineSlopes = fit.field.slopes
         registration.scanColumnProfile = fit.field.profile
         registration.domains = domains
-        return (registration, abs(b1.cross(b2)))
+        return (registration, abs(b1.cross(b2)), work)
     }
 
     /// Side of the median-background window for a lattice period of `spacing` px: two

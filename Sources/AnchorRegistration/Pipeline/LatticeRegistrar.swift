@@ -26,6 +26,14 @@ public enum LatticeRegistrar {
     public static func register(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions = .init()
     ) throws -> Registration {
+        try registerKeepingLevelled(image, to: model, options: options).registration
+    }
+
+    /// `register`, also returning the levelled image it worked on (the input itself when
+    /// `options.level` is off), so that later stages need not level again.
+    static func registerKeepingLevelled(
+        _ image: Image, to model: AnchorModel, options: RegistrationOptions
+    ) throws -> (registration: Registration, levelled: Image) {
         try refuseUnresolvable(image, model: model, options: options)
         do {
             return try registerStandard(image, to: model, options: options)
@@ -33,14 +41,13 @@ public enum LatticeRegistrar {
             switch error {
             case .noLattice, .tooFewAnchors, .poorFit, .fitFailed:
                 guard options.tolerantFallback, model.lattice != nil else { throw error }
-                if let r = try? registerTolerant(image, to: model, options: options) { return r }
+                if let r = try? registerTolerantKeepingLevelled(image, to: model, options: options) { return r }
                 throw error
             default:
                 throw error
             }
         }
     }
-
     /// Refuses, before any search, a calibrated frame whose pixels are too coarse for the
     /// model: the anchors (corner holes of Si(111)-7×7) need a period of at least 6 px to be
     /// found, and the file's pixel size says how many pixels the model's cell spans (±30 %
@@ -60,8 +67,8 @@ public enum LatticeRegistrar {
     /// The standard path: one homography, plane and line levelling (see the type's
     /// description).
     static func registerStandard(
-        _ image: Image, to model: AnchorModel, options: RegistrationOptions = .init()
-    ) throws -> Registration {
+        _ image: Image, to model: AnchorModel, options: RegistrationOptions
+    ) throws -> (registration: Registration, levelled: Image) {
         guard let lattice = model.lattice else {
             throw RegistrationError.unsupportedModel("\(model.name) is not a lattice model")
         }
@@ -74,13 +81,16 @@ public enum LatticeRegistrar {
         var clock = Stopwatch()
 
         // 1. Level.
-        let work = options.level ? try image.planeLevelled().lineLevelled(statistic: .median) : image
+        // The lattice is measured on the plane-levelled image (line levelling would imprint
+        // its row offsets on the autocorrelation); everything else works on both.
+        let plane = options.level ? try image.planeLevelled() : image
+        let work = options.level ? plane.lineLevelled(statistic: .median) : image
         timings.level = clock.lap()
 
         // 2. Lattice → A (linear part).
         let m1 = lattice.a1, m2 = lattice.a2
         let spacingRange = try expectedSpacing(image: image, model: model, options: options)
-        let (b1, b2) = try imageBasis(options.level ? try image.planeLevelled() : image, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
+        let (b1, b2) = try imageBasis(plane, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
         let spacing = (b1.length + b2.length) / 2
         timings.lattice = clock.lap()
         // A period of a few pixels is noise or texture, not this model: the anchors need room
@@ -200,13 +210,15 @@ public enum LatticeRegistrar {
             anchors: anchors.count, inliers: distances.count,
             neighbourSpreadBefore: before, neighbourSpreadAfter: after)
         timings.total = clock.total()
-        return Registration(
+        timings.cpuTotal = clock.cpuTotal()
+        let registration = Registration(
             homography: h, affine: affine, anchors: anchors, metrics: metrics,
             pixelSize: pixelSize(of: inverse, at: Point2(Double(image.width - 1) / 2, Double(image.height - 1) / 2)),
             unit: model.unit.rawValue, extractor: extractorKind.rawValue,
             detectedPoints: detected.count, filteredPoints: candidates.count,
             detected: detected, filtered: candidates,
             iterations: iterations, timings: timings)
+        return (registration, work)
     }
 
     /// Normalised spread of nearest-neighbour anchor distances before (image) and after
@@ -331,9 +343,11 @@ public enum LatticeRegistrar {
     }
 }
 
-/// Milliseconds between laps.
+/// Milliseconds between laps (wall clock), and the calling thread's CPU time since the start —
+/// on a busy machine other processes stretch wall-clock times, never the thread's CPU time.
 struct Stopwatch {
     let start = DispatchTime.now().uptimeNanoseconds
+    let cpuStart = Stopwatch.threadCPUNanoseconds()
     private var last: UInt64
 
     init() { last = start }
@@ -345,4 +359,13 @@ struct Stopwatch {
     }
 
     func total() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+
+    /// CPU time of the calling thread since the stopwatch started, milliseconds.
+    func cpuTotal() -> Double { Double(Stopwatch.threadCPUNanoseconds() &- cpuStart) / 1e6 }
+
+    static func threadCPUNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
 }

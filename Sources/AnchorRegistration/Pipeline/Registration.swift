@@ -34,6 +34,9 @@ public struct Registration: Sendable, Codable {
         public var fine = 0.0
         public var sites = 0.0
         public var total = 0.0
+        /// CPU time of the analysing thread over `total`'s span (ms): what to compare on a
+        /// busy machine.
+        public var cpuTotal = 0.0
         public init() {}
     }
 

@@ -195,7 +195,9 @@ public enum SiteLocator {
         guard groups == ["A", "B"] else { return nil }
         var perCell: [CellIndex: (a: [Double], b: [Double])] = [:]
         let present = sites.filter(\.present)
-        let scale = robustScale(present.map(\.value).map { $0 - median(present.map(\.value)) })
+        let presentValues = present.map(\.value)
+        let presentMedian = median(presentValues)
+        let scale = robustScale(presentValues.map { $0 - presentMedian })
         for s in present {
             var entry = perCell[s.cell] ?? ([], [])
             if s.group == "A" { entry.a.append(s.value) } else { entry.b.append(s.value) }
