@@ -12,8 +12,12 @@ import AnchorModels
 /// and calls the other's corner holes outliers. A microscopist wants both: the candidates
 /// left unexplained by the fitted domains are folded into one model cell through H⁻¹; a
 /// domain shows up as a sharp cluster there (a random point falls anywhere). The cluster's
-/// position is the domain's shift; its anchors are paired with H(P_m + shift) + d(y), and the
-/// shift is refined by least squares on the inliers.
+/// position is the domain's shift; its anchors are paired with H(P_m + shift) + d(x, y), and
+/// the shift is refined by least squares on the inliers.
+///
+/// Limit: where a domain fills whole scan lines, its shift cannot be told from a scan-line
+/// offset, and the scan-line field of the main fit takes it up; a domain is seen where it
+/// shares scan lines with the main one (a step crossing the lines).
 struct LatticeDomainSearch {
     struct Domain {
         var shift: Point2
@@ -35,7 +39,10 @@ struct LatticeDomainSearch {
         let det = m1.cross(m2)
         var claimed = fit.pairs.indices.filter { fit.inliers[$0] }.map { fit.pairs[$0].image }
         var domains: [Domain] = []
-        let minimumCount = max(12, Int(0.01 * Double(fit.inView)))
+        // A domain must hold at least 5 % of the frame's anchors: a smaller coherent patch of
+        // shifted anchors (at the frame edge, where the fast scan turns) cannot be told from
+        // distortion the scan-line field does not model.
+        let minimumCount = max(12, Int(0.05 * Double(fit.inView)))
         for _ in 0..<maxDomains {
             let claimedTree = KDTree(claimed)
             // Unexplained: the main fit's outliers (located by the motif, so precise) and the
