@@ -131,7 +131,11 @@ extension LatticeRegistrar {
         let affine = affineFromBasis(m1: m1, m2: m2, b1: b1, b2: b2, origin: origin)
         timings.rough = clock.lap()
 
-        let threshold = max(0.5, 0.06 * anchorL)
+        // Inlier distance: a tenth of the anchor spacing (0.27 nm on Si(111)-7×7). The standard
+        // path uses 0.06 L; the frames that reach this path have ≈10 px cells or heavy noise,
+        // where the motif locates an anchor to 0.3–0.4 px — 0.06 L would be 1.6 σ there. A
+        // wrong pairing is half a spacing off, five times farther.
+        let threshold = max(0.5, 0.1 * anchorL)
         let fit = try ScanLineFit.fit(model: model, start: affine, candidates: candidates, smoothed: smoothed,
                                       anchorL: anchorL, dark: dark, threshold: threshold, maxIterations: max(options.maxIterations, 12))
         let found = LatticeDomainSearch.find(after: fit, model: model, candidates: candidates, smoothed: smoothed,
