@@ -35,13 +35,23 @@ public enum LatticeRegistrar {
         _ image: Image, to model: AnchorModel, options: RegistrationOptions
     ) throws -> (registration: Registration, levelled: Image) {
         try refuseUnresolvable(image, model: model, options: options)
-        do {
+        guard options.tolerantFallback, model.lattice != nil else {
             return try registerStandard(image, to: model, options: options)
+        }
+        // Judge the standard fit strictly even when a poor fit is allowed: a frame it cannot
+        // explain goes to the tolerant path first, and only if that fails too is the poor
+        // standard fit returned.
+        var strict = options
+        strict.allowPoorFit = false
+        do {
+            return try registerStandard(image, to: model, options: strict)
         } catch let error as RegistrationError {
             switch error {
             case .noLattice, .tooFewAnchors, .poorFit, .fitFailed:
-                guard options.tolerantFallback, model.lattice != nil else { throw error }
-                if let r = try? registerTolerantKeepingLevelled(image, to: model, options: options) { return r }
+                if let r = try? registerTolerantKeepingLevelled(image, to: model, options: strict) { return r }
+                if options.allowPoorFit, case .poorFit = error {
+                    return try registerStandard(image, to: model, options: options)
+                }
                 throw error
             default:
                 throw error
