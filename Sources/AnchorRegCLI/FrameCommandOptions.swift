@@ -84,7 +84,8 @@ struct FrameRun {
         let r = report
         let m = r.metrics
         var lines: [String] = []
-        lines.append("\(file): registered to \(r.model) with \(m.inliers)/\(m.anchors) anchors (\(r.extractor) extractor, \(m.iterations) rounds)")
+        lines.append("\(file): registered to \(r.model) with \(m.inliers)/\(m.anchors) anchors"
+            + (m.anchors_in_view.map { " (\($0) in view)" } ?? "") + " (\(r.extractor) extractor, \(m.iterations) rounds)")
         lines.append(String(format: "  pixel size %.5g × %.5g %@/px measured", r.pixel_size[0], r.pixel_size[1], r.unit))
         if let f = r.file_pixel_size { lines.append(String(format: "  pixel size %.5g × %.5g %@/px in the file", f[0], f[1], r.unit)) }
         lines.append(String(format: "  rotation %.2f°, shear %.2f°, aspect %.4f", r.transform.rotation_deg, r.transform.shear_deg, r.transform.aspect_ratio))

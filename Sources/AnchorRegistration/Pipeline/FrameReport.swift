@@ -76,6 +76,8 @@ public struct FrameReport: Encodable, Sendable {
         public var neighbour_spread_after: Double
         /// With a scan-line field: the spread H alone would leave.
         public var neighbour_spread_after_homography_only: Double?
+        /// Model anchors the fit places inside the frame (at least half must be inliers).
+        public var anchors_in_view: Int?
     }
 
     public struct Halves: Encodable, Sendable {
@@ -144,7 +146,8 @@ public struct FrameReport: Encodable, Sendable {
             detected_points: r.detectedPoints, filtered_points: r.filteredPoints, iterations: r.iterations,
             sites: analysis.sites.count, defects: analysis.sites.filter { !$0.present }.count,
             neighbour_spread_before: r.metrics.neighbourSpreadBefore, neighbour_spread_after: r.metrics.neighbourSpreadAfter,
-            neighbour_spread_after_homography_only: r.metrics.neighbourSpreadAfterHomographyOnly)
+            neighbour_spread_after_homography_only: r.metrics.neighbourSpreadAfterHomographyOnly,
+            anchors_in_view: r.metrics.anchorsInView)
         let t = r.timings
         timings_ms = ["level": t.level, "lattice": t.lattice, "extract": t.extract, "vote": t.vote,
                       "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total,

@@ -191,6 +191,7 @@ extension LatticeRegistrar {
             anchors: anchors.count, inliers: distances.count,
             neighbourSpreadBefore: normalisedSpread(before), neighbourSpreadAfter: normalisedSpread(after))
         metrics.neighbourSpreadAfterHomographyOnly = normalisedSpread(afterH)
+        metrics.anchorsInView = fit.inView
         timings.total = clock.total()
         var registration = Registration(
             homography: h, affine: affine, anchors: anchors, metrics: metrics,

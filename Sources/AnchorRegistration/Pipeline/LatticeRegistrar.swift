@@ -213,12 +213,13 @@ public enum LatticeRegistrar {
         let s = m1.length
         let inlierAnchors = anchors.filter(\.inlier)
         let (before, after) = neighbourSpreads(inlierAnchors, spacing: model.nearestAnchorDistance)
-        let metrics = Registration.Metrics(
+        var metrics = Registration.Metrics(
             mae: distances.isEmpty ? .nan : distances.reduce(0, +) / Double(distances.count),
             recall: AnchorRegistration.Metrics.recall(distances: distances, threshold: 0.95, scale: s, k: options.oksK) ?? 0,
             rmsPixels: fit.rms, oksScale: s, oksK: options.oksK,
             anchors: anchors.count, inliers: distances.count,
             neighbourSpreadBefore: before, neighbourSpreadAfter: after)
+        metrics.anchorsInView = lastInView
         timings.total = clock.total()
         timings.cpuTotal = clock.cpuTotal()
         let registration = Registration(

@@ -60,6 +60,9 @@ public struct Registration: Sendable, Codable {
         /// With `scanLineOffsets`: the spread after correcting by H alone (what a plain
         /// homography would leave), to compare with `neighbourSpreadAfter`.
         public var neighbourSpreadAfterHomographyOnly: Double? = nil
+        /// Model anchors the final fit places inside the frame (the denominator of the
+        /// inlier-fraction test).
+        public var anchorsInView: Int? = nil
     }
 
     /// H: model units → image pixels.
