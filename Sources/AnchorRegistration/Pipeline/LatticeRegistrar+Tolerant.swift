@@ -99,7 +99,10 @@ extension LatticeRegistrar {
         var timings = Registration.Timings()
         var clock = Stopwatch()
         let m1 = lattice.a1, m2 = lattice.a2
-        let (b1, b2) = try imageBasis(plane, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
+        // The lattice, too, is measured on terraces levelled one by one (window: two of the
+        // longest periods of this octave): a step left in would dominate the autocorrelation.
+        let coarse = try tolerantLevelled(plane, window: 2 * Int(spacingRange.upperBound.rounded(.up)) + 1)
+        let (b1, b2) = try imageBasis(coarse, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
         let spacing = (b1.length + b2.length) / 2
         timings.lattice = clock.lap()
         let objectSpacing = (lattice.nearestDistance(role: .object) ?? m1.length) / m1.length * spacing
