@@ -31,8 +31,12 @@ struct LatticeDomainSearch {
     ///   - fit: the main domain's fit (domain 0).
     ///   - candidates: all extracted anchor candidates (image pixels).
     ///   - maxDomains: the largest number of domains besides domain 0.
+    ///   - within: when given, only points inside this region (one terrace) are searched and
+    ///     paired, and the domain is returned even when its shift is domain 0's (the terrace is
+    ///     then in registry with the main one).
     static func find(after fit: ScanLineFit, model: AnchorModel, candidates: [Point2], smoothed: Image,
-                     anchorL: Double, dark: Bool, threshold: Double, maxDomains: Int = 2) -> [Domain] {
+                     anchorL: Double, dark: Bool, threshold: Double, maxDomains: Int = 2,
+                     within: ((Point2) -> Bool)? = nil) -> [Domain] {
         guard let lattice = model.lattice, let inverse = try? fit.homography.inverse(),
               let origin = fit.pairs.first?.model else { return [] }
         let m1 = lattice.a1, m2 = lattice.a2
@@ -42,13 +46,30 @@ struct LatticeDomainSearch {
         // A domain must hold at least 5 % of the frame's anchors: a smaller coherent patch of
         // shifted anchors (at the frame edge, where the fast scan turns) cannot be told from
         // distortion the scan-line field does not model.
-        let minimumCount = max(12, Int(0.05 * Double(fit.inView)))
+        // Within a terrace already found from the topography the region is given; a dozen
+        // anchors then suffice to place its lattice.
+        let minimumCount = within != nil ? 12 : max(12, Int(0.05 * Double(fit.inView)))
         for _ in 0..<maxDomains {
             let claimedTree = KDTree(claimed)
             // Unexplained: the main fit's outliers (located by the motif, so precise) and the
             // candidates no domain has claimed.
             let outliers = fit.pairs.indices.filter { !fit.inliers[$0] }.map { fit.pairs[$0].image }
-            let free = (outliers + candidates).filter { claimedTree.nearest(to: $0, maxDistance: 0.3 * anchorL) == nil }
+            // In a given terrace the motif finds its anchors whatever their shift: search half
+            // a cell around every site the main lattice predicts there.
+            var motifPoints: [Point2] = []
+            if let within, let motif = fit.motif {
+                let inView = LatticeRegistrar.anchorsInView(model: model, transform: fit.homography, width: smoothed.width,
+                                                            height: smoothed.height, margin: 0.25 * anchorL)
+                for m in inView {
+                    let p = fit.predict(m)
+                    guard within(p), let hit = motif.match(in: smoothed, near: p, searchRadius: 0.55 * anchorL),
+                          hit.score >= ScanLineFit.minimumMotifScore else { continue }
+                    motifPoints.append(hit.position)
+                }
+            }
+            let free = (outliers + candidates + motifPoints).filter {
+                (within?($0) ?? true) && claimedTree.nearest(to: $0, maxDistance: 0.3 * anchorL) == nil
+            }
             guard free.count >= minimumCount else { break }
             // Fold the free candidates into one cell (fractional lattice coordinates).
             let fractions: [Point2] = free.compactMap { c in
@@ -64,12 +85,12 @@ struct LatticeDomainSearch {
                 let d = minimumImageShift(v, m1: m1, m2: m2)
                 return d > 0.1 * m1.length && d * pxPerUnit > 2 * threshold
             }
-            let unexplained = fractions.filter { f in known.allSatisfy { distinct(m1 * f.x + m2 * f.y - $0) } }
+            let unexplained = within != nil ? fractions : fractions.filter { f in known.allSatisfy { distinct(m1 * f.x + m2 * f.y - $0) } }
             guard let peak = clusterPeak(unexplained), peak.count >= minimumCount else { break }
             var cells = Point2(wrap(peak.centre.x), wrap(peak.centre.y))
             var shift = m1 * cells.x + m2 * cells.y
             // A shift below a tenth of the cell or two inlier thresholds is residual scatter.
-            guard known.allSatisfy({ distinct($0 - shift) }) else { break }
+            guard within != nil || known.allSatisfy({ distinct($0 - shift) }) else { break }
             var domain: Domain? = nil
             let freeTree = KDTree(free)
             for _ in 0..<4 {
@@ -81,7 +102,7 @@ struct LatticeDomainSearch {
                 for m in inView {
                     let p = fit.predict(m, shift: shift)
                     // A site already explained by another domain is not this domain's.
-                    guard p.isFinite, claimedTree.nearest(to: p, maxDistance: 0.3 * anchorL) == nil else { continue }
+                    guard p.isFinite, within?(p) ?? true, claimedTree.nearest(to: p, maxDistance: 0.3 * anchorL) == nil else { continue }
                     if let motif = fit.motif {
                         if let hit = motif.match(in: smoothed, near: p, searchRadius: capture), hit.score >= ScanLineFit.minimumMotifScore {
                             pairs.append((m, hit.position))
@@ -129,7 +150,7 @@ struct LatticeDomainSearch {
             // of stray points explains few of the sites it predicts.
             guard let found = domain, found.inliers.filter({ $0 }).count >= minimumCount,
                   2 * found.inliers.filter({ $0 }).count >= found.pairs.count,
-                  known.allSatisfy({ distinct($0 - found.shift) }) else { break }
+                  within != nil || known.allSatisfy({ distinct($0 - found.shift) }) else { break }
             domains.append(found)
             claimed += found.pairs.indices.filter { found.inliers[$0] }.map { found.pairs[$0].image }
         }

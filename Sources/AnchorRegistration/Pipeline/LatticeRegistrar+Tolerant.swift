@@ -139,10 +139,25 @@ extension LatticeRegistrar {
         // where the motif locates an anchor to 0.3–0.4 px — 0.06 L would be 1.6 σ there. A
         // wrong pairing is half a spacing off, five times farther.
         let threshold = max(0.5, 0.1 * anchorL)
+        // With several terraces the main fit uses the largest one only, and each other terrace
+        // gets its own lattice shift (possibly none: in registry); else shifted domains are
+        // searched among the anchors the main fit leaves unexplained.
+        let terraces = try TerraceMap(plane: plane, window: Int(window))
+        let mainTerrace: ((Point2) -> Bool)? = terraces.count >= 2 ? { terraces.terrace(at: $0) == 0 } : nil
         let fit = try ScanLineFit.fit(model: model, start: affine, candidates: candidates, smoothed: smoothed,
-                                      anchorL: anchorL, dark: dark, threshold: threshold, maxIterations: max(options.maxIterations, 12))
-        let found = LatticeDomainSearch.find(after: fit, model: model, candidates: candidates, smoothed: smoothed,
+                                      anchorL: anchorL, dark: dark, threshold: threshold, maxIterations: max(options.maxIterations, 12),
+                                      region: mainTerrace)
+        var found: [LatticeDomainSearch.Domain] = []
+        if terraces.count >= 2 {
+            for t in 1..<terraces.count {
+                found += LatticeDomainSearch.find(after: fit, model: model, candidates: candidates, smoothed: smoothed,
+                                                  anchorL: anchorL, dark: dark, threshold: threshold, maxDomains: 1,
+                                                  within: { terraces.terrace(at: $0) == t })
+            }
+        } else {
+            found = LatticeDomainSearch.find(after: fit, model: model, candidates: candidates, smoothed: smoothed,
                                              anchorL: anchorL, dark: dark, threshold: threshold)
+        }
         let inlierCount = fit.inliers.filter { $0 }.count + found.reduce(0) { $0 + $1.inliers.filter { $0 }.count }
         if !options.allowPoorFit, inlierCount < max(4, Int((options.minimumInlierFraction * Double(fit.inView)).rounded(.up))) {
             throw RegistrationError.poorFit(inliers: inlierCount, anchorsInView: fit.inView, minimumFraction: options.minimumInlierFraction)

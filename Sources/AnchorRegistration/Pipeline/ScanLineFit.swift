@@ -40,8 +40,10 @@ struct ScanLineFit {
     ///   - smoothed: the levelled image blurred at the anchor scale (for sub-pixel snapping).
     ///   - anchorL: nearest-anchor distance in pixels.
     ///   - threshold: inlier distance, pixels.
+    ///   - region: when given, only anchors predicted inside it are paired (one terrace).
     static func fit(model: AnchorModel, start: Homography, candidates: [Point2], smoothed: Image,
-                    anchorL: Double, dark: Bool, threshold: Double, maxIterations: Int) throws -> ScanLineFit {
+                    anchorL: Double, dark: Bool, threshold: Double, maxIterations: Int,
+                    region: ((Point2) -> Bool)? = nil) throws -> ScanLineFit {
         let tree = KDTree(candidates)
         let width = smoothed.width, height = smoothed.height
         var h = start
@@ -63,7 +65,7 @@ struct ScanLineFit {
             var key: [Int] = []
             for (k, m) in inView.enumerated() {
                 let p = predict(m)
-                guard p.isFinite else { continue }
+                guard p.isFinite, region?(p) ?? true else { continue }
                 var q: Point2? = nil
                 if let motif {
                     if let hit = motif.match(in: smoothed, near: p, searchRadius: capture), hit.score >= minimumScore {

@@ -56,6 +56,14 @@ import AnchorModels
         #expect(aspect > 0.85 && aspect < 1.15, "aspect \(aspect)")
         let period = model.lattice!.a1.length / ((r.pixelSize[0] + r.pixelSize[1]) / 2)
         #expect(period > 9.5 && period < 12, "period \(period) px")
+        // Two terraces: the upper one is a second lattice domain, shifted by a fraction of a
+        // cell (not in registry, not a whole cell).
+        #expect(r.domains.count == 2, "domains \(r.domains)")
+        if r.domains.count == 2 {
+            let shift = LatticeDomainSearch.minimumImageShift(r.domains[1].shift, m1: model.lattice!.a1, m2: model.lattice!.a2)
+            #expect(shift > 0.15 * model.lattice!.a1.length && shift < 0.6 * model.lattice!.a1.length, "shift \(shift) nm")
+            #expect(r.domains[1].inliers >= 50)
+        }
         // The scan-line field corrects more than H alone.
         if let hOnly = r.metrics.neighbourSpreadAfterHomographyOnly {
             #expect(r.metrics.neighbourSpreadAfter <= hOnly)
