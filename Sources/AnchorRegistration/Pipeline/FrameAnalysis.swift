@@ -29,7 +29,11 @@ public struct FrameAnalysis: Sendable {
         if locateSites, let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
             var clock = Stopwatch()
             let cpuBefore = registration.timings.cpuTotal
-            let located = try SiteLocator.locate(in: levelled, registration: registration, model: model)
+            // The site stage follows the main domain's anchors (another domain's residuals
+            // hold its shift, not the scan's distortion).
+            var mainDomain = registration
+            mainDomain.anchors = registration.anchors.filter { ($0.domain ?? 0) == 0 }
+            let located = try SiteLocator.locate(in: levelled, registration: mainDomain, model: model)
             sites = Self.sitesOfMainDomain(located.sites, registration: registration)
             halves = located.halves
             let perGroup = Dictionary(grouping: lattice.sites.filter { $0.role == .object }, by: { $0.group ?? "" })
