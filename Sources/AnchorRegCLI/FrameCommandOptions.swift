@@ -31,6 +31,9 @@ struct FrameCommandOptions: ParsableArguments {
     @Flag(name: .customLong("allow-poor-fit"), help: "Write the result even when fewer than half the model anchors in the frame fit.")
     var allowPoorFit = false
 
+    @Flag(name: .customLong("no-tolerant"), help: "Do not retry a refused frame on the tolerant path (median levelling, scan-line field, lattice domains; see docs/registration.md).")
+    var noTolerant = false
+
     func registrationOptions() throws -> RegistrationOptions {
         guard let est = HomographyEstimator(rawValue: estimator) else {
             throw ValidationError("unknown estimator \"\(estimator)\"; use one of \(HomographyEstimator.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -45,8 +48,10 @@ struct FrameCommandOptions: ParsableArguments {
         if let s = spacingPixels, !(s.isFinite && s > 2) {
             throw ValidationError("--spacing-px must be a number of pixels above 2, got \(s)")
         }
-        return RegistrationOptions(extractor: kind, spacingPixels: spacingPixels, rotationDegrees: rotation,
-                                   shear: shear, estimator: est, level: !noLevel, allowPoorFit: allowPoorFit)
+        var options = RegistrationOptions(extractor: kind, spacingPixels: spacingPixels, rotationDegrees: rotation,
+                                          shear: shear, estimator: est, level: !noLevel, allowPoorFit: allowPoorFit)
+        options.tolerantFallback = !noTolerant
+        return options
     }
 
     func loadModel() throws -> AnchorModel {
@@ -86,11 +91,19 @@ struct FrameRun {
         let r = report
         let m = r.metrics
         var lines: [String] = []
-        lines.append("\(file): registered to \(r.model) with \(m.inliers)/\(m.anchors) anchors (\(r.extractor) extractor, \(m.iterations) rounds)")
+        lines.append("\(file): registered to \(r.model) with \(m.inliers)/\(m.anchors) anchors"
+            + (m.anchors_in_view.map { " (\($0) in view)" } ?? "") + " (\(r.extractor) extractor, \(m.iterations) rounds)")
         lines.append(String(format: "  pixel size %.5g × %.5g %@/px measured", r.pixel_size[0], r.pixel_size[1], r.unit))
         if let f = r.file_pixel_size { lines.append(String(format: "  pixel size %.5g × %.5g %@/px in the file", f[0], f[1], r.unit)) }
         lines.append(String(format: "  rotation %.2f°, shear %.2f°, aspect %.4f", r.transform.rotation_deg, r.transform.shear_deg, r.transform.aspect_ratio))
         lines.append(String(format: "  MAE %.4g %@, recall@OKS0.95 %.3f, RMS %.3g px", m.mae, r.unit, m.recall, m.rms_px))
+        if r.scan_field != nil {
+            lines.append("  tolerant path: \(r.levelling) levelling, H plus a scan-line field")
+        }
+        lines.append(String(format: "  neighbour corner-hole spread %.4f before, %.4f after correction", m.neighbour_spread_before, m.neighbour_spread_after))
+        for (k, d) in r.domains.enumerated() where k > 0 {
+            lines.append(String(format: "  domain %d: lattice shifted by (%.3f, %.3f) cells, %d of %d anchors fit", k, d.shift_cells.x, d.shift_cells.y, d.inliers, d.anchors))
+        }
         if showSites {
             lines.append("  \(m.sites) sites, \(m.defects) defects, \(r.cells.count) complete half cells")
             if let h = r.halves {

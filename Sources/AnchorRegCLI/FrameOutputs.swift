@@ -36,7 +36,9 @@ struct FrameOutputs {
     }
 
     /// The input with detected (grey), vote-filtered (yellow), rough-placed (cyan +), fitted
-    /// anchors H(P_m) (red ○), and sites (green dots present, magenta × defects).
+    /// anchors H(P_m) (red ○; blue ○ in further lattice domains; orange: outliers; with the
+    /// scan-line field when the registration has one), and sites (green dots present,
+    /// magenta × defects).
     func overlayImage() throws -> RGBImage {
         let img = analysis.levelled
         var rgb = img.rendered(colorMap: .gray, range: try img.percentileRange())
@@ -46,7 +48,9 @@ struct FrameOutputs {
         for p in r.filtered { rgb.drawDot(at: p, radius: 0.8 * scale, color: .yellow) }
         for a in r.anchors {
             rgb.drawCross(at: r.affine.apply(a.model), size: 1.5 * scale, color: .cyan)
-            rgb.drawCircle(center: r.homography.apply(a.model), radius: 2 * scale, color: a.inlier ? .red : .orange, lineWidth: 1)
+            // Second and further lattice domains (another terrace) in blue.
+            let colour: RGBColor = (a.domain ?? 0) > 0 ? (a.inlier ? .blue : .orange) : (a.inlier ? .red : .orange)
+            rgb.drawCircle(center: r.predictedImage(ofModel: a.model, domain: a.domain ?? 0), radius: 2 * scale, color: colour, lineWidth: 1)
         }
         for s in analysis.sites {
             if s.present {

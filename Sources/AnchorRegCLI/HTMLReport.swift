@@ -45,15 +45,30 @@ enum HTMLReport {
         s += "<tr><td class=l>perspective (g, h)</td><td>\(fmt(t.perspective[0])), \(fmt(t.perspective[1]))</td></tr></table>"
         let m = r.metrics
         s += "<h2>Accuracy of P<sub>t</sub> = H⁻¹(P<sub>e</sub>) against P<sub>m</sub></h2><table>"
-        s += "<tr><td class=l>anchors paired / inliers</td><td>\(m.anchors) / \(m.inliers)</td></tr>"
+        s += "<tr><td class=l>anchors paired / inliers\(m.anchors_in_view == nil ? "" : " (in view)")</td><td>\(m.anchors) / \(m.inliers)\(m.anchors_in_view.map { " (\($0))" } ?? "")</td></tr>"
         s += "<tr><td class=l>MAE</td><td>\(fmt(m.mae)) \(escape(r.unit))</td></tr>"
         s += "<tr><td class=l>recall at OKS \(m.oks_threshold) (s = \(fmt(m.oks_scale)) \(escape(r.unit)), k = \(m.oks_k))</td><td>\(fmt(m.recall))</td></tr>"
         s += "<tr><td class=l>RMS reprojection residual</td><td>\(fmt(m.rms_px)) px</td></tr>"
         s += "<tr><td class=l>points extracted / after vote filter (\(escape(r.extractor)))</td><td>\(m.detected_points) / \(m.filtered_points)</td></tr>"
         s += "<tr><td class=l>re-pairing rounds</td><td>\(m.iterations)</td></tr>"
         s += "<tr><td class=l>spread of neighbouring anchor distances, before → after correction (Fig. 7c)</td><td>\(fmt(m.neighbour_spread_before, 3)) → \(fmt(m.neighbour_spread_after, 3))</td></tr>"
+        if let h = m.neighbour_spread_after_homography_only {
+            s += "<tr><td class=l>the same after H alone (without the scan-line field)</td><td>\(fmt(h, 3))</td></tr>"
+        }
         if m.sites > 0 { s += "<tr><td class=l>sites located / defects</td><td>\(m.sites) / \(m.defects)</td></tr>" }
         s += "</table>"
+        if r.scan_field != nil {
+            s += "<h2>Tolerant registration</h2><p>The standard fit (one homography, one plane) refused this frame. "
+            s += "It was levelled with a local median background (\(escape(r.levelling))) and fitted with H plus a displacement of every "
+            s += "scan line (offset and rate along the line, and one fast-axis profile): drift and creep beyond a homography.</p>"
+            if r.domains.count > 1 {
+                s += "<table><tr><th>domain</th><th>shift (cells of a1, a2)</th><th>shift (\(escape(r.unit)))</th><th>anchors / fit</th></tr>"
+                for (k, d) in r.domains.enumerated() {
+                    s += "<tr><td>\(k)</td><td>\(fmt(d.shift_cells.x, 3)), \(fmt(d.shift_cells.y, 3))</td><td>\(fmt(d.shift.x, 3)), \(fmt(d.shift.y, 3))</td><td>\(d.anchors) / \(d.inliers)</td></tr>"
+                }
+                s += "</table>"
+            }
+        }
         if let hv = r.halves {
             s += "<h2>Faulted half</h2><p>"
             if let g = hv.faulted_group {

@@ -29,8 +29,12 @@ public struct FrameAnalysis: Sendable {
         if locateSites, let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
             var clock = Stopwatch()
             let cpuBefore = registration.timings.cpuTotal
-            let located = try SiteLocator.locate(in: levelled, registration: registration, model: model)
-            sites = located.sites
+            // The site stage follows the main domain's anchors (another domain's residuals
+            // hold its shift, not the scan's distortion).
+            var mainDomain = registration
+            mainDomain.anchors = registration.anchors.filter { ($0.domain ?? 0) == 0 }
+            let located = try SiteLocator.locate(in: levelled, registration: mainDomain, model: model)
+            sites = Self.sitesOfMainDomain(located.sites, registration: registration)
             halves = located.halves
             let perGroup = Dictionary(grouping: lattice.sites.filter { $0.role == .object }, by: { $0.group ?? "" })
                 .values.map(\.count).max() ?? 0
@@ -41,6 +45,19 @@ public struct FrameAnalysis: Sendable {
         }
         return FrameAnalysis(registration: registration, sites: sites, halves: halves, cells: cells,
                              levelled: levelled, model: model)
+    }
+
+    /// Sites are placed with the main domain's lattice; where another lattice domain owns the
+    /// area (the nearest fitted anchor is that domain's) they would sit a fraction of a cell
+    /// off, so they are left out rather than reported wrong.
+    static func sitesOfMainDomain(_ sites: [LocatedSite], registration: Registration) -> [LocatedSite] {
+        guard registration.domains.count > 1 else { return sites }
+        let fitted = registration.anchors.filter(\.inlier)
+        let tree = KDTree(fitted.map(\.image))
+        return sites.filter { site in
+            guard let hit = tree.nearest(to: site.image) else { return true }
+            return (fitted[hit.index].domain ?? 0) == 0
+        }
     }
 
     /// The image resampled onto the model's absolute grid (the paper's Fig. 5c): output pixel

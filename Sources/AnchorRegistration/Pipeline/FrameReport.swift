@@ -13,6 +13,26 @@ public struct FrameReport: Encodable, Sendable {
         public var reconstructed: Point2
         public var inlier: Bool
         public var residual_px: Double
+        /// Index into `domains` (0 = the main lattice domain).
+        public var domain: Int
+    }
+
+    /// A lattice domain (see `Registration.Domain`): its anchors sit at H(P_m + shift) (+ the
+    /// scan-line field).
+    public struct Domain: Encodable, Sendable {
+        /// Shift of the domain's lattice, model units, and in fractions of a1, a2.
+        public var shift: Point2
+        public var shift_cells: Point2
+        public var anchors: Int
+        public var inliers: Int
+    }
+
+    /// The scan-line field of the tolerant registration: line y moves by
+    /// `line_offsets[y] + x · line_slopes[y] + column_profile[x]` pixels on top of H.
+    public struct ScanField: Encodable, Sendable {
+        public var line_offsets: [Point2]
+        public var line_slopes: [Point2]
+        public var column_profile: [Point2]
     }
 
     public struct Site: Encodable, Sendable {
@@ -54,6 +74,10 @@ public struct FrameReport: Encodable, Sendable {
         /// Normalised spread of neighbouring anchor distances before / after correction.
         public var neighbour_spread_before: Double
         public var neighbour_spread_after: Double
+        /// With a scan-line field: the spread H alone would leave.
+        public var neighbour_spread_after_homography_only: Double?
+        /// Model anchors the fit places inside the frame (at least half must be inliers).
+        public var anchors_in_view: Int?
     }
 
     public struct Halves: Encodable, Sendable {
@@ -78,6 +102,12 @@ public struct FrameReport: Encodable, Sendable {
     /// Drift/shear/scale reading of H (see `TransformSummary`).
     public var transform: TransformSummary
     public var extractor: String
+    /// "plane+lines", or "plane+median-background+lines" on the tolerant path.
+    public var levelling: String
+    /// Lattice domains (empty or one: a single domain).
+    public var domains: [Domain]
+    /// The scan-line field added to H, when the tolerant path registered the frame.
+    public var scan_field: ScanField?
     public var anchors: [Anchor]
     public var sites: [Site]
     public var cells: [Cell]
@@ -96,7 +126,12 @@ public struct FrameReport: Encodable, Sendable {
         file_pixel_size = filePixelSize
         transform = TransformSummary(r.homography, unit: r.unit)
         extractor = r.extractor
-        anchors = r.anchors.map { Anchor(model: $0.model, image: $0.image, reconstructed: $0.reconstructed, inlier: $0.inlier, residual_px: $0.residual) }
+        anchors = r.anchors.map { Anchor(model: $0.model, image: $0.image, reconstructed: $0.reconstructed, inlier: $0.inlier, residual_px: $0.residual, domain: $0.domain ?? 0) }
+        levelling = r.levelling
+        domains = r.domains.map { Domain(shift: $0.shift, shift_cells: $0.shiftCells, anchors: $0.anchors, inliers: $0.inliers) }
+        if let o = r.scanLineOffsets, let g = r.scanLineSlopes {
+            scan_field = ScanField(line_offsets: o, line_slopes: g, column_profile: r.scanColumnProfile ?? [])
+        }
         sites = analysis.sites.map {
             Site(cell: $0.cell, half: $0.half, group: $0.group, index: $0.index, name: $0.name, kind: $0.kind,
                  image: $0.image, model: $0.model, present: $0.present, score: $0.score)
@@ -110,7 +145,9 @@ public struct FrameReport: Encodable, Sendable {
             oks_k: r.metrics.oksK, rms_px: r.metrics.rmsPixels, anchors: r.metrics.anchors, inliers: r.metrics.inliers,
             detected_points: r.detectedPoints, filtered_points: r.filteredPoints, iterations: r.iterations,
             sites: analysis.sites.count, defects: analysis.sites.filter { !$0.present }.count,
-            neighbour_spread_before: r.metrics.neighbourSpreadBefore, neighbour_spread_after: r.metrics.neighbourSpreadAfter)
+            neighbour_spread_before: r.metrics.neighbourSpreadBefore, neighbour_spread_after: r.metrics.neighbourSpreadAfter,
+            neighbour_spread_after_homography_only: r.metrics.neighbourSpreadAfterHomographyOnly,
+            anchors_in_view: r.metrics.anchorsInView)
         let t = r.timings
         timings_ms = ["level": t.level, "lattice": t.lattice, "extract": t.extract, "vote": t.vote,
                       "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total,

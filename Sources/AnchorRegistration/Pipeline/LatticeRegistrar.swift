@@ -16,9 +16,13 @@ import Foundation
 /// 4. H is fitted robustly, and — our addition — the model is re-placed with H, re-paired and
 ///    refitted until the pairs stop changing.
 public enum LatticeRegistrar {
-    /// Registers `image` to `model`.
+    /// Registers `image` to `model`: the standard path, and when it refuses the frame (no
+    /// lattice at the expected scale, too few anchors, or a poor fit) and
+    /// `options.tolerantFallback` is on, the tolerant path (`registerTolerant`: steps,
+    /// creep, several domains).
     ///
-    /// - Throws: `RegistrationError` naming the stage that failed.
+    /// - Throws: `RegistrationError` naming the stage that failed (the standard path's error
+    ///   when both fail).
     public static func register(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions = .init()
     ) throws -> Registration {
@@ -28,6 +32,51 @@ public enum LatticeRegistrar {
     /// `register`, also returning the levelled image it worked on (the input itself when
     /// `options.level` is off), so that later stages need not level again.
     static func registerKeepingLevelled(
+        _ image: Image, to model: AnchorModel, options: RegistrationOptions
+    ) throws -> (registration: Registration, levelled: Image) {
+        try refuseUnresolvable(image, model: model, options: options)
+        guard options.tolerantFallback, model.lattice != nil else {
+            return try registerStandard(image, to: model, options: options)
+        }
+        // Judge the standard fit strictly even when a poor fit is allowed: a frame it cannot
+        // explain goes to the tolerant path first, and only if that fails too is the poor
+        // standard fit returned.
+        var strict = options
+        strict.allowPoorFit = false
+        do {
+            return try registerStandard(image, to: model, options: strict)
+        } catch let error as RegistrationError {
+            switch error {
+            case .noLattice, .tooFewAnchors, .poorFit, .fitFailed:
+                if let r = try? registerTolerantKeepingLevelled(image, to: model, options: strict) { return r }
+                if options.allowPoorFit, case .poorFit = error {
+                    return try registerStandard(image, to: model, options: options)
+                }
+                throw error
+            default:
+                throw error
+            }
+        }
+    }
+    /// Refuses, before any search, a calibrated frame whose pixels are too coarse for the
+    /// model: the anchors (corner holes of Si(111)-7×7) need a period of at least 6 px to be
+    /// found, and the file's pixel size says how many pixels the model's cell spans (±30 %
+    /// for drift). Without it the search would lock onto noise or terrace texture.
+    static func refuseUnresolvable(_ image: Image, model: AnchorModel, options: RegistrationOptions) throws {
+        guard options.spacingPixels == nil, let lattice = model.lattice,
+              let ps = image.pixelSize, let f = model.unit.factor(to: image.unit), ps.x > 0, ps.y > 0 else { return }
+        let pixel = (ps.x + ps.y) / 2
+        let period = lattice.a1.length * f / pixel
+        guard 1.3 * period < 6 else { return }
+        throw RegistrationError.noLattice(String(
+            format: "the file's pixel size (%.3g %@) makes the %@ cell (%.3g %@) only %.1f px wide; its anchors need at least 6 px per cell to be resolved — record the area at a smaller pixel size (at most %.3g %@)",
+            pixel, image.unit.rawValue, model.name, lattice.a1.length * f, image.unit.rawValue, period,
+            lattice.a1.length * f / 6, image.unit.rawValue))
+    }
+
+    /// The standard path: one homography, plane and line levelling (see the type's
+    /// description).
+    static func registerStandard(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions
     ) throws -> (registration: Registration, levelled: Image) {
         guard let lattice = model.lattice else {
@@ -180,12 +229,13 @@ public enum LatticeRegistrar {
         let s = m1.length
         let inlierAnchors = anchors.filter(\.inlier)
         let (before, after) = neighbourSpreads(inlierAnchors, spacing: model.nearestAnchorDistance)
-        let metrics = Registration.Metrics(
+        var metrics = Registration.Metrics(
             mae: distances.isEmpty ? .nan : distances.reduce(0, +) / Double(distances.count),
             recall: AnchorRegistration.Metrics.recall(distances: distances, threshold: 0.95, scale: s, k: options.oksK) ?? 0,
             rmsPixels: fit.rms, oksScale: s, oksK: options.oksK,
             anchors: anchors.count, inliers: distances.count,
             neighbourSpreadBefore: before, neighbourSpreadAfter: after)
+        metrics.anchorsInView = lastInView
         timings.total = clock.total()
         timings.cpuTotal = clock.cpuTotal()
         let registration = Registration(

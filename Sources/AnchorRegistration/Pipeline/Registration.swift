@@ -16,8 +16,12 @@ public struct Registration: Sendable, Codable {
         public var reconstructed: Point2
         /// Kept by the robust estimator.
         public var inlier: Bool
-        /// Reprojection distance ‖H(P_m) − P_e‖ in pixels.
+        /// Reprojection distance ‖H(P_m) − P_e‖ in pixels (with the scan-line offsets and the
+        /// domain's shift when the registration has them: the distance to `predictedImage`).
         public var residual: Double
+        /// Index into `domains` of the lattice domain the anchor belongs to (`nil`: the only
+        /// one, domain 0).
+        public var domain: Int? = nil
     }
 
     /// Wall-clock time of each stage, milliseconds.
@@ -53,6 +57,12 @@ public struct Registration: Sendable, Codable {
         /// correction (P_t, model units). 0 means a perfectly regular lattice.
         public var neighbourSpreadBefore: Double
         public var neighbourSpreadAfter: Double
+        /// With `scanLineOffsets`: the spread after correcting by H alone (what a plain
+        /// homography would leave), to compare with `neighbourSpreadAfter`.
+        public var neighbourSpreadAfterHomographyOnly: Double? = nil
+        /// Model anchors the final fit places inside the frame (the denominator of the
+        /// inlier-fraction test).
+        public var anchorsInView: Int? = nil
     }
 
     /// H: model units → image pixels.
@@ -77,6 +87,56 @@ public struct Registration: Sendable, Codable {
     /// Re-pairing rounds until the pairs stopped changing.
     public var iterations: Int
     public var timings: Timings
+    /// How the image was levelled before extraction (`"plane+lines"`, or
+    /// `"plane+median-background+lines"` on the tolerant path, which levels every terrace).
+    public var levelling: String = "plane+lines"
+    /// Side (pixels) of the local median background window, when one was removed.
+    public var backgroundWindow: Double? = nil
+    /// Displacement of every scan line that the model adds to H (index = image row y): the
+    /// line moves by `scanLineOffsets[y] + x · scanLineSlopes[y] + scanColumnProfile[x]` pixels. Drift and piezo
+    /// creep move whole scan lines, which one homography cannot follow. `nil` when H alone
+    /// describes the frame. See `ScanLineField`.
+    public var scanLineOffsets: [Point2]? = nil
+    /// Change of the scan-line displacement per pixel along the line (see `scanLineOffsets`).
+    public var scanLineSlopes: [Point2]? = nil
+    /// The fast-axis profile added to every line (index = image column x; no constant or
+    /// linear part): the scanner's non-linearity along the line, e.g. piezo hysteresis.
+    public var scanColumnProfile: [Point2]? = nil
+    /// Lattice domains: regions (terraces across a step, or areas across a phase boundary)
+    /// whose lattice is the same as domain 0's but shifted by a fraction of a cell. Empty or
+    /// a single entry when the frame holds one domain.
+    public var domains: [Domain] = []
+
+    /// One lattice domain.
+    public struct Domain: Sendable, Codable, Equatable {
+        /// Shift of this domain's lattice in model units: its anchors sit at H(P_m + shift).
+        public var shift: Point2
+        /// The shift in fractions of the model's lattice vectors a1, a2 (each in −0.5…0.5).
+        public var shiftCells: Point2
+        /// Anchors paired to this domain, and how many of them fit.
+        public var anchors: Int
+        public var inliers: Int
+        public init(shift: Point2, shiftCells: Point2, anchors: Int, inliers: Int) {
+            self.shift = shift
+            self.shiftCells = shiftCells
+            self.anchors = anchors
+            self.inliers = inliers
+        }
+    }
+
+    /// The scan-line displacement at image point `p` (pixels); zero without a field.
+    public func scanLineDisplacement(at p: Point2) -> Point2 {
+        guard let o = scanLineOffsets, let g = scanLineSlopes else { return .zero }
+        return ScanLineField.displacement(at: p, offsets: o, slopes: g, profile: scanColumnProfile ?? [])
+    }
+
+    /// Where the registration puts model point `m` (model units) of domain `domain` in the
+    /// image (pixels): H(m + shift) plus the scan-line displacement there.
+    public func predictedImage(ofModel m: Point2, domain: Int = 0) -> Point2 {
+        let shift = domain > 0 && domain < domains.count ? domains[domain].shift : .zero
+        let p = homography.apply(m + shift)
+        return p + scanLineDisplacement(at: p)
+    }
 
     /// H⁻¹: image pixels → model units.
     public func imageToModel() throws -> Homography { try homography.inverse() }

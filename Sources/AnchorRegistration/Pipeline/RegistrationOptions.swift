@@ -32,11 +32,16 @@ public struct RegistrationOptions: Sendable {
     /// anchors, then refit (`AnchorMotifRefinement`; default on: it halves the scatter of the
     /// corner-hole positions on noisy frames).
     public var refineAnchors: Bool
+    /// When the standard registration refuses the frame, try the tolerant path (local median
+    /// levelling, lattice search by period octave, H plus scan-line offsets, several lattice
+    /// domains) before giving up. Default on.
+    public var tolerantFallback: Bool
 
     public init(extractor: ExtractorKind? = nil, spacingPixels: Double? = nil, rotationDegrees: Double? = nil,
                 shear: Double? = nil, estimator: HomographyEstimator = .default, maxIterations: Int = 8,
                 oksK: Double = 0.1, level: Bool = true, minimumInlierFraction: Double = 0.5,
-                allowPoorFit: Bool = false, refineAnchors: Bool = true) {
+                allowPoorFit: Bool = false, refineAnchors: Bool = true,
+                tolerantFallback: Bool = true) {
         self.extractor = extractor
         self.spacingPixels = spacingPixels
         self.rotationDegrees = rotationDegrees
@@ -48,6 +53,7 @@ public struct RegistrationOptions: Sendable {
         self.minimumInlierFraction = minimumInlierFraction
         self.allowPoorFit = allowPoorFit
         self.refineAnchors = refineAnchors
+        self.tolerantFallback = tolerantFallback
     }
 }
 
