@@ -132,7 +132,8 @@ public enum LatticeEstimator {
             if let (m1, m2) = modelBasis, !shapeMatches(b, m1, m2) { continue }
             let area = abs(b.0.cross(b.1))
             let bins = max(8, min(48, Int((area.squareRoot() / 2).rounded())))
-            guard let avg = try? CellAverage(image: detail, a1: b.0, a2: b.1, bins: bins) else { continue }
+            guard let avg = try? CellAverage(image: detail, a1: b.0, a2: b.1, bins: bins,
+                                             step: CellAverage.samplingStep(a1: b.0, a2: b.1)) else { continue }
             scored.append((b, avg.coherentVariance / max(imageVariance, .leastNormalMagnitude), area))
         }
         let maxCoherence = scored.map(\.coherence).max() ?? 0
@@ -181,7 +182,8 @@ public enum LatticeEstimator {
         var (b1, b2) = (a, b)
         for _ in 0..<3 {
             let bins = 36
-            guard let avg = try? CellAverage(image: image, a1: b1, a2: b2, bins: bins) else { break }
+            guard let avg = try? CellAverage(image: image, a1: b1, a2: b2, bins: bins,
+                                             step: CellAverage.samplingStep(a1: b1, a2: b2)) else { break }
             let base = avg.values.filter(\.isFinite)
             guard base.count > bins * bins / 2 else { break }
             var best: (Point2, Double)? = nil

@@ -44,18 +44,34 @@ enum AnchorMotifRefinement {
         // The motif is smooth on the scale of the blur, so a large disc is sampled on a
         // stride that keeps about 300 samples: the fit's precision is set by the template's
         // gradient energy, which a stride at or below the blur scale keeps.
+        // Between strides the quincunx (every other point of the stride grid) halves the count.
         let stride = max(1, r / 8)
+        let perStride = Double.pi * Double(r * r) / Double(stride * stride)
+        let quincunx = perStride > 400
         var disc: [(dx: Int, dy: Int)] = []
         for dy in Swift.stride(from: -r, through: r, by: 1) where dy % stride == 0 {
             for dx in Swift.stride(from: -r, through: r, by: 1) where dx % stride == 0 && dx * dx + dy * dy <= r * r {
+                if quincunx && (dx / stride + dy / stride) % 2 != 0 { continue }
                 disc.append((dx, dy))
             }
         }
+        // The template is needed only where the solver reads it: on the disc, one pixel beside
+        // it (central differences) and around its centre and corners (the motif's extremum
+        // and rim); sampling just those keeps the template's cost at the disc's.
+        var needed = Set<Int>()
+        for o in disc {
+            let i = (c + o.dy) * side + c + o.dx
+            needed.formUnion([i, i - 1, i + 1, i - side, i + side])
+        }
+        for y in (c - 2)...(c + 2) { for x in (c - 2)...(c + 2) { needed.insert(y * side + x) } }
+        needed.formUnion([0, side - 1, (side - 1) * side, side * side - 1])
+        let templateIndices = needed.sorted()
 
         var current: [Point2] = positions
         var result: [Point2?] = positions.map { _ in nil }
         for _ in 0..<2 {
-            guard let template = averageNeighbourhood(image, at: current, mask: templateMask, side: side, centre: c) else {
+            guard let template = averageNeighbourhood(image, at: current, mask: templateMask, side: side, centre: c,
+                                                     indices: templateIndices) else {
                 return positions.map { _ in nil }
             }
             // The motif's own extremum anchors it; subtracting it keeps the anchor meaning and
@@ -72,29 +88,31 @@ enum AnchorMotifRefinement {
             }
             // An anchor whose neighbourhood is not the motif (a missing adatom beside it, an
             // adsorbate, a step) matches worse than the rest: it keeps its earlier position.
-            let misfits = matches.map(\.misfit).sorted()
-            guard !misfits.isEmpty else { break }
-            let median = misfits[misfits.count / 2]
-            let mad = (misfits.map { abs($0 - median) }.sorted())[misfits.count / 2]
-            let limit = median + 3 * 1.4826 * mad
+            guard !matches.isEmpty else { break }
+            let middle = median(matches.map(\.misfit))
+            let limit = middle + 3 * robustScale(matches.map { $0.misfit - middle })
             for m in matches where m.misfit <= limit { result[m.k] = m.position }
             for k in current.indices { if let p = result[k] { current[k] = p } }
         }
         return result
     }
 
-    /// The mean of the anchors' neighbourhoods on a `side` × `side` grid centred on `centre`.
+    /// The mean of the anchors' neighbourhoods on a `side` × `side` grid centred on `centre`,
+    /// evaluated at `indices` (row-major into that grid; elsewhere 0).
     private static func averageNeighbourhood(_ image: Image, at positions: [Point2], mask: [Bool],
-                                             side: Int, centre c: Int) -> [Double]? {
+                                             side: Int, centre c: Int, indices: [Int]) -> [Double]? {
         var sum = [Double](repeating: 0, count: side * side)
+        var patch = [Double](repeating: 0, count: indices.count)
         var n = 0
         for (k, p) in positions.enumerated() where mask[k] {
-            guard let patch = samplePatch(image, at: p, side: side, centre: c) else { continue }
-            for i in sum.indices { sum[i] += patch[i] }
+            guard samplePatch(image, at: p, side: side, centre: c, indices: indices, into: &patch) else { continue }
+            for (j, i) in indices.enumerated() { sum[i] += patch[j] }
             n += 1
         }
         guard n >= 3 else { return nil }
-        return sum.map { $0 / Double(n) }
+        let scale = 1 / Double(n)
+        for i in indices { sum[i] *= scale }
+        return sum
     }
 
     /// Sub-pixel extremum of the template near its centre (separable parabola), as an offset.
@@ -120,34 +138,27 @@ enum AnchorMotifRefinement {
         return Point2(Double(bx - c) + ox, Double(by - c) + oy)
     }
 
-    static func median(_ v: [Double]) -> Double {
-        guard !v.isEmpty else { return 0 }
-        let s = v.sorted()
-        return s[s.count / 2]
-    }
-
-    /// Bilinear samples of `image` on the grid p + (x − c, y − c); `nil` if any falls outside.
-    static func samplePatch(_ image: Image, at p: Point2, side: Int, centre c: Int) -> [Double]? {
+    /// Bilinear samples of `image` at the grid points p + (x − c, y − c) listed in `indices`
+    /// (row-major into the `side` × `side` grid), written to `out`; `false` if the grid leaves
+    /// the image or a sample is not finite.
+    static func samplePatch(_ image: Image, at p: Point2, side: Int, centre c: Int, indices: [Int],
+                            into out: inout [Double]) -> Bool {
         let w = image.width, h = image.height
         let x0 = p.x - Double(c), y0 = p.y - Double(c)
-        guard x0 >= 0, y0 >= 0, x0 + Double(side - 1) < Double(w - 1), y0 + Double(side - 1) < Double(h - 1) else { return nil }
+        guard x0 >= 0, y0 >= 0, x0 + Double(side - 1) < Double(w - 1), y0 + Double(side - 1) < Double(h - 1) else { return false }
         let ix = Int(x0.rounded(.down)), iy = Int(y0.rounded(.down))
         let fx = x0 - Double(ix), fy = y0 - Double(iy)
         let w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy
-        var out = [Double](repeating: 0, count: side * side)
         var finite = true
         image.pixels.withUnsafeBufferPointer { px in
-            for y in 0..<side {
-                let row = (iy + y) * w + ix
-                for x in 0..<side {
-                    let i = row + x
-                    let v = w00 * Double(px[i]) + w10 * Double(px[i + 1]) + w01 * Double(px[i + w]) + w11 * Double(px[i + w + 1])
-                    out[y * side + x] = v
-                    if !v.isFinite { finite = false }
-                }
+            for (j, g) in indices.enumerated() {
+                let i = (iy + g / side) * w + ix + g % side
+                let v = w00 * Double(px[i]) + w10 * Double(px[i + 1]) + w01 * Double(px[i + w]) + w11 * Double(px[i + w + 1])
+                out[j] = v
+                if !v.isFinite { finite = false }
             }
         }
-        return finite ? out : nil
+        return finite
     }
 
     /// Inverse-compositional Lucas–Kanade for a translation, with the template's gradient and
@@ -218,7 +229,7 @@ enum AnchorMotifRefinement {
                 guard gain > 0, gain.isFinite else { return nil }
                 for j in 0..<n { e[j] = (v[j] - mean) / gain - t0[j] }
                 if iteration == 0 {
-                    c = max(1e-12, 1.345 * 1.4826 * AnchorMotifRefinement.median(e.map { abs($0) }))
+                    c = max(1e-12, 1.345 * robustScale(e))
                 }
                 var bx = 0.0, by = 0.0, hxx = 0.0, hxy = 0.0, hyy = 0.0, sq = 0.0, wsum = 0.0
                 for j in 0..<n {
@@ -233,7 +244,7 @@ enum AnchorMotifRefinement {
                 let step = Point2((hyy * bx - hxy * by) / det, (hxx * by - hxy * bx) / det)
                 d = d - step
                 guard d.length <= maxShift else { return nil }
-                if step.length < 1e-3 { return (d, sq / wsum / (tNorm / Double(n))) }
+                if step.length < 5e-3 { return (d, sq / wsum / (tNorm / Double(n))) }
             }
             return nil
         }

@@ -129,7 +129,7 @@ public enum LatticeRegistrar {
         timings.vote = clock.lap()
 
         // 4. Rough: translation from the cell average, then A.
-        let average = try CellAverage(image: smoothed, a1: b1, a2: b2)
+        let average = try CellAverage(image: smoothed, a1: b1, a2: b2, step: CellAverage.samplingStep(a1: b1, a2: b2))
         guard let f = average.extremum(dark: dark) else {
             throw RegistrationError.noLattice("the cell average is empty")
         }
