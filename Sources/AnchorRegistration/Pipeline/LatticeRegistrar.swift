@@ -115,7 +115,7 @@ public enum LatticeRegistrar {
         // 3. Extraction at the anchor's scale.
         let extractorKind = options.extractor ?? model.defaultExtractor.flatMap(ExtractorKind.init(rawValue:)) ?? .blobs
         let extractor = try PointExtractors.make(extractorKind)
-        let smoothed = try work.gaussianBlurred(sigma: max(0.7, 0.06 * spacing))
+        let smoothed = try work.gaussianBlurred(sigma: max(0.7, 0.06 * spacing), truncate: 3)
         let detected = try extractor.extract(from: work, smoothed: smoothed, spacingPixels: spacing, dark: dark)
         timings.extract = clock.lap()
 
