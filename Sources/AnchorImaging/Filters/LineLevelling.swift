@@ -15,11 +15,16 @@ extension Image {
     /// per-line offset fixes that without touching the features within the line. Rows with no
     /// finite sample are left unchanged. Calibration is kept.
     ///
-    /// - Parameter statistic: `.median` (default, robust) or `.mean`.
+    /// - Parameters:
+    ///   - statistic: `.median` (default, robust) or `.mean`.
+    ///   - sampleStep: take the statistic over every `sampleStep`-th sample of the line
+    ///     (default 1, all). 2 halves the work; a median of n/2 samples scatters √2 times as
+    ///     much as one of n, which on a 512-sample line is still under a tenth of the noise of
+    ///     one pixel.
     /// - Returns: the levelled image; `offsets` on `lineOffsets(statistic:)` gives what was removed.
     /// - Complexity: O(width · height) expected (quickselect per row).
-    public func lineLevelled(statistic: LineStatistic = .median) -> Image {
-        let offsets = lineOffsets(statistic: statistic)
+    public func lineLevelled(statistic: LineStatistic = .median, sampleStep: Int = 1) -> Image {
+        let offsets = lineOffsets(statistic: statistic, sampleStep: sampleStep)
         var out = self
         let w = width
         out.pixels.withUnsafeMutableBufferPointer { px in
@@ -33,9 +38,10 @@ extension Image {
         return out
     }
 
-    /// The offset of each row (its median or mean over finite samples; NaN for a row without
-    /// any finite sample).
-    public func lineOffsets(statistic: LineStatistic = .median) -> [Float] {
+    /// The offset of each row (its median or mean over finite samples, every `sampleStep`-th
+    /// sample of the row; NaN for a row without any finite sample).
+    public func lineOffsets(statistic: LineStatistic = .median, sampleStep: Int = 1) -> [Float] {
+        precondition(sampleStep >= 1, "sampleStep must be at least 1")
         var result = [Float](repeating: .nan, count: height)
         var buf = [Float](repeating: 0, count: width)
         let w = width
@@ -43,7 +49,7 @@ extension Image {
             buf.withUnsafeMutableBufferPointer { b in
                 for y in 0..<height {
                     var m = 0
-                    for x in 0..<w {
+                    for x in Swift.stride(from: 0, to: w, by: sampleStep) {
                         let v = px[y * w + x]
                         if v.isFinite {
                             b[m] = v

@@ -301,11 +301,15 @@ struct TIFFPage {
             var fields: [String: String] = [:]
             for line in desc.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
                 if let eq = line.firstIndex(of: "=") {
-                    fields[String(line[..<eq])] = String(line[line.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+                    // Spaces and tabs trimmed without Foundation's character sets, whose first
+                    // use costs more than decoding a 512² frame.
+                    let value = line[line.index(after: eq)...].drop { $0 == " " || $0 == "\t" }
+                    fields[String(line[..<eq])] = String(value.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
                 }
             }
             if let u = fields["unit"] {
-                let spelled = u.replacingOccurrences(of: "\\u00B5", with: "µ").replacingOccurrences(of: "\\u00b5", with: "µ")
+                // ImageJ writes µ escaped as \u00B5 (µm: \u00B5m), at the front of the unit.
+                let spelled = u.lowercased().hasPrefix("\\u00b5") ? "µ" + u.dropFirst(6) : u
                 meta["imagej.unit"] = spelled
                 if let unit = LengthUnit(parsing: spelled), unit != .none, let xr, xr > 0 {
                     let y = (yr ?? xr) > 0 ? (yr ?? xr) : xr

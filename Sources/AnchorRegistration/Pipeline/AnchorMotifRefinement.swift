@@ -103,9 +103,11 @@ enum AnchorMotifRefinement {
                                              side: Int, centre c: Int, indices: [Int]) -> [Double]? {
         var sum = [Double](repeating: 0, count: side * side)
         var patch = [Double](repeating: 0, count: indices.count)
+        // Image offsets of the grid points (row · width + column), worked out once.
+        let offsets = indices.map { g in (g / side) * image.width + g % side }
         var n = 0
         for (k, p) in positions.enumerated() where mask[k] {
-            guard samplePatch(image, at: p, side: side, centre: c, indices: indices, into: &patch) else { continue }
+            guard samplePatch(image, at: p, side: side, centre: c, offsets: offsets, into: &patch) else { continue }
             for (j, i) in indices.enumerated() { sum[i] += patch[j] }
             n += 1
         }
@@ -138,10 +140,10 @@ enum AnchorMotifRefinement {
         return Point2(Double(bx - c) + ox, Double(by - c) + oy)
     }
 
-    /// Bilinear samples of `image` at the grid points p + (x − c, y − c) listed in `indices`
-    /// (row-major into the `side` × `side` grid), written to `out`; `false` if the grid leaves
-    /// the image or a sample is not finite.
-    static func samplePatch(_ image: Image, at p: Point2, side: Int, centre c: Int, indices: [Int],
+    /// Bilinear samples of `image` at grid points p + (x − c, y − c) of a `side` × `side`
+    /// grid, given by their image offsets y · width + x, written to `out`; `false` if the grid
+    /// leaves the image or a sample is not finite.
+    static func samplePatch(_ image: Image, at p: Point2, side: Int, centre c: Int, offsets: [Int],
                             into out: inout [Double]) -> Bool {
         let w = image.width, h = image.height
         let x0 = p.x - Double(c), y0 = p.y - Double(c)
@@ -149,10 +151,11 @@ enum AnchorMotifRefinement {
         let ix = Int(x0.rounded(.down)), iy = Int(y0.rounded(.down))
         let fx = x0 - Double(ix), fy = y0 - Double(iy)
         let w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy
+        let base = iy * w + ix
         var finite = true
         image.pixels.withUnsafeBufferPointer { px in
-            for (j, g) in indices.enumerated() {
-                let i = (iy + g / side) * w + ix + g % side
+            for (j, o) in offsets.enumerated() {
+                let i = base + o
                 let v = w00 * Double(px[i]) + w10 * Double(px[i + 1]) + w01 * Double(px[i + w]) + w11 * Double(px[i + w + 1])
                 out[j] = v
                 if !v.isFinite { finite = false }

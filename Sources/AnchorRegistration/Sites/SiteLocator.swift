@@ -98,10 +98,14 @@ public enum SiteLocator {
                                   halfWidth: 0.6 * anchorSpacingPx, minimumCount: 4)
         var sites: [LocatedSite] = []
         var offsets: [String: [Point2]] = [:]
-        for point in try model.objectPoints(in: bounds) {
+        let inFrame = try model.objectPoints(in: bounds).compactMap { point -> (point: ModelPoint, p0: Point2)? in
             let p0 = h.apply(point.position)
-            guard p0.isFinite, p0.x >= margin, p0.y >= margin, p0.x <= w - margin, p0.y <= hgt - margin else { continue }
-            let p = p0 + field.displacement(atRow: p0.y)
+            guard p0.isFinite, p0.x >= margin, p0.y >= margin, p0.x <= w - margin, p0.y <= hgt - margin else { return nil }
+            return (point, p0)
+        }
+        let creep = field.displacements(atRows: inFrame.map(\.p0.y))
+        for (n, (point, p0)) in inFrame.enumerated() {
+            let p = p0 + creep[n]
             let snapped = LocalPeakSearch.refine(in: smoothed, near: p, radius: 0.45 * spacingPx, dark: false)
             let value = snapped?.value ?? Double(smoothed.sample(at: p) ?? .nan)
             if let snapped { offsets[point.name, default: []].append(snapped.position - p) }
