@@ -220,8 +220,9 @@ public enum LatticeEstimator {
         var (b1, b2) = (a, b)
         for _ in 0..<3 {
             let bins = 36
-            guard let avg = try? CellAverage(image: image, a1: b1, a2: b2, bins: bins,
-                                             step: CellAverage.samplingStep(a1: b1, a2: b2)) else { break }
+            // Every pixel: the fractional-translation test compares bin with bin, and a strided
+            // fold leaves bins of a large super-cell empty or thin.
+            guard let avg = try? CellAverage(image: image, a1: b1, a2: b2, bins: bins) else { break }
             let base = avg.values.filter(\.isFinite)
             guard base.count > bins * bins / 2 else { break }
             var best: (Point2, Double)? = nil

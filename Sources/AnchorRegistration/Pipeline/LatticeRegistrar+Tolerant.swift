@@ -116,8 +116,10 @@ extension LatticeRegistrar {
         timings.level = clock.lap()
 
         let extractorKind = options.extractor ?? model.defaultExtractor.flatMap(ExtractorKind.init(rawValue:)) ?? .blobs
-        let extractor = try PointExtractors.make(extractorKind)
-        let smoothed = try work.gaussianBlurred(sigma: max(0.7, 0.06 * spacing), truncate: 3)
+        // `dark-keypoints` here is the scale-band pyramid (see `DarkKeypointPyramidExtractor`).
+        let extractor: any PointExtractor = extractorKind == .darkKeypoints
+            ? DarkKeypointPyramidExtractor() : try PointExtractors.make(extractorKind)
+        let smoothed = try work.gaussianBlurred(sigma: max(0.7, 0.06 * spacing))
         let detected = try extractor.extract(from: work, smoothed: smoothed, spacingPixels: spacing, dark: dark)
         timings.extract = clock.lap()
         let anchorL = model.nearestAnchorDistance / m1.length * spacing
