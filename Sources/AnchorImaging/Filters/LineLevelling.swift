@@ -24,18 +24,23 @@ extension Image {
     /// - Returns: the levelled image; `offsets` on `lineOffsets(statistic:)` gives what was removed.
     /// - Complexity: O(width · height) expected (quickselect per row).
     public func lineLevelled(statistic: LineStatistic = .median, sampleStep: Int = 1) -> Image {
-        let offsets = lineOffsets(statistic: statistic, sampleStep: sampleStep)
         var out = self
-        let w = width
-        out.pixels.withUnsafeMutableBufferPointer { px in
-            for y in 0..<height {
+        out.lineLevel(statistic: statistic, sampleStep: sampleStep)
+        return out
+    }
+
+    /// `lineLevelled(statistic:sampleStep:)` in place.
+    public mutating func lineLevel(statistic: LineStatistic = .median, sampleStep: Int = 1) {
+        let offsets = lineOffsets(statistic: statistic, sampleStep: sampleStep)
+        let w = width, h = height
+        pixels.withUnsafeMutableBufferPointer { px in
+            for y in 0..<h {
                 let o = offsets[y]
                 guard o.isFinite else { continue }
                 // NaN − o stays NaN and ±∞ − o stays ±∞: no test needed per sample.
                 for i in (y * w)..<(y * w + w) { px[i] -= o }
             }
         }
-        return out
     }
 
     /// The offset of each row (its median or mean over finite samples, every `sampleStep`-th

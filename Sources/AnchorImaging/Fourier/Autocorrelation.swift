@@ -52,7 +52,10 @@ public struct Autocorrelation: Sendable {
 
         // The signal is real: its power spectrum comes from a real 2-D FFT (`RealPowerSpectrum`),
         // half the work of a complex one, and the inverse of the (real, even) spectrum is real.
-        var signal = [Double](repeating: 0, count: pw * ph)
+        // Zero padding is needed only where the image does not fill the power-of-two sides.
+        var signal = pw == w && ph == h
+            ? [Double](unsafeUninitializedCapacity: pw * ph) { _, count in count = pw * ph }
+            : [Double](repeating: 0, count: pw * ph)
         image.pixels.withUnsafeBufferPointer { px in
             for y in 0..<h {
                 for x in 0..<w {

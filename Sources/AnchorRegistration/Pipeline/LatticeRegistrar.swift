@@ -90,13 +90,10 @@ public enum LatticeRegistrar {
         var timings = Registration.Timings()
         var clock = Stopwatch()
 
-        // 1. Level.
-        // The lattice is measured on the plane-levelled image (line levelling would imprint
-        // its row offsets on the autocorrelation); everything else works on both.
+        // 1. Level: the plane now, the scan lines after the lattice. The lattice is measured
+        // on the plane-levelled image (line levelling would imprint its row offsets on the
+        // autocorrelation); everything else works on both.
         let plane = options.level ? try image.planeLevelled() : image
-        // Row medians over every second sample on wide frames: half the work, and the offsets
-        // stay well inside the noise (see `lineLevelled`).
-        let work = options.level ? plane.lineLevelled(statistic: .median, sampleStep: image.width >= 256 ? 2 : 1) : image
         timings.level = clock.lap()
 
         // 2. Lattice → A (linear part).
@@ -105,6 +102,12 @@ public enum LatticeRegistrar {
         let (b1, b2) = try imageBasis(plane, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
         let spacing = (b1.length + b2.length) / 2
         timings.lattice = clock.lap()
+        // The line levelling takes over the plane's buffer (one full-size image fewer to fault
+        // in). Row medians over every second sample on wide frames: half the work, and the
+        // offsets stay well inside the noise (see `lineLevelled`).
+        var work = consume plane
+        if options.level { work.lineLevel(statistic: .median, sampleStep: image.width >= 256 ? 2 : 1) }
+        timings.level += clock.lap()
         // A period of a few pixels is noise or texture, not this model: the anchors need room
         // to be found and the object sites need at least 2.5 px between them.
         let objectSpacing = (lattice.nearestDistance(role: .object) ?? m1.length) / m1.length * spacing

@@ -83,7 +83,7 @@ public enum SiteLocator {
         let objectSpacing = lattice.nearestDistance(role: .object) ?? lattice.a1.length
         let pxPerUnit = 1 / ((registration.pixelSize[0] + registration.pixelSize[1]) / 2)
         let spacingPx = objectSpacing * pxPerUnit
-        let smoothed = try image.gaussianBlurred(sigma: max(0.6, 0.12 * spacingPx))
+        let smoothed = try image.gaussianBlurred(sigma: max(0.6, 0.12 * spacingPx), truncate: 3)
         let margin = 0.3 * spacingPx
         let w = Double(image.width - 1), hgt = Double(image.height - 1)
         let corners = [Point2(0, 0), Point2(w, 0), Point2(0, hgt), Point2(w, hgt)].map { inv.apply($0) }
@@ -225,18 +225,23 @@ public enum SiteLocator {
     static func decideHalves(_ sites: [LocatedSite]) -> HalfAssignment? {
         let groups = Set(sites.compactMap(\.group))
         guard groups == ["A", "B"] else { return nil }
-        var perCell: [CellIndex: (a: [Double], b: [Double])] = [:]
+        // Per cell: sum and count of the present adatoms of each half.
+        var perCell: [CellIndex: (sumA: Double, countA: Int, sumB: Double, countB: Int)] = [:]
         let present = sites.filter(\.present)
         let presentValues = present.map(\.value)
         let presentMedian = median(presentValues)
         let scale = robustScale(presentValues.map { $0 - presentMedian })
         for s in present {
-            var entry = perCell[s.cell] ?? ([], [])
-            if s.group == "A" { entry.a.append(s.value) } else { entry.b.append(s.value) }
-            perCell[s.cell] = entry
+            if s.group == "A" {
+                perCell[s.cell, default: (0, 0, 0, 0)].sumA += s.value
+                perCell[s.cell, default: (0, 0, 0, 0)].countA += 1
+            } else {
+                perCell[s.cell, default: (0, 0, 0, 0)].sumB += s.value
+                perCell[s.cell, default: (0, 0, 0, 0)].countB += 1
+            }
         }
-        let diffs = perCell.values.filter { $0.a.count >= 3 && $0.b.count >= 3 }
-            .map { $0.a.reduce(0, +) / Double($0.a.count) - $0.b.reduce(0, +) / Double($0.b.count) }
+        let diffs = perCell.values.filter { $0.countA >= 3 && $0.countB >= 3 }
+            .map { $0.sumA / Double($0.countA) - $0.sumB / Double($0.countB) }
         guard diffs.count >= 2 else {
             return HalfAssignment(faultedGroup: nil, tStatistic: 0, meanDifference: 0, confidence: 0,
                                   cellsUsed: diffs.count, note: "fewer than two complete cells in the frame")
