@@ -76,14 +76,20 @@ public struct Autocorrelation: Sendable {
         let zero = correlation[0] / max(window0, .leastNormalMagnitude)
         let side = 2 * maxShift + 1
         var out = [Double](repeating: 0, count: side * side)
-        for dy in -maxShift...maxShift {
-            let iy = (dy + ph) % ph
-            for dx in -maxShift...maxShift {
-                let ix = (dx + pw) % pw
-                let wv = windowX[dx + maxShift] * windowY[dy + maxShift]
-                // Shifts where the windows barely overlap carry no information.
-                let r = wv > 1e-3 * window0 ? correlation[iy * pw + ix] / wv / zero : 0
-                out[(dy + maxShift) * side + dx + maxShift] = zero > 0 ? r : 0
+        // maxShift ≤ min(w, h)/2 ≤ pw/2, ph/2: a negative shift wraps once, no modulo needed.
+        correlation.withUnsafeBufferPointer { c in
+            out.withUnsafeMutableBufferPointer { o in
+                for dy in -maxShift...maxShift {
+                    let iy = dy < 0 ? dy + ph : dy
+                    let wy = windowY[dy + maxShift]
+                    for dx in -maxShift...maxShift {
+                        let ix = dx < 0 ? dx + pw : dx
+                        let wv = windowX[dx + maxShift] * wy
+                        // Shifts where the windows barely overlap carry no information.
+                        let r = wv > 1e-3 * window0 ? c[iy * pw + ix] / wv / zero : 0
+                        o[(dy + maxShift) * side + dx + maxShift] = zero > 0 ? r : 0
+                    }
+                }
             }
         }
         self.maxShift = maxShift
