@@ -48,6 +48,22 @@ def sample_distances(h_est, h_true, model):
     return d
 
 
+def selected_conditions(manifest, points=None, noise=None):
+    """The manifest's conditions, kept to the point counts and noise levels given as
+    comma-separated strings (`--points`, `--noise`; None keeps all)."""
+    keep_points = {int(p) for p in points.split(",")} if points else None
+    keep_noise = {float(x) for x in noise.split(",")} if noise else None
+    return [e for e in manifest["conditions"]
+            if not (keep_points and e["points"] not in keep_points)
+            and not (keep_noise and e["noise"] not in keep_noise)]
+
+
+def oks_hit_limit(manifest):
+    """OKS > τ  ⇔  d² < 2 s² k² (−ln τ), the comparison AnchorReg makes."""
+    s, k, tau = manifest["oks_scale"], manifest["oks_k"], manifest["oks_threshold"]
+    return 2 * s * s * k * k * -math.log(tau)
+
+
 class ConditionAccumulator:
     """Collects per-sample outcomes of one condition and summarises them with the keys of
     `anchorreg validate --json`."""
@@ -55,9 +71,7 @@ class ConditionAccumulator:
     def __init__(self, noise, points, manifest):
         self.noise = noise
         self.points = points
-        s, k, tau = manifest["oks_scale"], manifest["oks_k"], manifest["oks_threshold"]
-        # OKS > τ  ⇔  d² < 2 s² k² (−ln τ), the comparison AnchorReg makes.
-        self.hit_limit = 2 * s * s * k * k * -math.log(tau)
+        self.hit_limit = oks_hit_limit(manifest)
         self.maes = []
         self.hits = 0
         self.failures = 0

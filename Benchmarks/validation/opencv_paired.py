@@ -13,7 +13,7 @@ import time
 import cv2
 import numpy as np
 
-from common import ConditionAccumulator, load_condition, load_manifest, report, sample_distances
+from common import ConditionAccumulator, load_condition, load_manifest, report, sample_distances, selected_conditions
 
 METHODS = {"lmeds": cv2.LMEDS, "magsac": cv2.USAC_MAGSAC, "ransac": cv2.RANSAC, "dlt": 0}
 
@@ -33,16 +33,10 @@ def main():
     manifest = load_manifest(args.directory)
     if manifest["mode"] != "paired":
         sys.exit("opencv_paired.py needs samples exported in paired mode")
-    keep_points = {int(p) for p in args.points.split(",")} if args.points else None
-    keep_noise = {float(s) for s in args.noise.split(",")} if args.noise else None
     method = METHODS[args.method]
     results = []
     start = time.perf_counter()
-    for entry in manifest["conditions"]:
-        if keep_points and entry["points"] not in keep_points:
-            continue
-        if keep_noise and entry["noise"] not in keep_noise:
-            continue
+    for entry in selected_conditions(manifest, args.points, args.noise):
         data = load_condition(args.directory, entry)
         model = data["model"]
         true_h = data["true_h"]

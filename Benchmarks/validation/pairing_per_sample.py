@@ -25,8 +25,8 @@ import tempfile
 
 import numpy as np
 
-from common import load_condition, load_manifest, sample_distances
-from paper_chain import fit_sample
+from common import load_condition, load_manifest, oks_hit_limit, sample_distances, selected_conditions
+from paper_chain import DEFAULT_CAPTURE, DEFAULT_MAX_PAIR, DEFAULT_STEP, fit_sample
 
 
 def hits(h, true_h, model, limit):
@@ -64,18 +64,11 @@ def main():
     manifest = load_manifest(args.directory)
     if manifest["mode"] != "pairing":
         sys.exit("pairing_per_sample.py needs samples exported in pairing mode")
-    keep_points = {int(p) for p in args.points.split(",")} if args.points else None
-    keep_noise = {float(s) for s in args.noise.split(",")} if args.noise else None
     prior = manifest["prior"]
-    s, k, tau = manifest["oks_scale"], manifest["oks_k"], manifest["oks_threshold"]
-    limit = 2 * s * s * k * k * -math.log(tau)
+    limit = oks_hit_limit(manifest)
     print("| n² | σ | recall ours | recall paper chain | ours − paper (mean ± s.e. of the per-sample difference) | samples ours ahead | paper ahead |")
     print("|---|---|---|---|---|---|---|")
-    for entry in manifest["conditions"]:
-        if keep_points and entry["points"] not in keep_points:
-            continue
-        if keep_noise and entry["noise"] not in keep_noise:
-            continue
+    for entry in selected_conditions(manifest, args.points, args.noise):
         data = load_condition(args.directory, entry)
         model, true_h, image, offsets = data["model"], data["true_h"], data["image"], data["offsets"]
         n = len(offsets) - 1 if args.max_samples is None else min(args.max_samples, len(offsets) - 1)
@@ -84,7 +77,7 @@ def main():
         diff = np.empty(n)
         a_total = b_total = 0
         for i in range(n):
-            h_paper, _ = fit_sample(model, image[offsets[i]:offsets[i + 1]], prior, 0.1, 0.25, 0.5)
+            h_paper, _ = fit_sample(model, image[offsets[i]:offsets[i + 1]], prior, DEFAULT_STEP, DEFAULT_CAPTURE, DEFAULT_MAX_PAIR)
             a = hits(ours_h[i], true_h[i], model, limit)
             b = hits(h_paper, true_h[i], model, limit)
             a_total += a

@@ -24,7 +24,11 @@ import cv2
 import numpy as np
 from scipy.spatial import cKDTree
 
-from common import ConditionAccumulator, load_condition, load_manifest, report, sample_distances
+from common import ConditionAccumulator, load_condition, load_manifest, report, sample_distances, selected_conditions
+
+# The chain's defaults (periods): translation search step, score capture radius, largest
+# pairing distance.
+DEFAULT_STEP, DEFAULT_CAPTURE, DEFAULT_MAX_PAIR = 0.1, 0.25, 0.5
 
 
 def fit_sample(model, image, prior, step, capture, max_pair):
@@ -66,9 +70,9 @@ def fit_sample(model, image, prior, step, capture, max_pair):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("directory")
-    ap.add_argument("--step", type=float, default=0.1, help="translation search step, periods")
-    ap.add_argument("--capture", type=float, default=0.25, help="capture radius of the score, periods")
-    ap.add_argument("--max-pair", type=float, default=0.5, help="largest pairing distance, periods")
+    ap.add_argument("--step", type=float, default=DEFAULT_STEP, help="translation search step, periods")
+    ap.add_argument("--capture", type=float, default=DEFAULT_CAPTURE, help="capture radius of the score, periods")
+    ap.add_argument("--max-pair", type=float, default=DEFAULT_MAX_PAIR, help="largest pairing distance, periods")
     ap.add_argument("--points", default=None)
     ap.add_argument("--noise", default=None)
     ap.add_argument("--max-samples", type=int, default=None)
@@ -78,16 +82,10 @@ def main():
     manifest = load_manifest(args.directory)
     if manifest["mode"] != "pairing":
         sys.exit("paper_chain.py needs samples exported in pairing mode")
-    keep_points = {int(p) for p in args.points.split(",")} if args.points else None
-    keep_noise = {float(s) for s in args.noise.split(",")} if args.noise else None
     prior = manifest["prior"]
     results = []
     start = time.perf_counter()
-    for entry in manifest["conditions"]:
-        if keep_points and entry["points"] not in keep_points:
-            continue
-        if keep_noise and entry["noise"] not in keep_noise:
-            continue
+    for entry in selected_conditions(manifest, args.points, args.noise):
         data = load_condition(args.directory, entry)
         model, true_h, image, offsets = data["model"], data["true_h"], data["image"], data["offsets"]
         n = len(offsets) - 1 if args.max_samples is None else min(args.max_samples, len(offsets) - 1)
