@@ -68,7 +68,7 @@ enum LMedSEstimator {
                         e[i] = err
                         if err >= bestMedian { bad += 1; if bad > allowedBad { return } }
                     }
-                    let med = RobustSampling.select(e, n, k)
+                    let med = OrderStatistics.select(in: UnsafeMutableBufferPointer(start: e, count: n), rank: k)
                     if med < bestMedian { bestMedian = med; best = h; bestSample = (a, b, c, d); found = true }
                 }
                 if exhaustive {
@@ -102,7 +102,7 @@ enum LMedSEstimator {
         }
         let m = others.count
         let j = (m - 1) / 2
-        let ej = others.withUnsafeMutableBufferPointer { RobustSampling.select($0.baseAddress!, m, j) }
+        let ej = others.withUnsafeMutableBufferPointer { OrderStatistics.select(in: $0, rank: j) }
         let quantile = -2 * RobustSampling.log(1 - Double(j + 1) / Double(m + 1))
         let exact = bestMedian <= RobustSampling.thresholdFloor * RobustSampling.thresholdFloor
         let sigma2 = exact ? 0 : ej / quantile

@@ -30,29 +30,6 @@ enum RobustSampling {
     @inline(__always) static func pow4(_ x: Double) -> Double { let y = x * x; return y * y }
     @inline(__always) static func log(_ x: Double) -> Double { _log(x) }
 
-    /// The k-th smallest of `v[0..<n]` (0-based), partially reordering `v` (Hoare's select).
-    /// - Complexity: O(n) expected.
-    static func select(_ v: UnsafeMutablePointer<Double>, _ n: Int, _ k: Int) -> Double {
-        let v = UnsafeMutableBufferPointer(start: v, count: n)
-        var lo = 0, hi = n - 1
-        while hi > lo {
-            // Median-of-three pivot keeps sorted-ish inputs (exact data: many equal zeros) linear.
-            let mid = lo + (hi - lo) / 2
-            if v[mid] < v[lo] { v.swapAt(mid, lo) }
-            if v[hi] < v[lo] { v.swapAt(hi, lo) }
-            if v[hi] < v[mid] { v.swapAt(hi, mid) }
-            let pivot = v[mid]
-            var i = lo, j = hi
-            while i <= j {
-                while v[i] < pivot { i += 1 }
-                while v[j] > pivot { j -= 1 }
-                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
-            }
-            if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
-        }
-        return v[k]
-    }
-
     /// Smallest threshold (normalised units, where the image points have mean distance √2
     /// from their centroid) — keeps exactly fitting points inliers when the median is 0.
     static let thresholdFloor = 1e-8
@@ -109,7 +86,7 @@ enum RobustSampling {
                 if rescale {
                     let med = e.withUnsafeMutableBufferPointer { eb in
                         squaredErrors(fitted, data, into: eb.baseAddress!)
-                        return select(eb.baseAddress!, data.count, data.count / 2)
+                        return OrderStatistics.select(in: UnsafeMutableBufferPointer(start: eb.baseAddress!, count: data.count), rank: data.count / 2)
                     }
                     let m = Double(inliers.count)
                     let sigma2 = med / (2 * 0.6931471805599453) * (2 * m) / max(2 * m - 8, 1)

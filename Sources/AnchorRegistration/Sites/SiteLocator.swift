@@ -273,38 +273,13 @@ func medianInPlace(_ values: inout [Double]) -> Double {
     guard !values.isEmpty else { return .nan }
     let n = values.count
     return values.withUnsafeMutableBufferPointer { b in
-        let hi = select(b, n / 2)
+        let hi = OrderStatistics.select(in: b, rank: n / 2)
         if n % 2 == 1 { return hi }
         // After selection b[0..<n/2] ≤ hi: the lower middle is their largest.
         var lo = b[0]
         for i in 1..<(n / 2) where b[i] > lo { lo = b[i] }
         return 0.5 * (lo + hi)
     }
-}
-
-/// The k-th smallest element (0-based) of `a`, partially reordering `a` (Hoare quickselect,
-/// median-of-three pivot).
-private func select(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
-    var lo = 0, hi = a.count - 1
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2
-        if a[mid] < a[lo] { a.swapAt(mid, lo) }
-        if a[hi] < a[lo] { a.swapAt(hi, lo) }
-        if a[hi] < a[mid] { a.swapAt(hi, mid) }
-        let pivot = a[mid]
-        var i = lo, j = hi
-        while i <= j {
-            while a[i] < pivot { i += 1 }
-            while a[j] > pivot { j -= 1 }
-            if i <= j {
-                a.swapAt(i, j)
-                i += 1
-                j -= 1
-            }
-        }
-        if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
-    }
-    return a[k]
 }
 
 /// 1.4826 × median absolute deviation of `residuals` about zero: a standard deviation that
