@@ -160,13 +160,8 @@ public struct CellAverage: Sendable {
         }
         guard bestIndex >= 0 else { return nil }
         let iu = bestIndex % bins, iv = bestIndex / bins
-        func offset(_ l: Double, _ c: Double, _ r: Double) -> Double {
-            let den = l - 2 * c + r
-            guard den.isFinite, abs(den) > 1e-15 else { return 0 }
-            return max(-0.5, min(0.5, 0.5 * (l - r) / den))
-        }
-        let ou = offset(value(iu - 1, iv), best, value(iu + 1, iv))
-        let ov = offset(value(iu, iv - 1), best, value(iu, iv + 1))
+        let ou = parabolaVertexOffset(value(iu - 1, iv), best, value(iu + 1, iv))
+        let ov = parabolaVertexOffset(value(iu, iv - 1), best, value(iu, iv + 1))
         var u = (Double(iu) + 0.5 + ou) / Double(bins)
         var v = (Double(iv) + 0.5 + ov) / Double(bins)
         u -= u.rounded(.down)

@@ -67,37 +67,30 @@ enum AnchorMotifRefinement {
         needed.formUnion([0, side - 1, (side - 1) * side, side * side - 1])
         let templateIndices = needed.sorted()
 
-        var current: [Point2] = positions
-        var result: [Point2?] = positions.map { _ in nil }
-        // One round. A second one, with the template rebuilt at the refined positions, changed
+        // One round: a second one, with the template rebuilt at the refined positions, changed
         // no figure of `bench-si7x7 --seeds 100` beyond the third decimal and cost a fifth of
         // the fine stage.
-        let rounds = 1
-        for _ in 0..<rounds {
-            guard let template = averageNeighbourhood(image, at: current, mask: templateMask, side: side, centre: c,
-                                                     indices: templateIndices) else {
-                return positions.map { _ in nil }
-            }
-            // The motif's own extremum anchors it; subtracting it keeps the anchor meaning and
-            // removes the average offset of the starting positions.
-            let centreShift = motifExtremum(template, side: side, centre: c)
-            guard let solver = Solver(template: template, side: side, centre: c, disc: disc) else {
-                return positions.map { _ in nil }
-            }
-            var matches: [(k: Int, position: Point2, misfit: Double)] = []
-            for k in current.indices {
-                guard let m = solver.align(image, at: current[k], maxShift: 2 * maxShift) else { continue }
-                let p = current[k] + m.shift + centreShift
-                if p.distance(to: positions[k]) <= maxShift { matches.append((k, p, m.misfit)) }
-            }
-            // An anchor whose neighbourhood is not the motif (a missing adatom beside it, an
-            // adsorbate, a step) matches worse than the rest: it keeps its earlier position.
-            guard !matches.isEmpty else { break }
-            let middle = median(matches.map(\.misfit))
-            let limit = middle + 3 * robustScale(matches.map { $0.misfit - middle })
-            for m in matches where m.misfit <= limit { result[m.k] = m.position }
-            for k in current.indices { if let p = result[k] { current[k] = p } }
+        guard let template = averageNeighbourhood(image, at: positions, mask: templateMask, side: side, centre: c,
+                                                 indices: templateIndices),
+              let solver = Solver(template: template, side: side, centre: c, disc: disc) else {
+            return positions.map { _ in nil }
         }
+        // The motif's own extremum anchors it; adding it keeps the anchor meaning and removes
+        // the average offset of the starting positions.
+        let centreShift = motifExtremum(template, side: side, centre: c)
+        var matches: [(k: Int, position: Point2, misfit: Double)] = []
+        for k in positions.indices {
+            guard let m = solver.align(image, at: positions[k], maxShift: 2 * maxShift) else { continue }
+            let p = positions[k] + m.shift + centreShift
+            if p.distance(to: positions[k]) <= maxShift { matches.append((k, p, m.misfit)) }
+        }
+        // An anchor whose neighbourhood is not the motif (a missing adatom beside it, an
+        // adsorbate, a step) matches worse than the rest: it keeps its earlier position.
+        var result: [Point2?] = positions.map { _ in nil }
+        guard !matches.isEmpty else { return result }
+        let middle = median(matches.map(\.misfit))
+        let limit = middle + 3 * robustScale(matches.map { $0.misfit - middle })
+        for m in matches where m.misfit <= limit { result[m.k] = m.position }
         return result
     }
 
@@ -134,13 +127,8 @@ enum AnchorMotifRefinement {
                 if dark ? v < best : v > best { best = v; bx = x; by = y }
             }
         }
-        func vertex(_ a: Double, _ b: Double, _ cc: Double) -> Double {
-            let den = a - 2 * b + cc
-            guard den != 0 else { return 0 }
-            return max(-0.5, min(0.5, 0.5 * (a - cc) / den))
-        }
-        let ox = vertex(t[by * side + bx - 1], t[by * side + bx], t[by * side + bx + 1])
-        let oy = vertex(t[(by - 1) * side + bx], t[by * side + bx], t[(by + 1) * side + bx])
+        let ox = parabolaVertexOffset(t[by * side + bx - 1], t[by * side + bx], t[by * side + bx + 1])
+        let oy = parabolaVertexOffset(t[(by - 1) * side + bx], t[by * side + bx], t[(by + 1) * side + bx])
         return Point2(Double(bx - c) + ox, Double(by - c) + oy)
     }
 
@@ -173,7 +161,7 @@ enum AnchorMotifRefinement {
     private struct Solver {
         let side: Int, centre: Int
         let disc: [(dx: Int, dy: Int)]
-        /// Zero-mean template, gradients and the inverse Hessian of the translation.
+        /// Zero-mean template and its gradients on the disc.
         let t0: [Double], gx: [Double], gy: [Double]
         let tNorm: Double
 

@@ -85,12 +85,8 @@ public struct DarkKeypointExtractor: PointExtractor {
                         let l = d(i - 1), r = d(i + 1), u = d(i - w), dn = d(i + w)
                         guard c > l, c >= r, c > u, c >= dn,
                               c > d(i - w - 1), c >= d(i - w + 1), c > d(i + w - 1), c >= d(i + w + 1) else { continue }
-                        func vertex(_ a: Float, _ b: Float, _ e: Float) -> Double {
-                            let den = Double(a) - 2 * Double(b) + Double(e)
-                            guard den < 0 else { return 0 }
-                            return max(-0.5, min(0.5, 0.5 * Double(a - e) / den))
-                        }
-                        let ox = vertex(l, c, r), oy = vertex(u, c, dn)
+                        let ox = parabolaVertexOffset(Double(l), Double(c), Double(r))
+                        let oy = parabolaVertexOffset(Double(u), Double(c), Double(dn))
                         points.append(DetectedPoint(
                             position: Point2((Double(x) + ox) * f + shift, (Double(y) + oy) * f + shift),
                             strength: Double(c), scale: 0.1 * spacingPixels, polarity: dark ? .dark : .bright))
