@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import AnchorGeometry
 @testable import AnchorImaging
 
@@ -13,6 +14,52 @@ enum SPMFixtures {
 
     static func real(_ path: String) throws -> Data {
         try Data(contentsOf: realData.appendingPathComponent(path))
+    }
+
+    /// `shared/data/formats`: files written by instrument software, one folder per format
+    /// (see its SOURCES.md for what independent readers found in them).
+    static let formatData: URL = realData.deletingLastPathComponent().appendingPathComponent("formats")
+
+    static func formatPath(_ path: String) -> String { formatData.appendingPathComponent(path).path }
+
+    static func formatFile(_ path: String) throws -> Data {
+        try Data(contentsOf: formatData.appendingPathComponent(path))
+    }
+
+    /// Every outcome of reading `data` except a typed `FormatError` or a consistent
+    /// document is recorded as an issue; used by the broken-file tests of each reader.
+    static func expectTypedOutcome(_ data: Data, fileExtension: String? = nil, _ label: String) {
+        do {
+            let doc = try ImageFile.read(data: data, fileExtension: fileExtension, options: ImageReadOptions(maxPixels: 1 << 22))
+            for c in doc.channels where c.image.pixels.count != c.image.width * c.image.height {
+                Issue.record("\(label): inconsistent channel \(c.name)")
+            }
+        } catch is FormatError {
+        } catch {
+            Issue.record("\(label): untyped error \(error)")
+        }
+    }
+
+    /// Cuts `file` at ~`cuts` offsets and flips bytes at `flips` random places (seeded);
+    /// each result must read as a typed error or a consistent document.
+    static func mutations(of file: Data, fileExtension: String? = nil, cuts: Int = 40, flips: Int = 60, seed: UInt64 = 7,
+                          _ label: String) {
+        let bytes = [UInt8](file)
+        let step = max(1, bytes.count / cuts)
+        for cut in stride(from: 0, to: bytes.count - 1, by: step) {
+            expectTypedOutcome(Data(bytes.prefix(cut)), fileExtension: fileExtension, "\(label) cut at \(cut)")
+        }
+        var g = SeededGenerator(seed: seed)
+        for t in 0..<flips {
+            var broken = bytes
+            for _ in 0..<(1 + Int(g.next() % 4)) {
+                // Half of the flips land in the first 4 KiB, where the headers are.
+                let range = t % 2 == 0 ? min(4096, broken.count) : broken.count
+                let at = Int(g.next() % UInt64(range))
+                broken[at] ^= UInt8(truncatingIfNeeded: 1 + g.next() % 255)
+            }
+            expectTypedOutcome(Data(broken), fileExtension: fileExtension, "\(label) flip #\(t)")
+        }
     }
 
     /// A Nanonis `.sxm` with the given frames, already in *stored* order and orientation.

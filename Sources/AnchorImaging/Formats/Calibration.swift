@@ -19,3 +19,50 @@ enum Calibration {
         [72.0, 96, 150, 300, 600].contains { abs(pixelsPerInch - $0) < 0.01 }
     }
 }
+
+extension Calibration {
+    /// Splits a unit with an SI prefix into the factor to its base unit and the base unit:
+    /// "nm" → (1e-9, "m"), "nA" → (1e-9, "A"), "mV" → (1e-3, "V"), "~m" (NanoScope's µ) and
+    /// "um" → (1e-6, "m"), "Å"/"A" only as written ("A" is ampere). Units without a known
+    /// prefix come back unchanged with factor 1 ("m", "V", "deg", "Hz").
+    static func siBase(_ unit: String) -> (factor: Double, base: String) {
+        let u = unit.trimmingCharacters(in: .whitespaces)
+        if u == "Å" || u == "Å" { return (1e-10, "m") }
+        let bases: Set<String> = ["m", "V", "A", "N", "Hz", "s", "W", "Pa", "F", "C", "T", "S", "Ohm", "Ω"]
+        if bases.contains(u) { return (1, u) }
+        let prefixes: [Character: Double] = [
+            "y": 1e-24, "z": 1e-21, "a": 1e-18, "f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "µ": 1e-6,
+            "μ": 1e-6, "~": 1e-6, "m": 1e-3, "c": 1e-2, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12,
+        ]
+        if let first = u.first, let f = prefixes[first] {
+            let rest = String(u.dropFirst())
+            if bases.contains(rest) { return (f, rest) }
+        }
+        return (1, u)
+    }
+
+    /// Nanometres in one `unit` of a lateral length: `LengthUnit` spellings first (so "A"
+    /// is the ångström, as microscopy files mean it for lengths), then any SI-prefixed metre
+    /// (`pm`, `~m`, …). Nil when the unit is not a length.
+    static func nanometresPerUnit(_ unit: String) -> Double? {
+        let u = unit.trimmingCharacters(in: .whitespaces)
+        if let lu = LengthUnit(parsing: u), lu != .none, let f = lu.factor(to: .nanometre) { return f }
+        let (f, base) = siBase(u)
+        return base == "m" ? f * 1e9 : nil
+    }
+
+    /// A lateral pixel size given per axis in `unitX` and `unitY`, in nanometres; nil when a
+    /// unit is not a length or a size is not positive and finite.
+    static func nanometres(x: Double, unitX: String, y: Double, unitY: String) -> PixelSize? {
+        guard let fx = nanometresPerUnit(unitX), let fy = nanometresPerUnit(unitY),
+              x.isFinite, y.isFinite, x > 0, y > 0 else { return nil }
+        let px = PixelSize(x: x * fx, y: y * fy)
+        guard px.x.isFinite, px.y.isFinite, px.x > 0, px.y > 0 else { return nil }
+        return px
+    }
+
+    /// `nanometres(x:unitX:y:unitY:)` with one unit for both axes.
+    static func nanometres(x: Double, y: Double, unit: String) -> PixelSize? {
+        nanometres(x: x, unitX: unit, y: y, unitY: unit)
+    }
+}

@@ -7,6 +7,10 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
     case iso28600 = "spm"
     /// Headerless binary samples with a caller-given layout (ImageJ's "Import Raw").
     case raw
+    /// Bruker/Veeco NanoScope (`.spm`, `.000`–`.999`).
+    case nanoscope
+    /// Gatan DigitalMicrograph 3 and 4.
+    case dm3, dm4
 }
 
 /// One named channel of a file: a calibrated grayscale image.
@@ -87,6 +91,9 @@ extension ImageFormat {
         case .npy: return "NumPy NPY"
         case .iso28600: return "ISO 28600 SPM"
         case .raw: return "raw"
+        case .nanoscope: return "Bruker NanoScope"
+        case .dm3: return "Gatan DM3"
+        case .dm4: return "Gatan DM4"
         }
     }
 }

@@ -16,5 +16,8 @@ extension ImageFile {
         .npy: { data, options in try NumPyNPY.read(data: data, options: options) },
         .iso28600: { data, options in try ISO28600SPM.read(data: data, options: options) },
         .raw: { data, options in try RawImport.read(data: data, options: options) },
+        .nanoscope: { data, options in try BrukerNanoScope.read(data: data, options: options) },
+        .dm3: { data, options in try GatanDM.read(data: data, options: options) },
+        .dm4: { data, options in try GatanDM.read(data: data, options: options) },
     ]
 }

@@ -21,12 +21,16 @@ public enum ImageFile {
         (.gsf, Array("Gwyddion Simple Field 1.0".utf8)),
         (.npy, [0x93] + Array("NUMPY".utf8)),
         (.iso28600, Array("ISO/TC 201 SPM data transfer format".utf8)),
+        (.nanoscope, BrukerNanoScope.magic),
+        (.nanoscope, BrukerNanoScope.forceMagic),   // recognised so the reader can say it is not an image
+        (.nanoscope, BrukerNanoScope.asciiMagic),
     ]
 
     /// File-name extensions (lower case, without the dot) of each format.
     public static let extensions: [String: ImageFormat] = [
         "png": .png, "jpg": .jpeg, "jpeg": .jpeg, "jpe": .jpeg, "tif": .tiff, "tiff": .tiff,
         "sxm": .sxm, "gwy": .gwy, "gsf": .gsf, "npy": .npy, "spm": .iso28600,
+        "dm3": .dm3, "dm4": .dm4,
     ]
 
     /// Recognises the format of `bytes` by its magic number.
@@ -44,6 +48,7 @@ public enum ImageFile {
         for (format, magic) in signatures where head.count >= magic.count {
             if head.starts(with: magic) { return format }
         }
+        if let f = binaryHeaderFormat(head) { return f }
         // Leading whitespace or a UTF-8 byte-order mark before a text header.
         var start = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
@@ -56,7 +61,21 @@ public enum ImageFile {
         }
         guard var ext = fileExtension?.lowercased() else { return nil }
         if ext.hasPrefix(".") { ext.removeFirst() }
+        // NanoScope numbers its files .000, .001, …
+        if ext.count == 3, ext.allSatisfy(\.isNumber) { return .nanoscope }
         return extensions[ext]
+    }
+
+    /// Binary formats without a text signature, recognised by a header whose fields can
+    /// only take a few values.
+    static func binaryHeaderFormat(_ head: [UInt8]) -> ImageFormat? {
+        // DM3: version 3, 4-byte root length, byte order 0 or 1 (all big endian).
+        // DM4: version 4, 8-byte root length, byte order 0 or 1.
+        if head.count >= 16, head[0] == 0, head[1] == 0, head[2] == 0 {
+            if head[3] == 3, head[8...10].allSatisfy({ $0 == 0 }), head[11] <= 1 { return .dm3 }
+            if head[3] == 4, head[12...14].allSatisfy({ $0 == 0 }), head[15] <= 1 { return .dm4 }
+        }
+        return nil
     }
 
     /// Reads the file at `path`.
