@@ -11,6 +11,12 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
     case nanoscope
     /// Gatan DigitalMicrograph 3 and 4.
     case dm3, dm4
+    /// Igor Pro binary wave v5 (Asylum Research AFM).
+    case ibw
+    /// Createc STM `.dat`.
+    case createc
+    /// RHK Technology SM4.
+    case sm4
 }
 
 /// One named channel of a file: a calibrated grayscale image.
@@ -94,6 +100,9 @@ extension ImageFormat {
         case .nanoscope: return "Bruker NanoScope"
         case .dm3: return "Gatan DM3"
         case .dm4: return "Gatan DM4"
+        case .ibw: return "Igor IBW"
+        case .createc: return "Createc DAT"
+        case .sm4: return "RHK SM4"
         }
     }
 }

@@ -19,5 +19,8 @@ extension ImageFile {
         .nanoscope: { data, options in try BrukerNanoScope.read(data: data, options: options) },
         .dm3: { data, options in try GatanDM.read(data: data, options: options) },
         .dm4: { data, options in try GatanDM.read(data: data, options: options) },
+        .ibw: { data, options in try IgorIBW.read(data: data, options: options) },
+        .createc: { data, options in try CreatecDAT.read(data: data, options: options) },
+        .sm4: { data, options in try RHKSM4.read(data: data, options: options) },
     ]
 }

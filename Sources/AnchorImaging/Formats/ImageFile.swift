@@ -24,13 +24,15 @@ public enum ImageFile {
         (.nanoscope, BrukerNanoScope.magic),
         (.nanoscope, BrukerNanoScope.forceMagic),   // recognised so the reader can say it is not an image
         (.nanoscope, BrukerNanoScope.asciiMagic),
+        (.createc, CreatecDAT.magics[0]),
+        (.createc, CreatecDAT.magics[1]),
     ]
 
     /// File-name extensions (lower case, without the dot) of each format.
     public static let extensions: [String: ImageFormat] = [
         "png": .png, "jpg": .jpeg, "jpeg": .jpeg, "jpe": .jpeg, "tif": .tiff, "tiff": .tiff,
         "sxm": .sxm, "gwy": .gwy, "gsf": .gsf, "npy": .npy, "spm": .iso28600,
-        "dm3": .dm3, "dm4": .dm4,
+        "dm3": .dm3, "dm4": .dm4, "ibw": .ibw, "sm4": .sm4,
     ]
 
     /// Recognises the format of `bytes` by its magic number.
@@ -49,6 +51,8 @@ public enum ImageFile {
             if head.starts(with: magic) { return format }
         }
         if let f = binaryHeaderFormat(head) { return f }
+        if RHKSM4.hasSignature(bytes) { return .sm4 }
+        if IgorIBW.looksLikeWave(bytes) { return .ibw }
         // Leading whitespace or a UTF-8 byte-order mark before a text header.
         var start = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
