@@ -2,7 +2,7 @@ import AnchorImaging
 import Foundation
 
 /// Which decoder this process feeds, from the environment variable `FUZZ_FORMAT`
-/// (sxm, gwy, gsf, npy, spm, raw, any). Read once: libFuzzer calls the target millions of times.
+/// (sxm, gwy, gsf, npy, spm, raw, nanoscope, dm, ibw, createc, sm4, any). Read once: libFuzzer calls the target millions of times.
 let fuzzFormat: String = ProcessInfo.processInfo.environment["FUZZ_FORMAT"] ?? "any"
 /// `FUZZ_VERBOSE=1` prints each input's outcome (to check that the seeds are valid files).
 let fuzzVerbose = ProcessInfo.processInfo.environment["FUZZ_VERBOSE"] != nil
@@ -17,6 +17,11 @@ func fuzzOne(_ data: Data) {
         case "gsf": _ = try GwyddionGSF.read(data: data)
         case "npy": _ = try NumPyNPY.read(data: data)
         case "spm": _ = try ISO28600SPM.read(data: data)
+        case "nanoscope": _ = try BrukerNanoScope.read(data: data, options: ImageReadOptions(maxPixels: 1 << 22))
+        case "dm": _ = try GatanDM.read(data: data, options: ImageReadOptions(maxPixels: 1 << 22))
+        case "ibw": _ = try IgorIBW.read(data: data, options: ImageReadOptions(maxPixels: 1 << 22))
+        case "createc": _ = try CreatecDAT.read(data: data, options: ImageReadOptions(maxPixels: 1 << 22))
+        case "sm4": _ = try RHKSM4.read(data: data, options: ImageReadOptions(maxPixels: 1 << 22))
         case "raw":
             // The first 4 bytes choose the layout, the rest is the file; the layout parser
             // gets the same bytes as text.

@@ -90,9 +90,11 @@ public enum BrukerNanoScope {
         for s in sections where ["File list", "Equipment list", "Scanner list", "Ciao scan list"].contains(s.name) {
             for (k, v) in s.entries where !k.hasPrefix("@") { metadata[k] = v }
         }
+        var decoded = 0
         for (index, section) in images.enumerated() {
-            let (channel, zScale) = try readImage(section, index: index, bytes: bytes, scannerList: scannerList,
+            let (channel, zScale) = try readImage(section, index: index, data: data, bytes: bytes, scannerList: scannerList,
                                                   scanList: scanList, sections: sections, options: options)
+            try SampleDecoding.spend(channel.image.count, from: &decoded, options: options, format: format)
             var name = channel.name
             if channels.contains(where: { $0.name == name }) { name += " #\(index)" }
             channels.append(ImageChannel(name: name, image: channel.image))
@@ -103,7 +105,7 @@ public enum BrukerNanoScope {
 
     // MARK: - One image
 
-    static func readImage(_ s: Section, index: Int, bytes: [UInt8], scannerList: Section?, scanList: Section?,
+    static func readImage(_ s: Section, index: Int, data: Data, bytes: [UInt8], scannerList: Section?, scanList: Section?,
                           sections: [Section], options: ImageReadOptions) throws -> (ImageChannel, String) {
         let label = "image \(index + 1)"
         func integer(_ key: String, _ sec: Section?) throws -> Int? {
@@ -158,7 +160,7 @@ public enum BrukerNanoScope {
             throw FormatError.truncated(
                 format: format, "\(label): data at offset \(offset) (\(length) bytes) runs past the end of the file (\(bytes.count) bytes)")
         }
-        guard var px = SampleDecoding.decode(Data(bytes), offset: offset, count: count, type: bpp == 2 ? .i16le : .i32le) else {
+        guard var px = SampleDecoding.decode(data, offset: offset, count: count, type: bpp == 2 ? .i16le : .i32le) else {
             throw FormatError.truncated(format: format, "\(label): data runs past the end of the file")
         }
         // Z scale chain.

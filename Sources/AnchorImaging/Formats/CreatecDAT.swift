@@ -63,8 +63,9 @@ public enum CreatecDAT {
             throw FormatError.corrupt(format: format, "Channels = \(channelCount)")
         }
         let (plane, o1) = nx.multipliedReportingOverflow(by: ny)
-        guard !o1, plane <= options.maxPixels else {
-            throw FormatError.unsupported(format: format, "\(nx)×\(ny) pixels is more than \(options.maxPixels); refused to protect memory")
+        // The limit bounds all frames together (they are inflated at once).
+        guard !o1, plane <= options.maxPixels / channelCount else {
+            throw FormatError.unsupported(format: format, "\(channelCount) frames of \(nx)×\(ny) pixels are more than \(options.maxPixels); refused to protect memory")
         }
         let bits: Double = (fields["DAC-Type"].map { $0.hasPrefix("20") } ?? false) ? 20 : 16
         let voltsPerDAC = 20 / pow(2, bits)
@@ -95,7 +96,7 @@ public enum CreatecDAT {
                 frames.append(f)
             }
         } else {
-            guard let f = SampleDecoding.decode(Data(bytes), offset: headerSize + 2, count: plane, type: .i16le) else {
+            guard let f = SampleDecoding.decode(data, offset: headerSize + 2, count: plane, type: .i16le) else {
                 throw FormatError.truncated(format: format,
                     "\(nx)×\(ny) int16 samples need \(headerSize + 2 + 2 * plane) bytes, the file has \(bytes.count)")
             }

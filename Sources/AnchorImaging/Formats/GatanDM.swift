@@ -37,6 +37,7 @@ public enum GatanDM {
         var channels: [ImageChannel] = []
         var metadata: [String: String] = [:]
         var refused: [String] = []
+        var decoded = 0
         for (index, entry) in list.children.enumerated() {
             let tags = entry.value.children
             guard let imageData = tags[tag: "ImageData"]?.children else { continue }
@@ -67,7 +68,8 @@ public enum GatanDM {
             guard count == n else {
                 throw FormatError.corrupt(format: format, "\(name): Data holds \(count) samples, dimensions \(w)×\(h) need \(n)")
             }
-            var px = try samples(bytes, offset: offset, count: n, elementType: elementType, little: little, format: format, name: name)
+            try SampleDecoding.spend(n, from: &decoded, options: options, format: format)
+            var px = try samples(data, bytes, offset: offset, count: n, elementType: elementType, little: little, format: format, name: name)
 
             // Calibrations.
             let cal = tags[tag: "ImageData"]?.children[tag: "Calibrations"]?.children ?? []
@@ -130,7 +132,7 @@ public enum GatanDM {
     }
 
     /// `count` elements of the DM simple type `elementType` at `offset`, as Float.
-    static func samples(_ bytes: [UInt8], offset: Int, count: Int, elementType: Int, little: Bool,
+    static func samples(_ data: Data, _ bytes: [UInt8], offset: Int, count: Int, elementType: Int, little: Bool,
                         format: ImageFormat, name: String) throws -> [Float] {
         let raw: RawSampleType?
         switch elementType {
@@ -144,7 +146,7 @@ public enum GatanDM {
         default: raw = nil
         }
         if let raw {
-            guard let px = SampleDecoding.decode(Data(bytes), offset: offset, count: count, type: raw) else {
+            guard let px = SampleDecoding.decode(data, offset: offset, count: count, type: raw) else {
                 throw FormatError.truncated(format: format, "\(name): image data runs past the end of the file")
             }
             return px

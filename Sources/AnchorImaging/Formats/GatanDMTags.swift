@@ -132,7 +132,7 @@ enum DMTagParser {
             case 15:
                 guard info.count >= 3 else { throw bad(name) }
                 let fields = info[2]
-                guard info.count >= 3 + 2 * fields else { throw bad(name) }
+                guard fields <= 4096, info.count >= 3 + 2 * fields else { throw bad(name) }
                 var values: [Double] = []
                 for f in 0..<fields {
                     let t = info[3 + 2 * f + 1]
@@ -154,7 +154,7 @@ enum DMTagParser {
                 if element == 15, info.count >= 4 {
                     // Array of structs: [20, 15, nameLength, fields, (nameLength, type)…, count].
                     let fields = info[3]
-                    guard info.count == 5 + 2 * fields else { throw bad(name) }
+                    guard fields <= 4096, info.count == 5 + 2 * fields else { throw bad(name) }
                     var structSize = 0
                     for f in 0..<fields {
                         guard let s = DMTagParser.size(of: info[4 + 2 * f + 1]) else {

@@ -120,12 +120,15 @@ public enum IgorIBW {
         }
         let (width, height) = (dims[0], dims[1])
         let layers = dims.count == 3 ? dims[2] : 1
+        guard layers <= 1024 else {
+            throw FormatError.unsupported(format: format, "\(layers) layers (at most 1024 are read)")
+        }
         let (plane, o1) = width.multipliedReportingOverflow(by: height)
         let (total, o2) = plane.multipliedReportingOverflow(by: layers)
         guard !o1, !o2, total == npnts else {
             throw FormatError.corrupt(format: format, "npnts \(npnts) is not the product of the dimensions \(Array(dims))")
         }
-        guard plane <= options.maxPixels, total <= 64 * options.maxPixels else {
+        guard total <= options.maxPixels else {
             throw FormatError.unsupported(
                 format: format, "\(width)×\(height)×\(layers) samples is more than the limit; refused to protect memory")
         }
@@ -164,7 +167,7 @@ public enum IgorIBW {
             let offset = dataStart + k * plane * sampleType.1
             var px: [Float]
             if let raw = sampleType.0 {
-                guard let d = SampleDecoding.decode(Data(bytes), offset: offset, count: plane, type: raw) else {
+                guard let d = SampleDecoding.decode(data, offset: offset, count: plane, type: raw) else {
                     throw FormatError.truncated(format: format, "layer \(k) runs past the end of the file")
                 }
                 px = d

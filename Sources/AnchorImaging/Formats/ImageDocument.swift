@@ -17,6 +17,9 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
     case createc
     /// RHK Technology SM4.
     case sm4
+    /// Omicron MATRIX: recognised so that it is refused by name; there is no reader (the
+    /// scale lives in a session parameter file that is not parsed).
+    case mtrx
 }
 
 /// One named channel of a file: a calibrated grayscale image.
@@ -103,6 +106,7 @@ extension ImageFormat {
         case .ibw: return "Igor IBW"
         case .createc: return "Createc DAT"
         case .sm4: return "RHK SM4"
+        case .mtrx: return "Omicron MATRIX"
         }
     }
 }

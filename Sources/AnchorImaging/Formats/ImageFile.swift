@@ -26,6 +26,7 @@ public enum ImageFile {
         (.nanoscope, BrukerNanoScope.asciiMagic),
         (.createc, CreatecDAT.magics[0]),
         (.createc, CreatecDAT.magics[1]),
+        (.mtrx, Array("ONTMATRX0101".utf8)),   // recognised so that it is refused by name (no reader)
     ]
 
     /// File-name extensions (lower case, without the dot) of each format.

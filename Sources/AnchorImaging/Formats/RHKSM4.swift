@@ -77,6 +77,7 @@ public enum RHKSM4 {
         var channels: [ImageChannel] = []
         var metadata: [String: String] = [:]
         var pageKinds: [String] = []
+        var decoded = 0
         var p = array.offset
         for page in 0..<pageCount {
             c.position = p + 16
@@ -104,10 +105,11 @@ public enum RHKSM4 {
             guard !ovf, count <= options.maxPixels else {
                 throw FormatError.unsupported(format: format, "page \(page): \(w)×\(h) pixels is more than \(options.maxPixels); refused to protect memory")
             }
+            try SampleDecoding.spend(count, from: &decoded, options: options, format: format)
             guard dataObject.size == 4 * count else {
                 throw FormatError.corrupt(format: format, "image page \(page): data holds \(dataObject.size) bytes, \(w)×\(h) int32 need \(4 * count)")
             }
-            guard var px = SampleDecoding.decode(Data(bytes), offset: dataObject.offset, count: count, type: .i32le) else {
+            guard var px = SampleDecoding.decode(data, offset: dataObject.offset, count: count, type: .i32le) else {
                 throw FormatError.truncated(format: format, "image page \(page): data runs past the end of the file")
             }
             let (zf, zUnit) = Calibration.siBase(header.strings[9] ?? "")

@@ -116,3 +116,17 @@ extension SampleDecoding {
         }
     }
 }
+
+extension SampleDecoding {
+    /// Adds `pixels` to the running total of samples a reader has decoded and refuses the
+    /// file when the total passes `options.maxPixels`: several channels of one file may point
+    /// at the same bytes, so a per-channel limit alone would not bound the memory.
+    static func spend(_ pixels: Int, from total: inout Int, options: ImageReadOptions, format: ImageFormat) throws {
+        let (t, o) = total.addingReportingOverflow(pixels)
+        guard !o, t <= options.maxPixels else {
+            throw FormatError.unsupported(
+                format: format, "the channels hold more than \(options.maxPixels) samples together; refused to protect memory")
+        }
+        total = t
+    }
+}
