@@ -24,8 +24,8 @@ import AnchorGeometry
 ///   without a unit gives volts (degrees for `Sens. Phase`), as Gwyddion does. A file
 ///   with no `Z scale` at all keeps the raw integers (`valueUnit` nil).
 /// - **Orientation**: NanoScope stores the bottom line first (Gwyddion flips every image
-///   vertically); the reader flips so that row 0 is the top. Retrace lines are stored in
-///   the same left-to-right order as trace lines and are not flipped.
+///   vertically); the reader flips so that row 0 is the top. Retrace images are not
+///   mirrored, as in Gwyddion (no retrace file was available to check).
 public enum BrukerNanoScope {
     static let format = ImageFormat.nanoscope
 
@@ -288,7 +288,7 @@ public enum BrukerNanoScope {
             throw FormatError.truncated(format: format, "header has no \\*File list end line")
         }
         // Latin-1: NanoScope writes the degree sign as 0xBA.
-        let text = String(bytes[0..<end].map { Character(Unicode.Scalar($0)) })
+        let text = String(bytes: bytes[0..<end], encoding: .isoLatin1) ?? ""
         var sections: [Section] = []
         for raw in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
             var line = Substring(raw)

@@ -146,6 +146,17 @@ import Testing
         }
     }
 
+    /// The pixel limit bounds all channels together (sections may point at the same bytes).
+    @Test func pixelBudgetCoversAllChannels() throws {
+        let img: (section: String, data: [UInt8]) = ("\\Samps/line: 4\r\n\\Number of lines: 3\r\n\\Scan size: 1 1 nm\r\n",
+                                                    Self.le16([Int16](repeating: 1, count: 12)))
+        let two = Self.file(images: [img, img])
+        #expect(try BrukerNanoScope.read(data: two, options: ImageReadOptions(maxPixels: 24)).channels.count == 2)
+        #expect(throws: FormatError.unsupported(format: .nanoscope, "the channels hold more than 20 samples together; refused to protect memory")) {
+            _ = try BrukerNanoScope.read(data: two, options: ImageReadOptions(maxPixels: 20))
+        }
+    }
+
     @Test func mutatedRealAndWrittenFilesGiveTypedErrors() throws {
         SPMFixtures.mutations(of: try SPMFixtures.formatFile(Self.realPath), fileExtension: "002", "nanoscope real")
         let written = Self.file(images: [("\\Bytes/pixel: 4\r\n\\Scan size: 2 1 ~m\r\n\\@2:Z scale: V [Sens. Zscan] (1 V/LSB) 7 V\r\n",
