@@ -8,6 +8,7 @@ let package = Package(
             name: "AnchorReg",
             targets: ["AnchorGeometry", "AnchorImaging", "AnchorModels", "AnchorRegistration"]),
         .executable(name: "anchorreg", targets: ["anchorreg"]),
+        .executable(name: "anchorreg-bench", targets: ["anchorreg-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,16 @@ let package = Package(
         .executableTarget(
             name: "anchorreg",
             dependencies: ["AnchorRegCLI"]),
+        // Benchmark and study commands, kept out of the shipped `anchorreg`.
+        .target(
+            name: "AnchorRegBench",
+            dependencies: [
+                "AnchorRegCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "anchorreg-bench",
+            dependencies: ["AnchorRegBench"]),
 
         .testTarget(
             name: "AnchorGeometryTests",
@@ -69,5 +80,8 @@ let package = Package(
         .testTarget(
             name: "AnchorRegCLITests",
             dependencies: ["AnchorRegCLI"]),
+        .testTarget(
+            name: "AnchorRegBenchTests",
+            dependencies: ["AnchorRegBench"]),
     ]
 )

@@ -1,5 +1,6 @@
 import AnchorGeometry
 import AnchorImaging
+import AnchorRegCLI
 import ArgumentParser
 import Foundation
 

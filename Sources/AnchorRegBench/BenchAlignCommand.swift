@@ -2,6 +2,7 @@ import AnchorGeometry
 import AnchorImaging
 import AnchorModels
 import AnchorRegistration
+import AnchorRegCLI
 import ArgumentParser
 import Foundation
 

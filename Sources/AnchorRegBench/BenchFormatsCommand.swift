@@ -1,4 +1,5 @@
 import AnchorImaging
+import AnchorRegCLI
 import ArgumentParser
 import Foundation
 

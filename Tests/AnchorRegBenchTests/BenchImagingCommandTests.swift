@@ -1,7 +1,8 @@
 import AnchorImaging
 import Foundation
 import Testing
-@testable import AnchorRegCLI
+import AnchorRegCLI
+@testable import AnchorRegBench
 
 @Suite("bench-imaging (hidden benchmark hook)")
 struct BenchImagingCommandTests {
@@ -19,7 +20,7 @@ struct BenchImagingCommandTests {
         let input = dir.appendingPathComponent("in.ar32")
         try BenchImagingCommand.ar32(img).write(to: input)
         #expect(try BenchImagingCommand.readAR32(input.path) == img)
-        var cmd = try AnchorRegCommand.parseAsRoot([
+        var cmd = try AnchorRegBenchCommand.parseAsRoot([
             "bench-imaging", "--input", input.path, "--out-dir", dir.path, "--sigma", "1.5",
             "--inverse-map", "1,0,0.5,0,1,0.25,0,0,1", "--repeat", "1",
         ])
@@ -29,7 +30,7 @@ struct BenchImagingCommandTests {
         let lin = try BenchImagingCommand.readAR32(dir.appendingPathComponent("warp_bilinear.ar32").path)
         #expect(lin == (try img.warped(inverseMap: .translation(0.5, 0.25), width: 21, height: 17)))
         // Outputs exist now: a second run without --force refuses to overwrite.
-        var again = try AnchorRegCommand.parseAsRoot([
+        var again = try AnchorRegBenchCommand.parseAsRoot([
             "bench-imaging", "--input", input.path, "--out-dir", dir.path,
             "--inverse-map", "1,0,0,0,1,0,0,0,1", "--repeat", "1",
         ])
@@ -47,7 +48,7 @@ struct BenchImagingCommandTests {
         short.removeLast(3)
         try short.write(to: bad)
         #expect(throws: CLIError.self) { try BenchImagingCommand.readAR32(bad.path) }
-        var cmd = try AnchorRegCommand.parseAsRoot([
+        var cmd = try AnchorRegBenchCommand.parseAsRoot([
             "bench-imaging", "--input", bad.path, "--out-dir", dir.path, "--inverse-map", "1,2,3",
         ])
         #expect(throws: (any Error).self) { try cmd.run() }
