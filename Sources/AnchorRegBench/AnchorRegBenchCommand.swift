@@ -14,6 +14,7 @@ public struct AnchorRegBenchCommand: ParsableCommand {
             BenchDetectCommand.self,
             BenchSi7x7Command.self,
             BenchAlignCommand.self,
+            ExportSamplesCommand.self,
         ]
     )
 

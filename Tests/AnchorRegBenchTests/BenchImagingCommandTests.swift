@@ -4,7 +4,7 @@ import Testing
 import AnchorRegCLI
 @testable import AnchorRegBench
 
-@Suite("bench-imaging (hidden benchmark hook)")
+@Suite("anchorreg-bench imaging")
 struct BenchImagingCommandTests {
     private func tempDir() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-imaging-\(UUID().uuidString)")
@@ -21,7 +21,7 @@ struct BenchImagingCommandTests {
         try BenchImagingCommand.ar32(img).write(to: input)
         #expect(try BenchImagingCommand.readAR32(input.path) == img)
         var cmd = try AnchorRegBenchCommand.parseAsRoot([
-            "bench-imaging", "--input", input.path, "--out-dir", dir.path, "--sigma", "1.5",
+            "imaging", "--input", input.path, "--out-dir", dir.path, "--sigma", "1.5",
             "--inverse-map", "1,0,0.5,0,1,0.25,0,0,1", "--repeat", "1",
         ])
         try cmd.run()
@@ -31,13 +31,13 @@ struct BenchImagingCommandTests {
         #expect(lin == (try img.warped(inverseMap: .translation(0.5, 0.25), width: 21, height: 17)))
         // Outputs exist now: a second run without --force refuses to overwrite.
         var again = try AnchorRegBenchCommand.parseAsRoot([
-            "bench-imaging", "--input", input.path, "--out-dir", dir.path,
+            "imaging", "--input", input.path, "--out-dir", dir.path,
             "--inverse-map", "1,0,0,0,1,0,0,0,1", "--repeat", "1",
         ])
         #expect(throws: CLIError.self) { try again.run() }
     }
 
-    @Test("bad input files and maps are errors, and the command is hidden from --help")
+    @Test("bad input files and maps are errors, and the shipped anchorreg does not offer the command")
     func errors() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -49,7 +49,7 @@ struct BenchImagingCommandTests {
         try short.write(to: bad)
         #expect(throws: CLIError.self) { try BenchImagingCommand.readAR32(bad.path) }
         var cmd = try AnchorRegBenchCommand.parseAsRoot([
-            "bench-imaging", "--input", bad.path, "--out-dir", dir.path, "--inverse-map", "1,2,3",
+            "imaging", "--input", bad.path, "--out-dir", dir.path, "--inverse-map", "1,2,3",
         ])
         #expect(throws: (any Error).self) { try cmd.run() }
         #expect(!AnchorRegCommand.helpMessage().contains("bench-imaging"))
