@@ -65,21 +65,23 @@ let package = Package(
                 "AnchorGeometry",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        // The one helper that finds ../shared for the tests that read real data.
+        .target(name: "TestData", path: "Tests/TestData"),
         .testTarget(
             name: "AnchorImagingTests",
-            dependencies: ["AnchorImaging"]),
+            dependencies: ["AnchorImaging", "TestData"]),
         .testTarget(
             name: "AnchorModelsTests",
             dependencies: ["AnchorModels"]),
         .testTarget(
             name: "AnchorRegistrationTests",
             dependencies: [
-                "AnchorRegistration",
+                "AnchorRegistration", "TestData",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
             name: "AnchorRegCLITests",
-            dependencies: ["AnchorRegCLI"]),
+            dependencies: ["AnchorRegCLI", "TestData"]),
         .testTarget(
             name: "AnchorRegBenchTests",
             dependencies: ["AnchorRegBench"]),

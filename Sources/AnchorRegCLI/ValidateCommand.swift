@@ -29,8 +29,10 @@ struct ValidateCommand: ParsableCommand {
 
             Examples:
               anchorreg validate --points 4,16 --noise 0,0.05 --samples 100 --json
-              anchorreg validate --estimator magsac --points 9,25 --noise 0.02 --samples 100
-              anchorreg validate --points 4,9,16 --noise 0,0.05,0.1 --samples 20 --out validation-results --force
+              anchorreg validate --estimator magsac --points 9,25 --noise 0.02 \\
+                  --samples 100
+              anchorreg validate --points 4,9,16 --noise 0,0.05,0.1 --samples 20 \\
+                  --out validation-results --force
               anchorreg validate --mode pairing --points 16,36 --noise 0.02 --samples 20
             """)
 

@@ -5,16 +5,6 @@ import AnchorGeometry
 /// Shared helpers for the scanning-probe / scientific format tests: where the real files
 /// live, and builders for small synthetic files with known content.
 enum SPMFixtures {
-    /// `shared/data/real`, found from this file's path:
-    /// `<package>/Tests/AnchorImagingTests/X.swift` → `<package>/../shared/data/real`.
-    static let realData: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/data/real").standardized
-
-    static func real(_ path: String) throws -> Data {
-        try Data(contentsOf: realData.appendingPathComponent(path))
-    }
-
     /// A Nanonis `.sxm` with the given frames, already in *stored* order and orientation.
     static func sxm(nx: Int, ny: Int, dir: String = "down", rangeM: (Double, Double) = (10e-9, 5e-9),
                     channels: [(name: String, unit: String, direction: String)],

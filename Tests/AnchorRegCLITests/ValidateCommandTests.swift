@@ -5,11 +5,8 @@ import Testing
 @testable import AnchorRegistration
 
 @Suite struct ValidateCommandTests {
-    static func examples(of command: String) -> [[String]] {
-        command.split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("anchorreg ") }
-            .map { $0.split(separator: " ").dropFirst().map(String.init) }
+    static func examples(of command: any ParsableCommand.Type) -> [[String]] {
+        HelpExamplesTests.examples(of: command).map { $0.shell.split(separator: " ").dropFirst().map(String.init) }
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -19,7 +16,7 @@ import Testing
     }
 
     @Test func helpExamplesRun() throws {
-        let examples = Self.examples(of: ValidateCommand.configuration.discussion)
+        let examples = Self.examples(of: ValidateCommand.self)
         #expect(examples.count == 4)
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
