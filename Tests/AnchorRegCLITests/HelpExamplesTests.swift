@@ -151,7 +151,9 @@ import Testing
         for (k, example) in Self.all.enumerated() where seen.insert(example.shell).inserted {
             let work = dir.appendingPathComponent("example-\(k)")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: false)
-            for name in fixtures {
+            let tokens = example.shell.split(separator: " ").map(String.init)
+            let outputs = Set(zip(tokens, tokens.dropFirst()).filter { $0.0 == "--out" }.map(\.1))
+            for name in fixtures where !outputs.contains(name) {
                 try FileManager.default.createSymbolicLink(at: work.appendingPathComponent(name),
                                                            withDestinationURL: dir.appendingPathComponent(name))
             }
