@@ -8,6 +8,7 @@ let package = Package(
             name: "AnchorReg",
             targets: ["AnchorGeometry", "AnchorImaging", "AnchorModels", "AnchorRegistration"]),
         .executable(name: "anchorreg", targets: ["anchorreg"]),
+        .executable(name: "anchorreg-bench", targets: ["anchorreg-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,16 @@ let package = Package(
         .executableTarget(
             name: "anchorreg",
             dependencies: ["AnchorRegCLI"]),
+        // Benchmark and study commands, kept out of the shipped `anchorreg`.
+        .target(
+            name: "AnchorRegBench",
+            dependencies: [
+                "AnchorRegCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "anchorreg-bench",
+            dependencies: ["AnchorRegBench"]),
 
         .testTarget(
             name: "AnchorGeometryTests",
@@ -54,20 +65,25 @@ let package = Package(
                 "AnchorGeometry",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        // The one helper that finds ../shared for the tests that read real data.
+        .target(name: "TestData", path: "Tests/TestData"),
         .testTarget(
             name: "AnchorImagingTests",
-            dependencies: ["AnchorImaging"]),
+            dependencies: ["AnchorImaging", "TestData"]),
         .testTarget(
             name: "AnchorModelsTests",
             dependencies: ["AnchorModels"]),
         .testTarget(
             name: "AnchorRegistrationTests",
             dependencies: [
-                "AnchorRegistration",
+                "AnchorRegistration", "TestData",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
             name: "AnchorRegCLITests",
-            dependencies: ["AnchorRegCLI"]),
+            dependencies: ["AnchorRegCLI", "TestData"]),
+        .testTarget(
+            name: "AnchorRegBenchTests",
+            dependencies: ["AnchorRegBench"]),
     ]
 )

@@ -9,7 +9,7 @@ hole, a tilted background and noise; quantised to 8 bits because cv2.SIFT needs 
 (the Swift side reads the same 8-bit values as float32).
 
 Timing: OpenCV `cv2.SIFT_create().detect(img, None)` (default parameters, which up-sample
-the image 2x first) against `anchorreg bench-detect` (hidden subcommand) with the default
+the image 2x first) against `anchorreg-bench detect` with the default
 DoGDetector (no up-sampling) and with --upsample (the same pyramid as OpenCV).
 
 Accuracy: the paper's corner-hole extraction (Diao et al. 2025, Fig. 5b): keypoints whose
@@ -20,7 +20,7 @@ Times are wall-clock and thread-CPU (min and median over --repeat runs, best of 
 rounds that alternate between the two sides); on a shared machine the CPU time is the fairer
 figure. Speed-ups are OpenCV time / AnchorReg time.
 
-Usage: detector_benchmark.py ANCHORREG_BINARY [--size 512] [--repeat 20] [--rounds 3] [--out DIR]
+Usage: detector_benchmark.py ANCHORREG_BENCH_BINARY [--size 512] [--repeat 20] [--rounds 3] [--out DIR]
 """
 import argparse
 import json
@@ -88,7 +88,7 @@ def si7x7_like(n, seed=7, period=48.0, angle_deg=8.0):
 
 
 def timeit(fn, repeat):
-    """Wall-clock and thread-CPU times in ms (min and median), like `bench-detect` reports."""
+    """Wall-clock and thread-CPU times in ms (min and median), like `anchorreg-bench detect` reports."""
     fn()
     ts, cs = [], []
     for _ in range(repeat):
@@ -136,7 +136,7 @@ def corner_hole_recall(points, img8, holes, margin=12, tol=1.0):
 
 
 def run_swift(binary, path, outdir, repeat, extra):
-    cmd = [binary, "bench-detect", "--input", path, "--out-dir", outdir, "--repeat", str(repeat), "--force"] + extra
+    cmd = [binary, "detect", "--input", path, "--out-dir", outdir, "--repeat", str(repeat), "--force"] + extra
     rep = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     with open(os.path.join(outdir, "dog_points.json")) as f:
         pts = [tuple(p["position"]) for p in json.load(f)]

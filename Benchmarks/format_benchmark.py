@@ -4,10 +4,10 @@
 AnchorReg's decoders return Float32 samples, so the Python time is given both for the native
 uint16 array and with `.astype(np.float32)` added (the same work). Both sides decode from memory, single-threaded (tifffile maxworkers=1; Pillow's PNG decoder and
 AnchorReg's decoders are single-threaded). The Swift side is timed inside
-`anchorreg bench-formats` (hidden subcommand) on the same files written here, and its pixel sum
+`anchorreg-bench formats` on the same files written here, and its pixel sum
 is compared with numpy's.
 
-Usage: format_benchmark.py ANCHORREG_BINARY [--size 2048] [--repeat 15] [--out DIR]
+Usage: format_benchmark.py ANCHORREG_BENCH_BINARY [--size 2048] [--repeat 15] [--out DIR]
 """
 import argparse
 import io
@@ -66,7 +66,7 @@ def main():
         return tifffile.imread(io.BytesIO(data), maxworkers=1)
 
     names = list(files)
-    out = subprocess.run([a.binary, "bench-formats", *[files[k] for k in names], "--repeat", str(a.repeat)],
+    out = subprocess.run([a.binary, "formats", *[files[k] for k in names], "--repeat", str(a.repeat)],
                          check=True, capture_output=True, text=True).stdout
     swift = {r["file"]: r for r in json.loads(out)}
     rows = []

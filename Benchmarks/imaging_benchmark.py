@@ -2,13 +2,13 @@
 """Gaussian blur and perspective warp: AnchorReg (Swift, release) against OpenCV.
 
 Both sides single-threaded (cv2.setNumThreads(1); the Swift kernels are single-threaded).
-The Swift side is timed inside `anchorreg bench-imaging` (hidden subcommand), on the same input
+The Swift side is timed inside `anchorreg-bench imaging`, on the same input
 written here; its outputs are read back and compared pixel by pixel with OpenCV's.
 
 The machine may be shared: timings are taken as thread CPU time as well as wall time, and the
 Swift and OpenCV measurements are interleaved over several rounds (min and median over all).
 
-Usage: imaging_benchmark.py ANCHORREG_BINARY [--native-binary PATH] [--size 1024] [--repeat 20]
+Usage: imaging_benchmark.py ANCHORREG_BENCH_BINARY [--native-binary PATH] [--size 1024] [--repeat 20]
                             [--rounds 3] [--out DIR]
 """
 import argparse
@@ -136,7 +136,7 @@ def main():
     m_arg = ",".join(repr(float(v)) for v in M.ravel())
 
     def run_swift(binary):
-        cmd = [binary, "bench-imaging", "--input", inp, "--out-dir", args.out,
+        cmd = [binary, "imaging", "--input", inp, "--out-dir", args.out,
                "--sigma", str(args.sigma), "--inverse-map", m_arg, "--repeat", str(args.repeat), "--force"]
         out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         return {"gaussian_blur": swift_timing(out["gaussianBlur"]),

@@ -10,8 +10,8 @@ mkdir -p "$out"
 [ -x "$here/.venv/bin/python" ] || python3 -m venv "$here/.venv"
 "$here/.venv/bin/python" -c "import numpy, cv2, PIL" 2>/dev/null ||
     "$here/.venv/bin/pip" install -q numpy opencv-python-headless pillow
-(cd "$root" && swift build -c release --product anchorreg)
-bin="$root/.build/release/anchorreg"
+(cd "$root" && swift build -c release --product anchorreg-bench)
+bin="$root/.build/release/anchorreg-bench"
 "$bin" synth om-pair --seed 7 --size 2048x1536 --out "$out/om2048" --force >/dev/null
 mkdir -p "$out/om2048jpg"
 "$here/.venv/bin/python" - "$out" <<'PY'
@@ -23,7 +23,7 @@ for n in ("before", "after"):
 for n in ("device.json", "truth.json"):
     shutil.copy(f"{o}/om2048/{n}", f"{o}/om2048jpg/{n}")
 PY
-taskset -c 0 "$bin" bench-align --pairs 0 --timing-dir "$out/om2048jpg" --repeat 5 --json > "$out/anchorreg_timing.json"
+taskset -c 0 "$bin" align --pairs 0 --timing-dir "$out/om2048jpg" --repeat 5 --json > "$out/anchorreg_timing.json"
 taskset -c 0 "$here/.venv/bin/python" "$here/align/opencv_align.py" "$out/om2048jpg" --repeat 5 > "$out/opencv_timing.json"
-taskset -c 0 "$bin" bench-align --pairs 50 --size 1024x768 --json > "$out/anchorreg_accuracy_50.json"
+taskset -c 0 "$bin" align --pairs 50 --size 1024x768 --json > "$out/anchorreg_accuracy_50.json"
 echo "results in $out"

@@ -11,7 +11,7 @@ if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 "$venv/bin/pip" install -q numpy opencv-python-headless
-(cd "$root" && swift build -c release --product anchorreg)
-bin="$(cd "$root" && swift build -c release --show-bin-path)/anchorreg"
+(cd "$root" && swift build -c release --product anchorreg-bench)
+bin="$(cd "$root" && swift build -c release --show-bin-path)/anchorreg-bench"
 mkdir -p "$here/results"
 OMP_NUM_THREADS=1 "$venv/bin/python" "$here/detector_benchmark.py" "$bin" "$@" | tee "$here/results/detector.json"

@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 "$here/setup.sh"
-(cd "$root" && swift build -c release --product anchorreg)
-bin="$(cd "$root" && swift build -c release --show-bin-path)/anchorreg"
+(cd "$root" && swift build -c release --product anchorreg-bench)
+bin="$(cd "$root" && swift build -c release --show-bin-path)/anchorreg-bench"
 mkdir -p "$here/results"
 OMP_NUM_THREADS=1 "$here/.venv/bin/python" "$here/format_benchmark.py" "$bin" "$@" | tee "$here/results/formats.json"

@@ -15,12 +15,12 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/pip" install -q numpy opencv-python-headless scikit-image
 cd "$root"
-swift build -c release --product anchorreg
-bin="$(swift build -c release --show-bin-path)/anchorreg"
+swift build -c release --product anchorreg-bench
+bin="$(swift build -c release --show-bin-path)/anchorreg-bench"
 args=("$bin")
 if [ "$(uname -m)" = "x86_64" ] && grep -q avx2 /proc/cpuinfo 2>/dev/null; then
-    swift build -c release --product anchorreg --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc haswell
-    args+=(--native-binary "$(swift build -c release --scratch-path .build-native --show-bin-path)/anchorreg")
+    swift build -c release --product anchorreg-bench --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc haswell
+    args+=(--native-binary "$(swift build -c release --scratch-path .build-native --show-bin-path)/anchorreg-bench")
 fi
 mkdir -p "$here/results"
 OMP_NUM_THREADS=1 "$venv/bin/python" "$here/imaging_benchmark.py" "${args[@]}" "$@" | tee "$here/results/imaging.json"

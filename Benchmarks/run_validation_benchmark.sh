@@ -28,8 +28,9 @@ THROUGHPUT_FITS=${THROUGHPUT_FITS:-2000}
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 
-swift build -c release --product anchorreg
+swift build -c release --product anchorreg --product anchorreg-bench
 BIN="$(swift build -c release --show-bin-path)/anchorreg"
+BENCH="$(swift build -c release --show-bin-path)/anchorreg-bench"
 
 if [ ! -x Benchmarks/.venv/bin/python ]; then
   python3 -m venv Benchmarks/.venv
@@ -41,8 +42,8 @@ R=../../$OUT
 ESTIMATORS=$(printf "%s\n" lmeds "$BEST" | sort -u)
 
 echo "== exporting samples ($SAMPLES per condition, seed $SEED)"
-"$BIN" validate --samples "$SAMPLES" --seed "$SEED" --export-samples "$OUT/samples-paired" --force
-"$BIN" validate --mode pairing --samples "$SAMPLES" --seed "$SEED" --export-samples "$OUT/samples-pairing" --force
+"$BENCH" export-samples --samples "$SAMPLES" --seed "$SEED" --out "$OUT/samples-paired" --force
+"$BENCH" export-samples --mode pairing --samples "$SAMPLES" --seed "$SEED" --out "$OUT/samples-pairing" --force
 
 echo "== anchorreg ($SAMPLES samples, and the first $PY_SAMPLES alone)"
 for E in $ESTIMATORS; do

@@ -1,5 +1,5 @@
 """Shared helpers of the validation benchmarks: loading the samples that
-`anchorreg validate --export-samples DIR` wrote, and the study's metrics computed exactly as
+`anchorreg-bench export-samples --out DIR` wrote, and the study's metrics computed exactly as
 AnchorReg computes them (ValidationStudy.swift), so the numbers compare one to one."""
 
 import json

@@ -1,4 +1,4 @@
-"""Runs the paired-mode samples exported by `anchorreg validate --export-samples DIR`
+"""Runs the paired-mode samples exported by `anchorreg-bench export-samples --out DIR`
 through OpenCV's cv2.findHomography and prints a report with the keys of
 `anchorreg validate --json` on stdout.
 

@@ -1,5 +1,5 @@
 """Fits per second of cv2.findHomography on one core, on the identical point sets that
-`anchorreg validate --export-samples DIR` wrote (paired mode). Prints JSON:
+`anchorreg-bench export-samples --out DIR` wrote (paired mode). Prints JSON:
 {"method": …, "noise": σ, "results": [{"points": n, "fits": N, "seconds": T, "fits_per_second": …}]}
 
     python opencv_throughput.py DIR [--method lmeds] [--noise 0.05] [--points 4,16,36,100] [--fits 2000]

@@ -1,6 +1,6 @@
 """Per-sample comparison of AnchorReg's pairing chain and the paper's single-pass chain
-(paper_chain.py) on the pairing-mode samples exported by `anchorreg validate --mode pairing
---export-samples DIR`: for each condition, the mean and standard error of the per-sample
+(paper_chain.py) on the pairing-mode samples exported by `anchorreg-bench export-samples --mode pairing
+--out DIR`: for each condition, the mean and standard error of the per-sample
 difference in recall (ours − paper), and in how many samples each chain is ahead. Where two
 pooled recalls differ by little, this says whether the difference is more than sampling noise
 (both chains see the same samples, so the paired difference is far less noisy than the two

@@ -1,6 +1,6 @@
 """The paper's single-pass matching chain (Diao et al. 2025, Methods) in Python + OpenCV,
-run on the pairing-mode samples exported by `anchorreg validate --mode pairing
---export-samples DIR`; prints a report with the keys of `anchorreg validate --json`.
+run on the pairing-mode samples exported by `anchorreg-bench export-samples --mode pairing
+--out DIR`; prints a report with the keys of `anchorreg validate --json`.
 
 Chain, once per sample, with what the experiment tells (the prior in manifest.json):
 1. rough placement with A (Eq. 1): scale and rotation from the prior's centre values;

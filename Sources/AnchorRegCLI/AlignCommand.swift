@@ -23,7 +23,8 @@ public struct AlignCommand: ParsableCommand {
 
             Examples:
               anchorreg align before.jpg after.jpg --model device4:40 --out run1
-              anchorreg align a.png b.png c.png --model device.json --region active --json
+              anchorreg align a.png b.png c.png --model device.json --region active \\
+                  --json
               anchorreg align snakesmall2.jpg snakesmall1.jpg --model snake.json \\
                   --profile 100,300,2400,300 --out snake
             """)

@@ -21,7 +21,8 @@ struct ConvertCommand: ParsableCommand {
 
             Examples:
               anchorreg convert Si_7x7_028.sxm z.tif
-              anchorreg convert Si_7x7_028.sxm current.png --channel "Current (backward)"
+              anchorreg convert Si_7x7_028.sxm current.png \\
+                  --channel "Current (backward)"
               anchorreg convert image_with_defects.dat defects.gsf --raw 256,256,f64le,8
             """)
 

@@ -16,10 +16,13 @@ struct DetectCommand: ParsableCommand {
             paper's filter for Si(111)-7×7 corner holes. See docs/detectors-and-rendering.md.
 
             Examples:
-              anchorreg detect Si_7x7_028.sxm --level both --polarity dark --darker-than-mean \\
+              anchorreg detect Si_7x7_028.sxm --level both --polarity dark \\
+                  --darker-than-mean \\
                   --min-distance 4 --overlay holes.png
-              anchorreg detect image_with_defects.dat --raw 256,256,f64le,8 --method log --json
-              anchorreg detect adatoms.tif --method extrema --polarity bright --min-distance 4 \\
+              anchorreg detect image_with_defects.dat --raw 256,256,f64le,8 \\
+                  --method log --json
+              anchorreg detect adatoms.tif --method extrema --polarity bright \\
+                  --min-distance 4 \\
                   --refinement gaussian --csv adatoms.csv
             """)
 

@@ -25,7 +25,8 @@ struct FitCommand: ParsableCommand {
               anchorreg fit pairs.csv
               anchorreg fit pairs.csv --estimator magsac --json
               anchorreg fit batch.csv --json --out fits.json
-              anchorreg fit points.csv --unpaired --rotation 0 --rotation-tolerance 10 --scale 1
+              anchorreg fit points.csv --unpaired --rotation 0 \\
+                  --rotation-tolerance 10 --scale 1
             """)
 
     @Argument(help: ArgumentHelp("CSV file of correspondences (or of unpaired points with --unpaired).",

@@ -68,11 +68,11 @@ struct FrameRun {
 
     static func run(file: String, input: ImageInputOptions, options: FrameCommandOptions, locateSites: Bool) throws -> FrameRun {
         // "From file to sites": decoding the file is part of the timed span.
-        let wall0 = DispatchTime.now().uptimeNanoseconds, cpu0 = BenchTiming.threadCPUms()
+        let wall0 = DispatchTime.now().uptimeNanoseconds, cpu0 = Double(threadCPUNanoseconds()) / 1e6
         let doc = try input.document(file)
         let image = try input.selectedChannel(of: doc).image
         let readMs = Double(DispatchTime.now().uptimeNanoseconds - wall0) / 1e6
-        let readCPUms = BenchTiming.threadCPUms() - cpu0
+        let readCPUms = Double(threadCPUNanoseconds()) / 1e6 - cpu0
         let model = try options.loadModel()
         let analysis = try FrameAnalysis.analyse(image, model: model, options: options.registrationOptions(), locateSites: locateSites)
         var filePixelSize: [Double]? = nil

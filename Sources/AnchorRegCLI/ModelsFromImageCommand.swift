@@ -19,7 +19,8 @@ public struct ModelsFromImageCommand: ParsableCommand {
             (align's MAE, grid, profiles, areas) is in drawing pixels, not µm.
 
             Examples:
-              anchorreg models from-image snake_design.jpg --extractor rectangle --out snake.json
+              anchorreg models from-image snake_design.jpg --extractor rectangle \\
+                  --out snake.json
               anchorreg models from-image mask.png --scale 0.5 --out device.json --json
             """)
 

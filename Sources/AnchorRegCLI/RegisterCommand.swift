@@ -16,7 +16,8 @@ struct RegisterCommand: ParsableCommand {
 
             Examples:
               anchorreg register Si_7x7_028.sxm --model si111-7x7 --out reg028
-              anchorreg register image_with_defects.dat --raw 256,256,f64le,8 --model si111-7x7 --json
+              anchorreg register image_with_defects.dat --raw 256,256,f64le,8 \\
+                  --model si111-7x7 --json
             """)
 
     @Argument(help: "The image file.")

@@ -15,10 +15,5 @@ extension AnchorRegCommand {
         InfoCommand.self,
         ConvertCommand.self,
         DetectCommand.self,
-        BenchImagingCommand.self,
-        BenchFormatsCommand.self,
-        BenchDetectCommand.self,
-        BenchSi7x7Command.self,
-        BenchAlignCommand.self,
     ]
 }

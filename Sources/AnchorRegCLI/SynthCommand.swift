@@ -13,7 +13,8 @@ public struct SynthCommand: ParsableCommand {
         discussion: """
             Examples:
               anchorreg synth si7x7 --seed 1 --out synth1
-              anchorreg synth si7x7 --seed 2 --drift 0.6,0.3 --creep 0.5,0.1 --rotation 20 --pair --out pair2
+              anchorreg synth si7x7 --seed 2 --drift 0.6,0.3 --creep 0.5,0.1 \\
+                  --rotation 20 --pair --out pair2
               anchorreg synth om-pair --seed 3 --out om3
             See docs/synthetic-data.md.
             """,
@@ -55,8 +56,9 @@ public struct SynthSi7x7Command: ParsableCommand {
 
             Examples:
               anchorreg synth si7x7 --seed 1 --out synth1
-              anchorreg synth si7x7 --seed 4 --size 1024 --fov-nm 30 --drift 0.8,-0.4 --creep 0.6,0.08 --defects 0.03 --noise 0.1 --out s4
-              anchorreg synth si7x7 --seed 5 --random --out s5     (random difficulty, as in the acceptance study)
+              anchorreg synth si7x7 --seed 4 --size 1024 --fov-nm 30 \\
+                  --drift 0.8,-0.4 --creep 0.6,0.08 --defects 0.03 --noise 0.1 --out s4
+              anchorreg synth si7x7 --seed 5 --random --out s5   (random difficulty)
             """)
 
     @Option(help: "Seed of the surface and the noise.") var seed: UInt64
@@ -206,7 +208,7 @@ public struct SynthOMPairCommand: ParsableCommand {
 
             Example:
               anchorreg synth om-pair --seed 3 --out om3
-              anchorreg synth om-pair --seed 4 --size 2048x1536 --change -0.05 --out om4
+              anchorreg synth om-pair --seed 4 --size 800x600 --change=-0.05 --out om4
             """)
 
     @Option(help: "Seed.") var seed: UInt64

@@ -29,8 +29,10 @@ struct ValidateCommand: ParsableCommand {
 
             Examples:
               anchorreg validate --points 4,16 --noise 0,0.05 --samples 100 --json
-              anchorreg validate --estimator magsac --points 9,25 --noise 0.02 --samples 100
-              anchorreg validate --points 4,9,16 --noise 0,0.05,0.1 --samples 20 --out validation-results --force
+              anchorreg validate --estimator magsac --points 9,25 --noise 0.02 \\
+                  --samples 100
+              anchorreg validate --points 4,9,16 --noise 0,0.05,0.1 --samples 20 \\
+                  --out validation-results --force
               anchorreg validate --mode pairing --points 16,36 --noise 0.02 --samples 20
             """)
 
@@ -69,11 +71,6 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write conditions.csv and the SVG figures (Fig. 3a–e) into this directory.",
                                valueName: "dir"))
     var out: String?
-
-    @Option(help: ArgumentHelp(
-        "Write the generated samples as NumPy arrays into this directory and stop (for the OpenCV benchmarks).",
-        valueName: "dir"))
-    var exportSamples: String?
 
     @Flag(help: "Overwrite existing output files.")
     var force = false
@@ -116,10 +113,6 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let config = try makeConfiguration()
-        if let exportSamples {
-            try Self.export(config, to: exportSamples, force: force, json: json)
-            return
-        }
         let fitter = try ValidationFitters.fitter(
             named: estimator ?? ValidationFitters.defaultEstimator(for: mode), configuration: config)
         let outputs = OutputFiles(directory: out, force: force)
@@ -144,32 +137,6 @@ struct ValidateCommand: ParsableCommand {
         } else {
             print(ValidationTextReport.render(report), terminator: "")
             if !written.isEmpty { print("wrote \(written.count) files to \(out ?? ".")") }
-        }
-    }
-
-    static func export(_ config: ValidationConfiguration, to directory: String, force: Bool, json: Bool) throws {
-        let root = OutputFiles(directory: directory, force: force)
-        try root.prepare()
-        let exporter = ValidationSampleExport(configuration: config)
-        let bar = ProgressBar(total: config.conditions.count, label: "export")
-        var files = 0
-        for condition in config.conditions {
-            let folder = ValidationSampleExport.folderName(condition)
-            let sub = OutputFiles(directory: root.url(folder).path, force: force)
-            try sub.prepare()
-            for (name, array) in exporter.arrays(for: condition) {
-                try sub.write(array.fileData, to: name)
-                files += 1
-            }
-            bar.advance()
-        }
-        try root.write(try exporter.manifest(), to: "manifest.json")
-        bar.finish()
-        if json {
-            struct Exported: Encodable { let directory: String; let conditions: Int; let files: Int }
-            try JSONOutput.print(Exported(directory: directory, conditions: config.conditions.count, files: files + 1))
-        } else {
-            print("wrote \(config.conditions.count) conditions (\(files + 1) files) to \(directory)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestData
 import Testing
 import AnchorGeometry
 @testable import AnchorImaging
@@ -145,11 +146,7 @@ import AnchorGeometry
     /// SOURCES.md): dark keypoints darker than the mean include the corner holes, whose
     /// nearest-neighbour spacing is the 7×7 period; the spacings agree to sub-pixel precision.
     @Test func realSi7x7DarkKeypointsSitOnTheLattice() throws {
-        let url = URL(fileURLWithPath: "../shared/data/real/si7x7-spiepy/image_with_defects.dat")
-        guard let data = try? Data(contentsOf: url) else {
-            Issue.record("real data file missing: \(url.path)")
-            return
-        }
+        let data = try TestData.realData("si7x7-spiepy/image_with_defects.dat")
         // Two little-endian UInt32 (rows, cols), then float64 heights, row-major.
         #expect(data.count == 8 + 256 * 256 * 8)
         let px: [Float] = data.dropFirst(8).withUnsafeBytes { raw in

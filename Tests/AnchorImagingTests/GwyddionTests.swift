@@ -1,11 +1,12 @@
 import Foundation
+import TestData
 import Testing
 import AnchorGeometry
 @testable import AnchorImaging
 
 @Suite struct GwyddionGSFTests {
     @Test func realChipFile() throws {
-        let doc = try GwyddionGSF.read(data: SPMFixtures.real("afm-chip-scifi/GwiddionReader_chip.gsf"))
+        let doc = try GwyddionGSF.read(data: TestData.realData("afm-chip-scifi/GwiddionReader_chip.gsf"))
         #expect(doc.format == .gsf)
         #expect(doc.channels.map(\.name) == ["Topography"])
         let img = doc.channels[0].image

@@ -1,11 +1,12 @@
 import Foundation
+import TestData
 import Testing
 import AnchorGeometry
 @testable import AnchorImaging
 
 @Suite struct ISO28600SPMTests {
     @Test func realGraphiteFile() throws {
-        let doc = try ISO28600SPM.read(data: SPMFixtures.real("graphite-driftcorrection/graphiteterrace.spm"))
+        let doc = try ISO28600SPM.read(data: TestData.realData("graphite-driftcorrection/graphiteterrace.spm"))
         #expect(doc.format == .iso28600)
         #expect(doc.channels.map(\.name) == ["Z (Forward)"])
         let img = doc.channels[0].image

@@ -1,4 +1,5 @@
 import Foundation
+import TestData
 import Testing
 import AnchorGeometry
 @testable import AnchorImaging
@@ -6,7 +7,7 @@ import AnchorGeometry
 @Suite struct NanonisSXMTests {
     @Test(arguments: [("Si_7x7_028.sxm", 50.0), ("Si_7x7_012.sxm", 200.0)])
     func realFilesReadWithSourcesDimensions(file: String, rangeNM: Double) throws {
-        let doc = try NanonisSXM.read(data: SPMFixtures.real("si7x7-ethz-nanolib/" + file))
+        let doc = try NanonisSXM.read(data: TestData.realData("si7x7-ethz-nanolib/" + file))
         #expect(doc.format == .sxm)
         #expect(doc.channels.map(\.name) == ["Z (forward)", "Z (backward)", "Current (forward)", "Current (backward)"])
         for ch in doc.channels {
@@ -33,7 +34,7 @@ import AnchorGeometry
     /// piezo hysteresis causes; measured 0.91 at a 2–3 px lag) is high, and near zero with the
     /// backward frame left mirrored.
     @Test func realBackwardFrameIsFlippedToMatchForward() throws {
-        let doc = try NanonisSXM.read(data: SPMFixtures.real("si7x7-ethz-nanolib/Si_7x7_028.sxm"))
+        let doc = try NanonisSXM.read(data: TestData.realData("si7x7-ethz-nanolib/Si_7x7_028.sxm"))
         let f = doc.channels[0].image, b = doc.channels[1].image
         var mirrored = b.pixels
         NanonisSXM.flipHorizontally(&mirrored, width: b.width, height: b.height)

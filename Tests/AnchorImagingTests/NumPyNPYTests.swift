@@ -1,11 +1,12 @@
 import Foundation
+import TestData
 import Testing
 import AnchorGeometry
 @testable import AnchorImaging
 
 @Suite struct NumPyNPYTests {
     @Test func realSrTiO3File() throws {
-        let doc = try NumPyNPY.read(data: SPMFixtures.real("srtio3-haadf-atomap/test_ADF_cropped.npy"))
+        let doc = try NumPyNPY.read(data: TestData.realData("srtio3-haadf-atomap/test_ADF_cropped.npy"))
         #expect(doc.format == .npy)
         let img = doc.channels[0].image
         #expect(img.height == 400 && img.width == 380)

@@ -1,4 +1,5 @@
 import Foundation
+import TestData
 import Testing
 import AnchorGeometry
 @testable import AnchorImaging
@@ -6,7 +7,7 @@ import AnchorGeometry
 @Suite struct RawImportTests {
     @Test(arguments: [("image_with_defects.dat", 256), ("image_with_step_edge.dat", 512)])
     func realSPIEPyFiles(file: String, side: Int) throws {
-        let data = try SPMFixtures.real("si7x7-spiepy/" + file)
+        let data = try TestData.realData("si7x7-spiepy/" + file)
         let layout = try RawLayout(parsing: "\(side),\(side),f64le,8")
         let doc = try RawImport.read(data: data, layout: layout)
         let img = doc.channels[0].image

@@ -1,4 +1,5 @@
 import Foundation
+import TestData
 import Testing
 import AnchorGeometry
 @testable import AnchorImaging
@@ -12,7 +13,7 @@ import AnchorGeometry
         ("srtio3-haadf-atomap/test_ADF_cropped.npy", .npy, 380, 400),
     ])
     func realFilesByContent(path: String, format: ImageFormat, width: Int, height: Int) throws {
-        let doc = try ImageFile.read(path: SPMFixtures.realData.appendingPathComponent(path).path)
+        let doc = try ImageFile.read(path: TestData.realPath(path))
         #expect(doc.format == format)
         #expect(doc.channels[0].image.width == width && doc.channels[0].image.height == height)
     }
@@ -25,7 +26,7 @@ import AnchorGeometry
     }
 
     @Test func rawThroughOptions() throws {
-        let path = SPMFixtures.realData.appendingPathComponent("si7x7-spiepy/image_with_defects.dat").path
+        let path = try TestData.realPath("si7x7-spiepy/image_with_defects.dat")
         let doc = try ImageFile.read(path: path, options: ImageReadOptions(raw: RawLayout(parsing: "256,256,f64le,8")))
         #expect(doc.format == .raw && doc.channels[0].image.width == 256)
         #expect(throws: FormatError.self) { try ImageFile.read(path: path) }

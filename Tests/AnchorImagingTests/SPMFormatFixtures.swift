@@ -1,30 +1,17 @@
 import Foundation
 import Testing
 import AnchorGeometry
+import TestData
 @testable import AnchorImaging
 
 /// Shared helpers for the scanning-probe / scientific format tests: where the real files
 /// live, and builders for small synthetic files with known content.
 enum SPMFixtures {
-    /// `shared/data/real`, found from this file's path:
-    /// `<package>/Tests/AnchorImagingTests/X.swift` → `<package>/../shared/data/real`.
-    static let realData: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/data/real").standardized
+    /// Path of `shared/data/formats/<path>`: files written by instrument software, one folder
+    /// per format (see its SOURCES.md for what independent readers found in them).
+    static func formatPath(_ path: String) throws -> String { try TestData.formatsPath(path) }
 
-    static func real(_ path: String) throws -> Data {
-        try Data(contentsOf: realData.appendingPathComponent(path))
-    }
-
-    /// `shared/data/formats`: files written by instrument software, one folder per format
-    /// (see its SOURCES.md for what independent readers found in them).
-    static let formatData: URL = realData.deletingLastPathComponent().appendingPathComponent("formats")
-
-    static func formatPath(_ path: String) -> String { formatData.appendingPathComponent(path).path }
-
-    static func formatFile(_ path: String) throws -> Data {
-        try Data(contentsOf: formatData.appendingPathComponent(path))
-    }
+    static func formatFile(_ path: String) throws -> Data { try TestData.formatsData(path) }
 
     /// Every outcome of reading `data` except a typed `FormatError` or a consistent
     /// document is recorded as an issue; used by the broken-file tests of each reader.

@@ -10,11 +10,6 @@ import Testing
         NSTemporaryDirectory() + "anchorreg-align-test-\(UUID().uuidString)"
     }
 
-    @Test func helpHasExamples() {
-        #expect(AlignCommand.helpMessage().contains("anchorreg align before.jpg after.jpg --model device4:40"))
-        #expect(ModelsFromImageCommand.helpMessage().contains("anchorreg models from-image"))
-    }
-
     @Test func alignsASyntheticPairAndWritesEveryOutput() throws {
         let dir = tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -129,8 +129,7 @@ import Testing
             points += "image,\(p.x),\(p.y)\n"
         }
         try points.write(to: dir.appendingPathComponent("points.csv"), atomically: true, encoding: .utf8)
-        let examples = FitCommand.configuration.discussion.split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("anchorreg ") }
+        let examples = HelpExamplesTests.examples(of: FitCommand.self).map(\.shell)
         #expect(examples.count == 4)
         for line in examples {
             let args = line.split(separator: " ").dropFirst().map { arg -> String in
@@ -162,8 +161,8 @@ import Testing
               anchorreg fit pairs.csv
               anchorreg fit pairs.csv --estimator magsac --json
               anchorreg fit batch.csv --json --out fits.json
-              anchorreg fit points.csv --unpaired --rotation 0 --rotation-tolerance 10
-            --scale 1
+              anchorreg fit points.csv --unpaired --rotation 0 \\
+                  --rotation-tolerance 10 --scale 1
 
             USAGE: anchorreg fit [<options>] <file.csv>
 

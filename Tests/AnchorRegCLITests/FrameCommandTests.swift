@@ -59,17 +59,8 @@ import ArgumentParser
         #expect(throws: FormatError.self) { try missing.run() }
     }
 
-    @Test func demoHelpShowsItsExamples() {
+    @Test func demoUsageLine() {
         let help = AnchorRegCommand.helpMessage(for: DemoCommand.self, columns: 100)
         #expect(help.contains("USAGE: anchorreg demo [--seed <seed>] [--size <size>] [--out <out>] [--force] [--json]"))
-        #expect(help.contains("anchorreg demo --seed 7 --size 768 --out demo7"))
-        let others: [(any ParsableCommand.Type, String)] = [
-            (RegisterCommand.self, "anchorreg register Si_7x7_028.sxm --model si111-7x7 --out reg028"),
-            (LocateCommand.self, "anchorreg locate Si_7x7_028.sxm --model si111-7x7 --out loc028"),
-            (MatchCommand.self, "anchorreg match frame1.tif frame2.tif --model si111-7x7"),
-        ]
-        for (command, example) in others {
-            #expect(AnchorRegCommand.helpMessage(for: command, columns: 120).contains(example))
-        }
     }
 }

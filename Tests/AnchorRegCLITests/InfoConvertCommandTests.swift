@@ -1,16 +1,11 @@
 import AnchorGeometry
 import AnchorImaging
 import Foundation
+import TestData
 import Testing
 @testable import AnchorRegCLI
 
 @Suite struct InfoConvertCommandTests {
-    static let real: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().appendingPathComponent("shared/data/real").path
-    }()
-
     func tempDir() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -18,7 +13,7 @@ import Testing
     }
 
     @Test func infoReportsSizeCalibrationAndRange() throws {
-        let cmd = try #require(try AnchorRegCommand.parseAsRoot(["info", Self.real + "/tio2-hrtem/TiO2_0eV.tif", "--json"]) as? InfoCommand)
+        let cmd = try #require(try AnchorRegCommand.parseAsRoot(["info", TestData.realPath("tio2-hrtem/TiO2_0eV.tif"), "--json"]) as? InfoCommand)
         let r = try cmd.report()
         #expect(r.format == "tiff" && r.width == 256 && r.height == 256 && r.channels == ["gray"])
         #expect(r.pixel_size == nil && r.unit == "")
@@ -31,7 +26,7 @@ import Testing
     }
 
     @Test func infoReadsRawWithLayoutAndRefusesItWithout() throws {
-        let path = Self.real + "/si7x7-spiepy/image_with_defects.dat"
+        let path = try TestData.realPath("si7x7-spiepy/image_with_defects.dat")
         let cmd = try #require(try AnchorRegCommand.parseAsRoot(["info", path, "--raw", "256,256,f64le,8"]) as? InfoCommand)
         let r = try cmd.report()
         #expect(r.width == 256 && r.height == 256 && r.format == "raw")
@@ -79,7 +74,7 @@ import Testing
     @Test func convertPhotographKeepsColourUnlessAChannelIsChosen() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let jpg = Self.real + "/optical-snake-hackerfab/snakesmall2.jpg"
+        let jpg = try TestData.realPath("optical-snake-hackerfab/snakesmall2.jpg")
         let out = dir.appendingPathComponent("photo.png").path
         var cmd = try AnchorRegCommand.parseAsRoot(["convert", jpg, out])
         try cmd.run()
@@ -91,8 +86,4 @@ import Testing
         #expect(try ImageFile.read(path: red).channels[0].image.pixels == a.channels[1].image.pixels)
     }
 
-    @Test func helpHasExamples() {
-        #expect(InfoCommand.helpMessage().contains("anchorreg info"))
-        #expect(ConvertCommand.helpMessage().contains("anchorreg convert"))
-    }
 }

@@ -9,12 +9,6 @@ import AnchorImaging
         NSTemporaryDirectory() + "anchorreg-models-test-\(UUID().uuidString)"
     }
 
-    @Test func helpHasExamples() {
-        #expect(ModelsCommand.helpMessage().contains("anchorreg models show"))
-        #expect(SynthSi7x7Command.helpMessage().contains("anchorreg synth si7x7 --seed"))
-        #expect(SynthOMPairCommand.helpMessage().contains("anchorreg synth om-pair --seed"))
-    }
-
     @Test func modelsParse() throws {
         let show = try AnchorRegCommand.parseAsRoot(["models", "show", "si111-7x7"])
         #expect(show is ModelsShowCommand)

@@ -5,11 +5,8 @@ import Testing
 @testable import AnchorRegistration
 
 @Suite struct ValidateCommandTests {
-    static func examples(of command: String) -> [[String]] {
-        command.split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("anchorreg ") }
-            .map { $0.split(separator: " ").dropFirst().map(String.init) }
+    static func examples(of command: any ParsableCommand.Type) -> [[String]] {
+        HelpExamplesTests.examples(of: command).map { $0.shell.split(separator: " ").dropFirst().map(String.init) }
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -19,7 +16,7 @@ import Testing
     }
 
     @Test func helpExamplesRun() throws {
-        let examples = Self.examples(of: ValidateCommand.configuration.discussion)
+        let examples = Self.examples(of: ValidateCommand.self)
         #expect(examples.count == 4)
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -72,27 +69,5 @@ import Testing
             #expect(conditions[0][key] != nil, "\(key)")
         }
         #expect(conditions[0]["points"] as? Int == 4)
-    }
-
-    @Test func exportedSamplesAreNumPyFiles() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var c = try AnchorRegCommand.parseAsRoot(["validate", "--points", "9", "--noise", "0.05", "--samples", "3",
-                                                  "--export-samples", dir.path])
-        try c.run()
-        let folder = dir.appendingPathComponent("n9_sigma0.05")
-        let image = try Data(contentsOf: folder.appendingPathComponent("image.npy"))
-        #expect(image.prefix(6) == Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]))
-        let headerLength = Int(image[8]) | Int(image[9]) << 8
-        #expect((10 + headerLength) % 64 == 0)
-        let header = String(decoding: image[10..<(10 + headerLength)], as: UTF8.self)
-        #expect(header.contains("'shape': (3, 9, 2)"))
-        #expect(image.count == 10 + headerLength + 3 * 9 * 2 * 8)
-        // The first exported point is the study's own sample, bit for bit.
-        let config = ValidationConfiguration(pointCounts: [9], noiseLevels: [0.05], samplesPerCondition: 3)
-        let sample = ValidationSampleGenerator(configuration: config).sample(ValidationCondition(noise: 0.05, points: 9), index: 0)
-        let bits = image[(10 + headerLength)..<(18 + headerLength)].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        #expect(Double(bitPattern: bits) == sample.image[0].x)
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("manifest.json").path))
     }
 }

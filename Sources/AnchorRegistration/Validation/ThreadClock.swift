@@ -10,7 +10,7 @@ import Darwin
 /// rather than wall time keeps throughput figures meaningful on a machine shared with other
 /// work (the Python benchmarks use `time.thread_time()` the same way).
 @inline(__always)
-func threadCPUNanoseconds() -> UInt64 {
+package func threadCPUNanoseconds() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)

@@ -1,5 +1,6 @@
 import AnchorGeometry
 import Foundation
+import TestData
 import Testing
 @testable import AnchorImaging
 
@@ -17,7 +18,7 @@ import Testing
         packbits.kind = .u8; packbits.compression = 32773; packbits.rowsPerStrip = 4
         var plain = TIFFFixture(width: 40, height: 30, values: [gray16.map(Double.init)])
         plain.kind = .f32; plain.rowsPerStrip = 10
-        let jpeg = try Data(contentsOf: URL(fileURLWithPath: FormatTestSupport.real("optical-snake-hackerfab/snakesmall2.jpg")))
+        let jpeg = try Data(contentsOf: URL(fileURLWithPath: TestData.realPath("optical-snake-hackerfab/snakesmall2.jpg")))
         return [("png", [UInt8](png)), ("tiff-lzw", lzw.build()), ("tiff-deflate-tiles", tiles.build()),
                 ("tiff-packbits", packbits.build()), ("tiff-plain", plain.build()), ("jpeg", [UInt8](jpeg))]
     }

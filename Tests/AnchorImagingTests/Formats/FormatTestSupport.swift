@@ -3,15 +3,6 @@ import Foundation
 
 /// Paths and small builders shared by the format tests.
 enum FormatTestSupport {
-    /// `shared/data/real/` beside the package (`../shared/data/real` from the package root).
-    static let realData: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }   // Formats, AnchorImagingTests, Tests, package root
-        return url.deletingLastPathComponent().appendingPathComponent("shared/data/real")
-    }()
-
-    static func real(_ path: String) -> String { realData.appendingPathComponent(path).path }
-
     /// A PNG built chunk by chunk (so tests can make palette, low-bit and broken files).
     static func png(width: Int, height: Int, bitDepth: Int, colorType: Int, rows: [[UInt8]],
                     extraChunks: [(String, [UInt8])] = [], idat: [UInt8]? = nil) -> [UInt8] {

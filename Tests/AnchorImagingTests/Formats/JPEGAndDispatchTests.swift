@@ -1,12 +1,13 @@
 import AnchorGeometry
 import Foundation
+import TestData
 import Testing
 @testable import AnchorImaging
 
 @Suite struct JPEGAndDispatchTests {
     @Test func realPhotographsHaveTheirSizes() throws {
         for (file, w, h) in [("snakesmall2.jpg", 900, 507), ("snakesmall1.jpg", 900, 507), ("snake_design.jpg", 2500, 1406)] {
-            let doc = try ImageFile.read(path: FormatTestSupport.real("optical-snake-hackerfab/" + file))
+            let doc = try ImageFile.read(path: TestData.realPath("optical-snake-hackerfab/" + file))
             #expect(doc.format == .jpeg)
             let rgb = try #require(doc.rgb)
             #expect(rgb.width == w && rgb.height == h)
@@ -17,8 +18,8 @@ import Testing
 
     @Test func snakeOneIsSnakeTwoRotated() throws {
         // SOURCES.md: snakesmall1 is an exact 180° rotation of snakesmall2 (up to JPEG noise).
-        let a = try ImageFile.read(path: FormatTestSupport.real("optical-snake-hackerfab/snakesmall1.jpg")).channels[0].image
-        let b = try ImageFile.read(path: FormatTestSupport.real("optical-snake-hackerfab/snakesmall2.jpg")).channels[0].image
+        let a = try ImageFile.read(path: TestData.realPath("optical-snake-hackerfab/snakesmall1.jpg")).channels[0].image
+        let b = try ImageFile.read(path: TestData.realPath("optical-snake-hackerfab/snakesmall2.jpg")).channels[0].image
         var diff: Double = 0
         for i in 0..<a.count { diff += Double(abs(a.pixels[i] - b.pixels[a.count - 1 - i])) }
         #expect(diff / Double(a.count) < 3)

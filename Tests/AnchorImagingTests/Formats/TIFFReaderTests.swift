@@ -1,5 +1,6 @@
 import AnchorGeometry
 import Foundation
+import TestData
 import Testing
 @testable import AnchorImaging
 
@@ -160,7 +161,7 @@ import Testing
     }
 
     @Test func realImageJFiles() throws {
-        let graphene = try ImageFile.read(path: FormatTestSupport.real("graphene-hrtem/graphene_defect_raw.tif"))
+        let graphene = try ImageFile.read(path: TestData.realPath("graphene-hrtem/graphene_defect_raw.tif"))
         #expect(graphene.format == .tiff)
         let g = graphene.channels[0].image
         #expect(g.width == 512 && g.height == 512)
@@ -169,7 +170,7 @@ import Testing
         let r = try #require(g.finiteRange)
         #expect(r.max > r.min)
 
-        let tio2 = try ImageFile.read(path: FormatTestSupport.real("tio2-hrtem/TiO2_0eV.tif"))
+        let tio2 = try ImageFile.read(path: TestData.realPath("tio2-hrtem/TiO2_0eV.tif"))
         let t = tio2.channels[0].image
         #expect(t.width == 256 && t.height == 256)
         #expect(tio2.metadata["tiff.sample"] == "u8")

@@ -2,6 +2,7 @@ import AnchorGeometry
 import AnchorImaging
 import AnchorModels
 import Foundation
+import TestData
 import Testing
 @testable import AnchorRegistration
 
@@ -10,19 +11,18 @@ import Testing
 /// photograph turned by 180°.
 @Suite("Device alignment on real photographs")
 struct SnakePhotoTests {
-    static let dir = "../shared/data/real/optical-snake-hackerfab/"
+    static func file(_ name: String) throws -> String { try TestData.realPath("optical-snake-hackerfab/" + name) }
 
     @Test("snakesmall2 registers to the drawing's model; snakesmall1 (turned 180°) aligns with a flat difference")
     func snake() throws {
-        guard FileManager.default.fileExists(atPath: Self.dir + "snake_design.jpg") else { return }
-        let design = try #require(try ImageFile.read(path: Self.dir + "snake_design.jpg").rgb)
+        let design = try #require(try ImageFile.read(path: Self.file("snake_design.jpg")).rgb)
         let model = try DesignModelBuilder.model(fromDrawing: design.luminance(), name: "snake")
         // Four pads: 4 × (4 corners + centre).
         #expect(model.anchorPoints.count == 20)
         #expect(model.regions.count == 5)
         var frames: [AlignmentFrame] = []
         for f in ["snakesmall2.jpg", "snakesmall1.jpg"] {
-            let rgb = try #require(try ImageFile.read(path: Self.dir + f).rgb)
+            let rgb = try #require(try ImageFile.read(path: Self.file(f)).rgb)
             frames.append(AlignmentFrame(name: f, luminance: rgb.luminance(), colour: rgb))
         }
         let r = try DeviceAlignment.align(frames, model: model)

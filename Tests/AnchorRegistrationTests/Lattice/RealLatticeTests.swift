@@ -1,20 +1,16 @@
 import Testing
 import Foundation
+import TestData
 import AnchorGeometry
 import AnchorImaging
 @testable import AnchorRegistration
 
 /// Lattice estimation on real Si(111)-7×7 STM data (SPIEPy demo, see shared/data/real/SOURCES.md).
 @Suite struct RealLatticeTests {
-    static let realData = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("shared/data/real")
-
     /// SPIEPy `.dat`: two little-endian uint32 (rows, cols), then rows×cols float64.
     static func readSPIEPy(_ name: String, side: Int) throws -> Image {
         let options = ImageReadOptions(raw: RawLayout(rows: side, cols: side, sampleType: .f64le, offset: 8))
-        let doc = try ImageFile.read(path: realData.appendingPathComponent("si7x7-spiepy/\(name)").path, options: options)
+        let doc = try ImageFile.read(path: TestData.realPath("si7x7-spiepy/\(name)"), options: options)
         return doc.channels[0].image
     }
 

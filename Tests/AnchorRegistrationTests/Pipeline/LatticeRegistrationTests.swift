@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import TestData
 import AnchorGeometry
 import AnchorImaging
 import AnchorModels
@@ -76,9 +77,7 @@ import AnchorModels
     @Test func aPhotographIsNotSilicon() throws {
         // An optical photograph of a test device has no 7×7 lattice: the registration must say
         // so rather than return a homography.
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<5 { url.deleteLastPathComponent() }
-        let photo = try ImageFile.read(path: url.appendingPathComponent("shared/data/real/optical-snake-hackerfab/snakesmall2.jpg").path)
+        let photo = try ImageFile.read(path: TestData.realPath("optical-snake-hackerfab/snakesmall2.jpg"))
         let image = try photo.channels[0].image.binned(by: 2)
         #expect(throws: RegistrationError.self) { try LatticeRegistrar.register(image, to: generator.model) }
     }

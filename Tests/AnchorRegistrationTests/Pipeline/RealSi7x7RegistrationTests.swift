@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import TestData
 import AnchorGeometry
 import AnchorImaging
 import AnchorModels
@@ -15,7 +16,7 @@ import AnchorModels
     init() throws { model = try BuiltinModels.named("si111-7x7") }
 
     static func readSXM(_ name: String) throws -> Image {
-        let path = RealLatticeTests.realData.appendingPathComponent("si7x7-ethz-nanolib/\(name)").path
+        let path = try TestData.realPath("si7x7-ethz-nanolib/\(name)")
         return try ImageFile.read(path: path).channels[0].image
     }
 

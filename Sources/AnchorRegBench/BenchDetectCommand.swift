@@ -1,22 +1,22 @@
 import AnchorGeometry
 import AnchorImaging
+import AnchorRegCLI
 import ArgumentParser
 import Foundation
 
-/// Hidden benchmark hook: times the DoG keypoint detector (and, for reference, the LoG and
+/// Times the DoG keypoint detector (and, for reference, the LoG and
 /// local-extrema detectors) on an AR32 image written by `Benchmarks/detector_benchmark.py`,
 /// writes the DoG keypoints as JSON for accuracy scoring and prints timings and counts as
 /// JSON. Not part of the user-facing CLI.
 struct BenchDetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-detect",
+        commandName: "detect",
         abstract: "Time the point detectors (benchmark hook).",
         discussion: """
             Input: the AR32 raw float32 file of `bench-imaging` (16-byte header "AR32", width, \
             height, reserved, as little-endian UInt32; then row-major little-endian float32).
-            Example: anchorreg bench-detect --input stm.ar32 --out-dir out --repeat 20
-            """,
-        shouldDisplay: false)
+            Example: anchorreg-bench detect --input stm.ar32 --out-dir out --repeat 20
+            """)
 
     @Option(help: "Input image (AR32 raw float32 file).")
     var input: String

@@ -1,9 +1,10 @@
 import AnchorGeometry
 import AnchorImaging
+import AnchorRegCLI
 import ArgumentParser
 import Foundation
 
-/// Hidden benchmark hook: times the imaging kernels on an input written by
+/// Times the imaging kernels on an input written by
 /// `Benchmarks/imaging_benchmark.py`, writes their outputs for pixel comparison with OpenCV and
 /// prints the timings as JSON. Not part of the user-facing CLI.
 ///
@@ -12,13 +13,12 @@ import Foundation
 /// little-endian float32 samples, row-major.
 struct BenchImagingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-imaging",
+        commandName: "imaging",
         abstract: "Time Gaussian blur and perspective warps (benchmark hook).",
         discussion: """
-            Example: anchorreg bench-imaging --input in.ar32 --out-dir out --sigma 2 \
+            Example: anchorreg-bench imaging --input in.ar32 --out-dir out --sigma 2 \
             --inverse-map 0.98,0.05,10,-0.04,1.01,5,1e-5,2e-5,1 --repeat 20
-            """,
-        shouldDisplay: false)
+            """)
 
     @Option(help: "Input image (AR32 raw float32 file).")
     var input: String

@@ -2,14 +2,15 @@ import AnchorGeometry
 import AnchorImaging
 import AnchorModels
 import AnchorRegistration
+import AnchorRegCLI
 import ArgumentParser
 import Foundation
 
-/// `anchorreg bench-align`: accuracy of device alignment over random synthetic pairs, and the
+/// `anchorreg-bench align`: accuracy of device alignment over random synthetic pairs, and the
 /// time to align a pair read from files (for Benchmarks/align; build with -c release).
 struct BenchAlignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-align",
+        commandName: "align",
         abstract: "Measure device-alignment accuracy on synthetic pairs and the time per pair (release builds).",
         discussion: """
             Accuracy: for seeds 1…N, a synthetic photograph pair (synth om-pair) is aligned to \
@@ -22,10 +23,9 @@ struct BenchAlignCommand: ParsableCommand {
             as written by synth om-pair, or JPEGs) is read and aligned --repeat times.
 
             Examples:
-              anchorreg bench-align --pairs 50 --size 1024x768 --json
-              anchorreg bench-align --pairs 0 --timing-dir om2048 --repeat 5
-            """,
-        shouldDisplay: false)
+              anchorreg-bench align --pairs 50 --size 1024x768 --json
+              anchorreg-bench align --pairs 0 --timing-dir om2048 --repeat 5
+            """)
 
     @Option(help: "Random pairs for the accuracy study (0 = none).") var pairs: Int = 50
     @Option(help: "Size of the synthetic pairs WIDTHxHEIGHT.") var size: String = "1024x768"

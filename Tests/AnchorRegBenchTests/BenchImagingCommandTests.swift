@@ -1,9 +1,10 @@
 import AnchorImaging
 import Foundation
 import Testing
-@testable import AnchorRegCLI
+import AnchorRegCLI
+@testable import AnchorRegBench
 
-@Suite("bench-imaging (hidden benchmark hook)")
+@Suite("anchorreg-bench imaging")
 struct BenchImagingCommandTests {
     private func tempDir() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-imaging-\(UUID().uuidString)")
@@ -19,8 +20,8 @@ struct BenchImagingCommandTests {
         let input = dir.appendingPathComponent("in.ar32")
         try BenchImagingCommand.ar32(img).write(to: input)
         #expect(try BenchImagingCommand.readAR32(input.path) == img)
-        var cmd = try AnchorRegCommand.parseAsRoot([
-            "bench-imaging", "--input", input.path, "--out-dir", dir.path, "--sigma", "1.5",
+        var cmd = try AnchorRegBenchCommand.parseAsRoot([
+            "imaging", "--input", input.path, "--out-dir", dir.path, "--sigma", "1.5",
             "--inverse-map", "1,0,0.5,0,1,0.25,0,0,1", "--repeat", "1",
         ])
         try cmd.run()
@@ -29,14 +30,14 @@ struct BenchImagingCommandTests {
         let lin = try BenchImagingCommand.readAR32(dir.appendingPathComponent("warp_bilinear.ar32").path)
         #expect(lin == (try img.warped(inverseMap: .translation(0.5, 0.25), width: 21, height: 17)))
         // Outputs exist now: a second run without --force refuses to overwrite.
-        var again = try AnchorRegCommand.parseAsRoot([
-            "bench-imaging", "--input", input.path, "--out-dir", dir.path,
+        var again = try AnchorRegBenchCommand.parseAsRoot([
+            "imaging", "--input", input.path, "--out-dir", dir.path,
             "--inverse-map", "1,0,0,0,1,0,0,0,1", "--repeat", "1",
         ])
         #expect(throws: CLIError.self) { try again.run() }
     }
 
-    @Test("bad input files and maps are errors, and the command is hidden from --help")
+    @Test("bad input files and maps are errors, and the shipped anchorreg does not offer the command")
     func errors() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -47,8 +48,8 @@ struct BenchImagingCommandTests {
         short.removeLast(3)
         try short.write(to: bad)
         #expect(throws: CLIError.self) { try BenchImagingCommand.readAR32(bad.path) }
-        var cmd = try AnchorRegCommand.parseAsRoot([
-            "bench-imaging", "--input", bad.path, "--out-dir", dir.path, "--inverse-map", "1,2,3",
+        var cmd = try AnchorRegBenchCommand.parseAsRoot([
+            "imaging", "--input", bad.path, "--out-dir", dir.path, "--inverse-map", "1,2,3",
         ])
         #expect(throws: (any Error).self) { try cmd.run() }
         #expect(!AnchorRegCommand.helpMessage().contains("bench-imaging"))

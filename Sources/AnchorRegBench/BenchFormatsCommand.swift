@@ -1,11 +1,12 @@
 import AnchorImaging
+import AnchorRegCLI
 import ArgumentParser
 import Foundation
 
-/// Hidden: times decoding of image files held in memory, for `Benchmarks/format_benchmark.py`.
+/// times decoding of image files held in memory, for `Benchmarks/format_benchmark.py`.
 struct BenchFormatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-formats",
+        commandName: "formats",
         abstract: "Time decoding of image files (for Benchmarks/format_benchmark.py).",
         discussion: """
             Reads each file into memory once, then decodes it REPEAT times with ImageFile.read \
@@ -13,9 +14,8 @@ struct BenchFormatsCommand: ParsableCommand {
             and minimum times in milliseconds as JSON.
 
             Example:
-              anchorreg bench-formats image16.png image16.tif --repeat 20
-            """,
-        shouldDisplay: false)
+              anchorreg-bench formats image16.png image16.tif --repeat 20
+            """)
 
     @Argument(help: "Image files to decode.")
     var files: [String]

@@ -1,0 +1,5 @@
+import AnchorRegBench
+import AnchorRegCLI
+
+AllocatorTuning.apply()
+AnchorRegBenchCommand.main()
