@@ -75,6 +75,8 @@ struct ValidateCommand: ParsableCommand {
         valueName: "dir"))
     var exportSamples: String?
 
+    @OptionGroup var progress: ProgressOptions
+
     @Flag(help: "Overwrite existing output files.")
     var force = false
 
@@ -117,7 +119,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let config = try makeConfiguration()
         if let exportSamples {
-            try Self.export(config, to: exportSamples, force: force, json: json)
+            try Self.export(config, to: exportSamples, force: force, json: json, policy: progress.policy)
             return
         }
         let fitter = try ValidationFitters.fitter(
@@ -126,7 +128,7 @@ struct ValidateCommand: ParsableCommand {
         if out != nil { try outputs.prepare() }
 
         let total = config.conditions.count * config.samplesPerCondition
-        let bar = ProgressBar(total: total, label: "validate")
+        let bar = ProgressBar(total: total, label: "validate", policy: progress.policy)
         let report = try ValidationStudy(configuration: config, fitter: fitter, threads: threads)
             .run { bar.advance(by: $0) }
         bar.finish()
@@ -147,11 +149,12 @@ struct ValidateCommand: ParsableCommand {
         }
     }
 
-    static func export(_ config: ValidationConfiguration, to directory: String, force: Bool, json: Bool) throws {
+    static func export(_ config: ValidationConfiguration, to directory: String, force: Bool, json: Bool,
+                       policy: ProgressBar.Policy = .auto) throws {
         let root = OutputFiles(directory: directory, force: force)
         try root.prepare()
         let exporter = ValidationSampleExport(configuration: config)
-        let bar = ProgressBar(total: config.conditions.count, label: "export")
+        let bar = ProgressBar(total: config.conditions.count, label: "export", policy: policy)
         var files = 0
         for condition in config.conditions {
             let folder = ValidationSampleExport.folderName(condition)
