@@ -54,8 +54,11 @@ public struct AlignCommand: ParsableCommand {
     @Flag(name: .long, help: "Write the results even when a registration's residual is too large to trust.")
     var allowPoorFit = false
 
-    @Flag(name: .long, help: "Print the result as JSON on standard output.")
+    @Flag(name: .long, help: "Print the result as JSON on standard output (and write no file unless --outputs asks).")
     var json = false
+
+    @OptionGroup var selection: OutputSelectionOption
+    @OptionGroup var progress: ProgressOptions
 
     @Flag(name: .long, help: "Overwrite existing output files.")
     var force = false
@@ -82,7 +85,8 @@ public struct AlignCommand: ParsableCommand {
 
     public func run() throws {
         let anchorModel = try AnchorModel.load(model)
-        let bar = ProgressBar(total: images.count + 3, label: "align", enabled: !json)
+        let outputs = try OutputSelection.resolve(selection.outputs, json: json)
+        let bar = ProgressBar(total: images.count + 3, label: "align", policy: progress.policy)
         var frames: [AlignmentFrame] = []
         for path in images {
             let doc = try input.document(path)
@@ -105,18 +109,20 @@ public struct AlignCommand: ParsableCommand {
             return try LineProfile(images: result.aligned, grid: result.grid, from: a, to: b)
         }
         let files = OutputFiles(directory: out, force: force)
-        try files.prepare()
+        if !outputs.isEmpty { try files.prepare() }
         let written = try AlignOutputs.write(result, frames: frames, paths: images, model: anchorModel,
-                                             profiles: profiles, to: files)
+                                             profiles: profiles, to: files, selection: outputs)
         bar.advance()
         let summary = AlignSummary(result, paths: images, frames: frames, model: anchorModel, profiles: profiles, files: written)
-        try files.write(JSONOutput.encode(summary), to: "result.json")
-        try files.write(text: AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles),
-                        to: "report.html")
+        if outputs.contains(.json) { try files.write(JSONOutput.encodeStreaming(summary), to: "result.json") }
+        if outputs.contains(.html) {
+            try files.write(text: AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles),
+                            to: "report.html")
+        }
         bar.advance()
         bar.finish()
         if json {
-            try JSONOutput.print(summary)
+            try JSONOutput.printStreaming(summary)
         } else {
             for f in summary.frames {
                 print(String(format: "%@: MAE %.4g %@, recall %.2f, residual %.2f px (limit %.2f), rotation %.1f°",
@@ -130,7 +136,7 @@ public struct AlignCommand: ParsableCommand {
                              c.darkFractionBefore * 100, c.darkFractionAfter * 100, c.darkFractionChangePoints, c.integratedDarknessChangePct))
             }
             for n in summary.notes { print("note: \(n)") }
-            print("wrote \(out)/report.html")
+            if outputs.contains(.html) { print("wrote \(out)/report.html") } else if !outputs.isEmpty { print("wrote \(written.count + (outputs.contains(.json) ? 1 : 0)) files to \(out)/") }
         }
     }
 }

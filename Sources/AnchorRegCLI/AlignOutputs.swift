@@ -37,23 +37,32 @@ enum AlignOutputs {
         return img
     }
 
+    /// Writes the image and table files of `selection` (TIFF, GSF, PNG, CSV with its SVG
+    /// plot); result.json and report.html are written by the command.
     static func write(_ r: DeviceAlignmentResult, frames: [AlignmentFrame], paths: [String], model: AnchorModel,
-                      profiles: [LineProfile], to files: OutputFiles) throws -> [String] {
+                      profiles: [LineProfile], to files: OutputFiles, selection: OutputSelection = .defaults) throws -> [String] {
         var written: [String] = []
+        let (tiff, png, gsf) = (selection.contains(.tiff), selection.contains(.png), selection.contains(.gsf))
         for k in r.aligned.indices {
-            written.append(try files.write(TIFFWriter.encode(r.aligned[k]), to: "aligned-\(k).tiff"))
-            written.append(try files.write(alignedPreview(r, k, model: model).pngData(), to: "aligned-\(k).png"))
-            written.append(try files.write(overlay(frames[k], r.registrations[k], model: model).pngData(), to: "overlay-\(k).png"))
+            if tiff { written.append(try files.write(TIFFWriter.encode(r.aligned[k]), to: "aligned-\(k).tiff")) }
+            if gsf { written.append(try files.write(GwyddionGSF.write(r.aligned[k], title: frames[k].name), to: "aligned-\(k).gsf")) }
+            if png {
+                written.append(try files.write(alignedPreview(r, k, model: model).pngData(), to: "aligned-\(k).png"))
+                written.append(try files.write(overlay(frames[k], r.registrations[k], model: model).pngData(), to: "overlay-\(k).png"))
+            }
         }
         for (j, d) in r.differences.enumerated() {
-            written.append(try files.write(TIFFWriter.encode(d), to: "difference-\(j + 1).tiff"))
-            written.append(try files.write(d.rendered(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black).pngData(),
-                                           to: "difference-\(j + 1).png"))
+            if tiff { written.append(try files.write(TIFFWriter.encode(d), to: "difference-\(j + 1).tiff")) }
+            if gsf { written.append(try files.write(GwyddionGSF.write(d, title: "difference \(j + 1)"), to: "difference-\(j + 1).gsf")) }
+            if png {
+                written.append(try files.write(d.rendered(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black).pngData(),
+                                               to: "difference-\(j + 1).png"))
+            }
         }
-        if !r.differences.isEmpty {
+        if png && !r.differences.isEmpty {
             written.append(try files.write(ColorMap.coolwarm.colorBar(length: 256, thickness: 16).pngData(), to: "difference-colorbar.png"))
         }
-        if !profiles.isEmpty {
+        if selection.contains(.csv) && !profiles.isEmpty {
             let names = frames.map(\.name)
             var csv = ""
             for (i, p) in profiles.enumerated() {

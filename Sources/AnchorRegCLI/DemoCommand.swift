@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
         let ms = Date().timeIntervalSince(start) * 1000
         let report = FrameReport(analysis, file: "input.tif", filePixelSize: scene.image.pixelSize.map { [$0.x, $0.y] })
         let outputs = FrameOutputs(files: files, analysis: analysis, report: report, source: scene.image, inputName: "input.tif (synthetic)")
-        let written = try outputs.writeAll(resolution: nil, withSites: true)
+        let written = try outputs.write(.defaults, resolution: nil, withSites: true)
         let eval = SceneEvaluation.evaluate(analysis, scene: scene, milliseconds: ms)
         try files.write(JSONOutput.encode(eval), to: "evaluation.json")
         if json {

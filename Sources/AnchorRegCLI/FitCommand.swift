@@ -1,4 +1,5 @@
 import AnchorGeometry
+import AnchorModels
 import AnchorRegistration
 import ArgumentParser
 import Foundation
@@ -19,12 +20,16 @@ struct FitCommand: ParsableCommand {
             out. Model points are in model units, image points in pixels (x right, y down).
 
             Prints H, the inlier mask and the RMS residual (pixels); --json prints \
-            {"homography": [[…]], "inliers": […], "rms": …} or {"fits": [{"sample": id, …}]}.
+            {"homography": [[…]], "inliers": […], "rms": …} or {"fits": [{"sample": id, …}]}; \
+            --jsonl prints one such object per sample and line (JSON Lines), for batches too \
+            large to hold as one document. The CSV is read as a stream, the JSON written by a \
+            one-pass encoder.
 
             Examples:
               anchorreg fit pairs.csv
               anchorreg fit pairs.csv --estimator magsac --json
               anchorreg fit batch.csv --json --out fits.json
+              anchorreg fit batch.csv --jsonl --out fits.jsonl
               anchorreg fit points.csv --unpaired --rotation 0 \\
                   --rotation-tolerance 10 --scale 1
             """)
@@ -71,11 +76,16 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON on standard output.")
     var json = false
 
-    @Option(help: ArgumentHelp("Also write the JSON result to this file.", valueName: "file.json"))
+    @Flag(help: "Print one JSON object per sample and line (JSON Lines) instead of one document.")
+    var jsonl = false
+
+    @Option(help: ArgumentHelp("Also write the JSON result (JSON Lines with --jsonl) to this file.", valueName: "file.json"))
     var out: String?
 
     @Flag(help: "Overwrite an existing --out file.")
     var force = false
+
+    @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
         guard HomographyEstimator(rawValue: estimator) != nil else {
@@ -85,6 +95,7 @@ struct FitCommand: ParsableCommand {
             throw ValidationError("--threshold must be a positive number of pixels")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if json && jsonl { throw ValidationError("--json and --jsonl: give one") }
         guard rotation.isFinite, rotationTolerance.isFinite, rotationTolerance >= 0 else {
             throw ValidationError("--rotation and --rotation-tolerance must be finite, the tolerance ≥ 0")
         }
@@ -94,26 +105,29 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let text = try Self.readText(file)
+        guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError.input("cannot read \(file)") }
+        if let out, FileManager.default.fileExists(atPath: out), !force {
+            throw CLIError.output("\(out) exists; pass --force to overwrite it")
+        }
         let options = RobustEstimationOptions(threshold: threshold, seed: seed, refine: refine)
         let method = HomographyEstimator(rawValue: estimator) ?? .default
         let fits: [SampleFit]
         let hasSampleColumn: Bool
         if unpaired {
-            let sets = try PointCSV.readUnpaired(text)
+            let sets = try PointCSV.readUnpaired(contentsOfFile: file)
             hasSampleColumn = sets.first?.sample != nil
             let prior = PlacementPrior(rotationDegrees: rotation, rotationToleranceDegrees: rotationTolerance,
                                        scale: scale, scaleTolerance: scaleTolerance)
             let periodic = self.periodic
-            let bar = ProgressBar(total: sets.count, label: "fit")
+            let bar = ProgressBar(total: sets.count, label: "fit", policy: progress.policy)
             fits = BatchFit.map(sets, threads: threads, progress: { bar.advance(by: $0) }) { _, set in
                 UnpairedFitting.fit(set, prior: prior, periodic: periodic, estimator: method, options: options)
             }
             bar.finish()
         } else {
-            let sets = try PointCSV.readPairs(text)
+            let sets = try PointCSV.readPairs(contentsOfFile: file)
             hasSampleColumn = sets.first?.sample != nil
-            let bar = ProgressBar(total: sets.count, label: "fit")
+            let bar = ProgressBar(total: sets.count, label: "fit", policy: progress.policy)
             fits = BatchFit.map(sets, threads: threads, progress: { bar.advance(by: $0) }) { _, set in
                 PairedFitting.fit(set, estimator: method, options: options)
             }
@@ -124,27 +138,21 @@ struct FitCommand: ParsableCommand {
             throw CLIError.input("\(file): \(error)")
         }
         let document = FitJSON(fits: fits, batch: hasSampleColumn)
+        if jsonl {
+            let lines = try document.jsonLines()
+            if let out { try OutputFiles.writeAtomically(lines, to: URL(fileURLWithPath: out), force: force) }
+            FileHandle.standardOutput.write(lines)
+            return
+        }
+        let encoded = (json || out != nil) ? try JSONOutput.encodeStreaming(document) : Data()
         if let out {
-            try OutputFiles.writeAtomically(try JSONOutput.encode(document), to: URL(fileURLWithPath: out), force: force)
+            try OutputFiles.writeAtomically(encoded, to: URL(fileURLWithPath: out), force: force)
         }
         if json {
-            try JSONOutput.print(document)
+            FileHandle.standardOutput.write(encoded + Data("\n".utf8))
         } else {
             print(FitTextReport.render(fits, batch: hasSampleColumn), terminator: "")
         }
-    }
-
-    static func readText(_ path: String) throws -> String {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CLIError.input("cannot read \(path): \(error.localizedDescription)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError.input("\(path) is not UTF-8 text")
-        }
-        return text
     }
 }
 
@@ -154,6 +162,17 @@ struct FitJSON: Encodable {
     let batch: Bool
 
     enum Keys: String, CodingKey { case fits }
+
+    /// One compact JSON object per sample, each on its own line.
+    func jsonLines() throws -> Data {
+        var out = Data()
+        let encoder = StreamingJSONEncoder(pretty: false)
+        for fit in fits {
+            out.append(contentsOf: try encoder.encode(FitEntry(fit)))
+            out.append(0x0A)
+        }
+        return out
+    }
 
     func encode(to encoder: any Encoder) throws {
         if batch {

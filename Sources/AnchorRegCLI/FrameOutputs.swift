@@ -13,25 +13,42 @@ struct FrameOutputs {
     let source: Image
     let inputName: String
 
-    /// Writes everything; returns the paths written.
-    func writeAll(resolution: Double?, withSites: Bool) throws -> [String] {
+    /// Writes the selected kinds of output; returns the paths written. The corrected image
+    /// and the PNGs are made only when a selected output needs them (the report embeds its
+    /// PNGs whether or not `.png` files are written).
+    func write(_ selection: OutputSelection, resolution: Double?, withSites: Bool) throws -> [String] {
+        guard !selection.isEmpty else { return [] }
         try files.prepare()
         var written: [String] = []
-        written.append(try files.write(JSONOutput.encode(report), to: "result.json"))
-        let corrected = try analysis.corrected(source: analysis.levelled, pixelsPerUnit: resolution)
-        written.append(try files.write(TIFFWriter.encode(corrected), to: "corrected.tif"))
-        let correctedPNG = try corrected.rendered(colorMap: .afmhot, range: corrected.percentileRange()).pngData()
-        written.append(try files.write(correctedPNG, to: "corrected.png"))
-        let overlay = try overlayImage()
-        let overlayPNG = try overlay.pngData()
-        written.append(try files.write(overlayPNG, to: "overlay.png"))
-        if withSites {
+        if selection.contains(.json) {
+            written.append(try files.write(JSONOutput.encodeStreaming(report), to: "result.json"))
+        }
+        if !selection.isDisjoint(with: [.tiff, .gsf, .png, .html]) {
+            let corrected = try analysis.corrected(source: analysis.levelled, pixelsPerUnit: resolution)
+            if selection.contains(.tiff) {
+                written.append(try files.write(TIFFWriter.encode(corrected), to: "corrected.tif"))
+            }
+            if selection.contains(.gsf) {
+                written.append(try files.write(GwyddionGSF.write(corrected, title: inputName), to: "corrected.gsf"))
+            }
+            if !selection.isDisjoint(with: [.png, .html]) {
+                let correctedPNG = try corrected.rendered(colorMap: .afmhot, range: corrected.percentileRange()).pngData()
+                let overlayPNG = try overlayImage().pngData()
+                if selection.contains(.png) {
+                    written.append(try files.write(correctedPNG, to: "corrected.png"))
+                    written.append(try files.write(overlayPNG, to: "overlay.png"))
+                }
+                if selection.contains(.html) {
+                    let html = HTMLReport.frame(report: report, inputName: inputName, overlayPNG: overlayPNG,
+                                                correctedPNG: correctedPNG, corrected: corrected)
+                    written.append(try files.write(text: html, to: "report.html"))
+                }
+            }
+        }
+        if withSites && selection.contains(.csv) {
             written.append(try files.write(text: sitesCSV(), to: "sites.csv"))
             written.append(try files.write(text: cellsCSV(), to: "cells.csv"))
         }
-        let html = HTMLReport.frame(report: report, inputName: inputName, overlayPNG: overlayPNG,
-                                    correctedPNG: correctedPNG, corrected: corrected)
-        written.append(try files.write(text: html, to: "report.html"))
         return written
     }
 

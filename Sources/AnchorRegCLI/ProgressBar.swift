@@ -2,9 +2,21 @@ import Foundation
 
 /// A progress bar on standard error for work that takes more than a second.
 ///
-/// It draws only when stderr is a terminal (or `ANCHORREG_PROGRESS=1` forces it), redraws at
-/// most ten times a second, and is safe to advance from several threads.
+/// By default (`.auto`) it draws only when stderr is a terminal (or `ANCHORREG_PROGRESS=1`
+/// forces it); `--progress` forces it, `--quiet` silences it (`ProgressOptions`). On a
+/// terminal it redraws one line at most ten times a second; elsewhere (a log file) it writes
+/// a line at most once a second. It is safe to advance from several threads.
 public final class ProgressBar: @unchecked Sendable {
+    /// When the bar draws.
+    public enum Policy: Sendable {
+        /// When stderr is a terminal or `ANCHORREG_PROGRESS=1`.
+        case auto
+        /// Always (`--progress`).
+        case always
+        /// Never (`--quiet`).
+        case never
+    }
+
     private let total: Int
     private let label: String
     private let enabled: Bool
@@ -12,12 +24,17 @@ public final class ProgressBar: @unchecked Sendable {
     private var done = 0
     private var lastDraw = 0.0
     private let start = Date()
+    private let terminal = isatty(STDERR_FILENO) != 0
 
-    public init(total: Int, label: String, enabled: Bool = true) {
+    public init(total: Int, label: String, enabled: Bool = true, policy: Policy = .auto) {
         self.total = max(total, 1)
         self.label = label
         let forced = ProcessInfo.processInfo.environment["ANCHORREG_PROGRESS"] == "1"
-        self.enabled = enabled && (forced || isatty(STDERR_FILENO) != 0)
+        switch policy {
+        case .never: self.enabled = false
+        case .always: self.enabled = enabled
+        case .auto: self.enabled = enabled && (forced || terminal)
+        }
     }
 
     /// Marks `n` more units as done.
@@ -26,7 +43,7 @@ public final class ProgressBar: @unchecked Sendable {
         lock.lock()
         done += n
         let now = Date().timeIntervalSince(start)
-        let shouldDraw = now - lastDraw >= 0.1 || done >= total
+        let shouldDraw = now - lastDraw >= (terminal ? 0.1 : 1) || done >= total
         if shouldDraw { lastDraw = now }
         let d = done
         lock.unlock()
@@ -40,7 +57,7 @@ public final class ProgressBar: @unchecked Sendable {
         let d = done
         lock.unlock()
         draw(min(d, total), elapsed: Date().timeIntervalSince(start))
-        FileHandle.standardError.write(Data("\n".utf8))
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
     private func draw(_ d: Int, elapsed: Double) {
@@ -49,8 +66,9 @@ public final class ProgressBar: @unchecked Sendable {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
-        let line = String(format: "\r%@ %@ %3.0f%% (%d/%d) %.1fs, ~%.0fs left  ",
+        let text = String(format: "%@ %@ %3.0f%% (%d/%d) %.1fs, ~%.0fs left",
                           label, bar, fraction * 100, d, total, elapsed, eta)
-        FileHandle.standardError.write(Data(line.utf8))
+        // A terminal gets one line redrawn in place; a log file gets whole lines.
+        FileHandle.standardError.write(Data((terminal ? "\r" + text + "  " : text + "\n").utf8))
     }
 }

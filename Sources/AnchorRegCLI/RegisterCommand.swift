@@ -74,8 +74,11 @@ struct FrameOutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Overwrite existing output files.")
     var force = false
 
-    @Flag(name: .long, help: "Print result.json on standard output instead of a summary.")
+    @Flag(name: .long, help: "Print result.json on standard output instead of a summary (and write no file unless --outputs asks).")
     var json = false
+
+    @OptionGroup var selection: OutputSelectionOption
+    @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
         if let r = resolution, !(r.isFinite && r > 0) { throw ValidationError("--resolution must be positive, got \(r)") }
@@ -86,16 +89,26 @@ enum FrameCommandRunner {
     static func run(file: String, input: ImageInputOptions, frame: FrameCommandOptions, output: FrameOutputOptions,
                     locateSites: Bool) throws {
         let (out, resolution, force, json) = (output.out, output.resolution, output.force, output.json)
-        let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
+        let selection = try OutputSelection.resolve(output.selection.outputs, json: json)
         let folder = out ?? (URL(fileURLWithPath: file).lastPathComponent + ".anchorreg")
+        let bar = ProgressBar(total: 2, label: locateSites ? "locate" : "register", enabled: true, policy: output.progress.policy)
+        let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
+        bar.advance()
         let outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
                                    report: result.report, source: result.image, inputName: file)
-        let written = try outputs.writeAll(resolution: resolution, withSites: locateSites)
+        let written = try outputs.write(selection, resolution: resolution, withSites: locateSites)
+        bar.advance()
+        bar.finish()
         if json {
-            try JSONOutput.print(result.report)
+            try JSONOutput.printStreaming(result.report)
         } else {
             print(result.summary(showSites: locateSites))
-            print("wrote \(written.count) files to \(folder)/ — open \(folder)/report.html")
+            if written.isEmpty {
+                print("wrote no files (--outputs none)")
+            } else {
+                print("wrote \(written.count) files to \(folder)/" + (selection.contains(.html) ? " — open \(folder)/report.html" : ""))
+            }
+            print("  " + ProcessClock.summary())
         }
     }
 }

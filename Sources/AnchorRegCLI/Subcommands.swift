@@ -10,6 +10,7 @@ extension AnchorRegCommand {
         AlignCommand.self,
         ValidateCommand.self,
         FitCommand.self,
+        BatchCommand.self,
         SynthCommand.self,
         ModelsCommand.self,
         InfoCommand.self,

@@ -72,6 +72,8 @@ struct ValidateCommand: ParsableCommand {
                                valueName: "dir"))
     var out: String?
 
+    @OptionGroup var progress: ProgressOptions
+
     @Flag(help: "Overwrite existing output files.")
     var force = false
 
@@ -119,7 +121,7 @@ struct ValidateCommand: ParsableCommand {
         if out != nil { try outputs.prepare() }
 
         let total = config.conditions.count * config.samplesPerCondition
-        let bar = ProgressBar(total: total, label: "validate")
+        let bar = ProgressBar(total: total, label: "validate", policy: progress.policy)
         let report = try ValidationStudy(configuration: config, fitter: fitter, threads: threads)
             .run { bar.advance(by: $0) }
         bar.finish()

@@ -160,6 +160,11 @@ static inline void anchor_png_encode(const unsigned char *pixels, unsigned int w
     png_set_IHDR(png, info, width, height, bit_depth, ctype, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (phys_x > 0 && phys_y > 0) png_set_pHYs(png, info, phys_x, phys_y, PNG_RESOLUTION_METER);
+    /* Previews and overlays: zlib's fastest level and the SUB/UP row filters. The default
+       level 6 with all five adaptive filters made PNG encoding most of a frame command's
+       run time for files 10-20 % smaller. */
+    png_set_compression_level(png, 1);
+    png_set_filter(png, 0, PNG_FILTER_SUB | PNG_FILTER_UP);
     png_write_info(png, info);
     if (bit_depth == 16) png_set_swap(png);
     size_t rowbytes = (size_t)width * channels * (bit_depth / 8);

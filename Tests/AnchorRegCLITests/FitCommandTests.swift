@@ -130,14 +130,23 @@ import Testing
         }
         try points.write(to: dir.appendingPathComponent("points.csv"), atomically: true, encoding: .utf8)
         let examples = HelpExamplesTests.examples(of: FitCommand.self).map(\.shell)
-        #expect(examples.count == 4)
+        #expect(examples.count == 5)
         for line in examples {
             let args = line.split(separator: " ").dropFirst().map { arg -> String in
-                arg.hasSuffix(".csv") || arg.hasSuffix(".json") ? dir.appendingPathComponent(String(arg)).path : String(arg)
+                arg.hasSuffix(".csv") || arg.hasSuffix(".json") || arg.hasSuffix(".jsonl")
+                    ? dir.appendingPathComponent(String(arg)).path : String(arg)
             }
             try Self.run(args)
         }
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("fits.json").path))
+        // JSON Lines: one object per sample, the same objects as the document's "fits".
+        let lines = try String(contentsOf: dir.appendingPathComponent("fits.jsonl"), encoding: .utf8).split(separator: "\n")
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("fits.json"))) as! [String: Any]
+        let fits = try #require(document["fits"] as? [NSDictionary])
+        #expect(lines.count == 2 && fits.count == 2)
+        for (line, fit) in zip(lines, fits) {
+            #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? NSDictionary == fit)
+        }
     }
 
     @Test func helpTextIsExact() {
@@ -155,12 +164,15 @@ import Testing
 
             Prints H, the inlier mask and the RMS residual (pixels); --json prints
             {"homography": [[…]], "inliers": […], "rms": …} or {"fits": [{"sample": id,
-            …}]}.
+            …}]}; --jsonl prints one such object per sample and line (JSON Lines), for
+            batches too large to hold as one document. The CSV is read as a stream, the
+            JSON written by a one-pass encoder.
 
             Examples:
               anchorreg fit pairs.csv
               anchorreg fit pairs.csv --estimator magsac --json
               anchorreg fit batch.csv --json --out fits.json
+              anchorreg fit batch.csv --jsonl --out fits.jsonl
               anchorreg fit points.csv --unpaired --rotation 0 \\
                   --rotation-tolerance 10 --scale 1
 
@@ -193,8 +205,14 @@ import Testing
                                       the vote filter against spurious points).
               --threads <n>           Worker threads for batches (default: all cores).
               --json                  Print the result as JSON on standard output.
-              --out <file.json>       Also write the JSON result to this file.
+              --jsonl                 Print one JSON object per sample and line (JSON
+                                      Lines) instead of one document.
+              --out <file.json>       Also write the JSON result (JSON Lines with --jsonl)
+                                      to this file.
               --force                 Overwrite an existing --out file.
+              --quiet                 No progress bar on standard error.
+              --progress              Draw the progress bar on standard error even when it
+                                      is not a terminal.
               --version               Show the version.
               -h, --help              Show help information.
 

@@ -1,4 +1,5 @@
 import AnchorGeometry
+import Foundation
 
 /// An error in a point CSV file, naming the line (1-based, counting the header) and column.
 public enum PointCSVError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -11,6 +12,7 @@ public enum PointCSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case badSet(line: Int, text: String)
     case emptySampleID(line: Int)
     case noRows
+    case unreadable(String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,8 @@ public enum PointCSVError: Error, Equatable, Sendable, CustomStringConvertible {
             return "CSV line \(line), column sample: the sample id is empty"
         case .noRows:
             return "CSV: the header is followed by no data rows"
+        case .unreadable(let reason):
+            return "CSV: \(reason)"
         }
     }
 }
@@ -64,152 +68,173 @@ public struct UnpairedPointSet: Sendable, Equatable {
 /// Both formats start with a header line naming the columns (any order; unknown extra
 /// columns are ignored). Blank lines and lines starting with `#` are skipped; fields are
 /// separated by commas and may be wrapped in double quotes. Samples come out in the order
-/// of their first row.
+/// of their first row. Files are read in chunks by a byte-level reader (`CSVRowStream`);
+/// the text forms read the same way from the text's bytes.
 public enum PointCSV {
     /// Reads correspondences: columns `model_x,model_y,image_x,image_y`, optionally `sample`.
     /// - Throws: `PointCSVError` naming the line and column at fault.
     public static func readPairs(_ text: String) throws -> [PairedPointSet] {
-        let table = try Table(text, required: ["model_x", "model_y", "image_x", "image_y"], optional: ["sample"])
-        var sets: [PairedPointSet] = []
-        var index: [String: Int] = [:]
-        let (mx, my, ix, iy) = (table.column["model_x"]!, table.column["model_y"]!,
-                                table.column["image_x"]!, table.column["image_y"]!)
-        let sc = table.column["sample"]
-        for row in table.rows {
-            let m = Point2(try row.number(mx, "model_x"), try row.number(my, "model_y"))
-            let i = Point2(try row.number(ix, "image_x"), try row.number(iy, "image_y"))
-            let id = try sc.map { try row.sampleID($0) }
-            let key = id ?? ""
-            if let k = index[key] {
-                sets[k].model.append(m)
-                sets[k].image.append(i)
-                sets[k].lines.append(row.line)
-            } else {
-                index[key] = sets.count
-                sets.append(PairedPointSet(sample: id, model: [m], image: [i], lines: [row.line]))
-            }
-        }
-        return sets
+        try readPairs(from: .text(text))
+    }
+
+    /// Reads correspondences from the file at `path`, streaming (see `readPairs(_:)`).
+    /// - Throws: `PointCSVError` (`.unreadable` when the file cannot be read).
+    public static func readPairs(contentsOfFile path: String) throws -> [PairedPointSet] {
+        try readPairs(from: .file(path))
     }
 
     /// Reads unpaired point sets: columns `set,x,y` with set = `model` or `image`, optionally
     /// `sample`.
     /// - Throws: `PointCSVError` naming the line and column at fault.
     public static func readUnpaired(_ text: String) throws -> [UnpairedPointSet] {
-        let table = try Table(text, required: ["set", "x", "y"], optional: ["sample"])
-        var sets: [UnpairedPointSet] = []
+        try readUnpaired(from: .text(text))
+    }
+
+    /// Reads unpaired point sets from the file at `path`, streaming (see `readUnpaired(_:)`).
+    public static func readUnpaired(contentsOfFile path: String) throws -> [UnpairedPointSet] {
+        try readUnpaired(from: .file(path))
+    }
+
+    enum Source {
+        case text(String)
+        case file(String)
+    }
+
+    /// Sample ids → set index, with the previous row's id as a fast path (rows of one
+    /// sample usually come together).
+    struct SampleIndex {
         var index: [String: Int] = [:]
-        let (setC, xc, yc) = (table.column["set"]!, table.column["x"]!, table.column["y"]!)
-        let sc = table.column["sample"]
-        for row in table.rows {
-            let kind = row.fields[setC].lowercased()
-            guard kind == "model" || kind == "image" else { throw PointCSVError.badSet(line: row.line, text: row.fields[setC]) }
-            let p = Point2(try row.number(xc, "x"), try row.number(yc, "y"))
-            let id = try sc.map { try row.sampleID($0) }
-            let key = id ?? ""
-            let k: Int
-            if let existing = index[key] {
-                k = existing
-            } else {
-                k = sets.count
-                index[key] = k
-                sets.append(UnpairedPointSet(sample: id, model: [], image: []))
+        var last: [UInt8] = []
+        var lastIndex = -1
+
+        /// The set of the row's sample (`nil` column: the single unnamed set); `create`
+        /// makes a new set and returns its index.
+        mutating func set(of row: CSVRowStream.Row, column: Int?, create: (String?) -> Int) throws -> Int {
+            guard let c = column else {
+                if lastIndex < 0 { lastIndex = create(nil) }
+                return lastIndex
             }
-            if kind == "model" { sets[k].model.append(p) } else { sets[k].image.append(p) }
+            if lastIndex >= 0, row.fieldEquals(c, last[...]) { return lastIndex }
+            let id = row.text(c)
+            guard !id.isEmpty else { throw PointCSVError.emptySampleID(line: row.line) }
+            let k: Int
+            if let known = index[id] {
+                k = known
+            } else {
+                k = create(id)
+                index[id] = k
+            }
+            last = Array(row.bytes[row.fields[c]])
+            lastIndex = k
+            return k
+        }
+    }
+
+    static func readPairs(from source: Source) throws -> [PairedPointSet] {
+        var sets: [PairedPointSet] = []
+        var samples = SampleIndex()
+        var columns: (Int, Int, Int, Int, Int?)?
+        try stream(source, required: ["model_x", "model_y", "image_x", "image_y"], optional: ["sample"]) { row in
+            let column = row.column
+            let (mx, my, ix, iy, sc) = columns ?? {
+                let c = (column["model_x"]!, column["model_y"]!, column["image_x"]!, column["image_y"]!, column["sample"])
+                columns = c
+                return c
+            }()
+            let m = Point2(try row.number(mx, "model_x"), try row.number(my, "model_y"))
+            let i = Point2(try row.number(ix, "image_x"), try row.number(iy, "image_y"))
+            let k = try samples.set(of: row, column: sc) { id in
+                sets.append(PairedPointSet(sample: id, model: [], image: [], lines: []))
+                return sets.count - 1
+            }
+            sets[k].model.append(m)
+            sets[k].image.append(i)
+            sets[k].lines.append(row.line)
         }
         return sets
     }
 
-    /// A parsed CSV: header → column index, and the data rows.
-    struct Table {
-        struct Row {
-            let line: Int
-            let fields: [String]
-
-            func number(_ c: Int, _ name: String) throws -> Double {
-                let text = fields[c]
-                guard let v = Double(text) else { throw PointCSVError.notANumber(line: line, column: name, text: text) }
-                guard v.isFinite else { throw PointCSVError.notFinite(line: line, column: name, text: text) }
-                return v
+    static func readUnpaired(from source: Source) throws -> [UnpairedPointSet] {
+        var sets: [UnpairedPointSet] = []
+        var samples = SampleIndex()
+        try stream(source, required: ["set", "x", "y"], optional: ["sample"]) { row in
+            let column = row.column
+            let (setC, xc, yc, sc) = (column["set"]!, column["x"]!, column["y"]!, column["sample"])
+            let isModel = row.fieldEqualsIgnoringCase(setC, "model")
+            guard isModel || row.fieldEqualsIgnoringCase(setC, "image") else {
+                throw PointCSVError.badSet(line: row.line, text: row.text(setC))
             }
+            let p = Point2(try row.number(xc, "x"), try row.number(yc, "y"))
+            let k = try samples.set(of: row, column: sc) { id in
+                sets.append(UnpairedPointSet(sample: id, model: [], image: []))
+                return sets.count - 1
+            }
+            if isModel { sets[k].model.append(p) } else { sets[k].image.append(p) }
+        }
+        return sets
+    }
 
-            func sampleID(_ c: Int) throws -> String {
-                let id = fields[c]
-                guard !id.isEmpty else { throw PointCSVError.emptySampleID(line: line) }
-                return id
+    /// Runs `body` on every data row of `source`, with the header's column map.
+    static func stream(_ source: Source, required: [String], optional: [String],
+                       _ body: (inout CSVRowStream.Row) throws -> Void) throws {
+        var reader = CSVRowStream(required: required, optional: optional)
+        switch source {
+        case .text(let text):
+            var text = text
+            try text.withUTF8 { u in
+                try reader.feed(UnsafeRawBufferPointer(u)) { row in try body(&row) }
+            }
+        case .file(let path):
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw PointCSVError.unreadable("cannot open \(path)")
+            }
+            defer { try? handle.close() }
+            while true {
+                let chunk: Data
+                do {
+                    chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+                } catch {
+                    throw PointCSVError.unreadable("cannot read \(path): \(error.localizedDescription)")
+                }
+                if chunk.isEmpty { break }
+                try chunk.withUnsafeBytes { try reader.feed($0) { row in try body(&row) } }
             }
         }
+        try reader.finish { row in try body(&row) }
+    }
 
-        var column: [String: Int] = [:]
-        var rows: [Row] = []
-
-        init(_ text: String, required: [String], optional: [String]) throws {
-            var header: [String]?
-            var width = 0
-            var lineNumber = 0
-            // "\r\n" is one Character in Swift, so it is a separator of its own.
-            let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-            for line in lines {
-                lineNumber += 1
-                let trimmed = line.drop { $0 == " " || $0 == "\t" }
-                if trimmed.isEmpty || trimmed.first == "#" { continue }
-                let fields = Self.split(line)
-                if header == nil {
-                    // A UTF-8 byte-order mark before the first name is not part of it.
-                    var names = fields.map { $0.lowercased() }
-                    if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
-                    header = names
-                    width = names.count
-                    for (i, n) in names.enumerated() where required.contains(n) || optional.contains(n) {
-                        if column[n] != nil { throw PointCSVError.duplicateColumn(n) }
-                        column[n] = i
-                    }
-                    let missing = required.filter { column[$0] == nil }
-                    if !missing.isEmpty { throw PointCSVError.missingColumns(missing, header: names) }
-                    continue
-                }
-                guard fields.count == width else {
-                    throw PointCSVError.wrongFieldCount(line: lineNumber, expected: width, found: fields.count)
-                }
-                rows.append(Row(line: lineNumber, fields: fields))
-            }
-            guard header != nil else { throw PointCSVError.empty }
-            guard !rows.isEmpty else { throw PointCSVError.noRows }
-        }
-
-        /// Splits one line at commas; a field wrapped in double quotes keeps its commas, and
-        /// a doubled quote inside it stands for one quote. Fields are trimmed of spaces.
-        static func split(_ line: Substring) -> [String] {
-            var fields: [String] = []
-            var current = ""
-            var inQuotes = false
-            var iterator = line.makeIterator()
-            var pending: Character? = nil
-            while let ch = pending ?? iterator.next() {
-                pending = nil
-                if inQuotes {
-                    if ch == "\"" {
-                        if let n = iterator.next() {
-                            if n == "\"" { current.append("\"") } else { inQuotes = false; pending = n }
-                        } else {
-                            inQuotes = false
-                        }
+    /// Splits one line at commas; a field wrapped in double quotes keeps its commas, and
+    /// a doubled quote inside it stands for one quote. Fields are trimmed of spaces.
+    static func splitFields(_ line: Substring) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var inQuotes = false
+        var iterator = line.makeIterator()
+        var pending: Character? = nil
+        while let ch = pending ?? iterator.next() {
+            pending = nil
+            if inQuotes {
+                if ch == "\"" {
+                    if let n = iterator.next() {
+                        if n == "\"" { current.append("\"") } else { inQuotes = false; pending = n }
                     } else {
-                        current.append(ch)
+                        inQuotes = false
                     }
-                } else if ch == "," {
-                    fields.append(current.trimmingSpaces())
-                    current = ""
-                } else if ch == "\"" && current.allSatisfy({ $0 == " " || $0 == "\t" }) {
-                    current = ""
-                    inQuotes = true
                 } else {
                     current.append(ch)
                 }
+            } else if ch == "," {
+                fields.append(current.trimmingSpaces())
+                current = ""
+            } else if ch == "\"" && current.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                current = ""
+                inQuotes = true
+            } else {
+                current.append(ch)
             }
-            fields.append(current.trimmingSpaces())
-            return fields
         }
+        fields.append(current.trimmingSpaces())
+        return fields
     }
 }
 

@@ -240,8 +240,15 @@ public enum SiteLocator {
                 perCell[s.cell, default: (0, 0, 0, 0)].countB += 1
             }
         }
-        let diffs = perCell.values.filter { $0.countA >= 3 && $0.countB >= 3 }
-            .map { $0.sumA / Double($0.countA) - $0.sumB / Double($0.countB) }
+        // In cell order: a dictionary's order changes with the process's hash seed, and the
+        // sums below would change in their last bits with it (batch results must be
+        // byte-identical from run to run).
+        let cells = perCell.keys.sorted { a, b in a.i != b.i ? a.i < b.i : a.j < b.j }
+        let diffs: [Double] = cells.compactMap { c -> Double? in
+            let v = perCell[c]!
+            guard v.countA >= 3 && v.countB >= 3 else { return nil }
+            return v.sumA / Double(v.countA) - v.sumB / Double(v.countB)
+        }
         guard diffs.count >= 2 else {
             return HalfAssignment(faultedGroup: nil, tStatistic: 0, meanDifference: 0, confidence: 0,
                                   cellsUsed: diffs.count, note: "fewer than two complete cells in the frame")
