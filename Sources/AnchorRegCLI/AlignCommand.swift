@@ -110,7 +110,7 @@ public struct AlignCommand: ParsableCommand {
         bar.advance()
         let summary = AlignSummary(result, paths: images, frames: frames, model: anchorModel, profiles: profiles, files: written)
         try files.write(JSONOutput.encode(summary), to: "result.json")
-        try files.write(text: AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles),
+        try files.write(text: try AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles),
                         to: "report.html")
         bar.advance()
         bar.finish()

@@ -12,6 +12,8 @@ struct FrameOutputs {
     let report: FrameReport
     let source: Image
     let inputName: String
+    /// Verdict, file facts and ground truth for report.html.
+    var reportExtras = HTMLReport.Extras()
 
     /// Writes everything; returns the paths written.
     func writeAll(resolution: Double?, withSites: Bool) throws -> [String] {
@@ -29,8 +31,10 @@ struct FrameOutputs {
             written.append(try files.write(text: sitesCSV(), to: "sites.csv"))
             written.append(try files.write(text: cellsCSV(), to: "cells.csv"))
         }
-        let html = HTMLReport.frame(report: report, inputName: inputName, overlayPNG: overlayPNG,
-                                    correctedPNG: correctedPNG, corrected: corrected)
+        let html = try HTMLReport.frame(report: report, analysis: analysis, inputName: inputName, corrected: corrected,
+                                        correctedGrid: try? analysis.correctedGrid(width: analysis.levelled.width, height: analysis.levelled.height,
+                                                                                   pixelsPerUnit: resolution),
+                                        extras: reportExtras)
         written.append(try files.write(text: html, to: "report.html"))
         return written
     }

@@ -87,8 +87,10 @@ enum FrameCommandRunner {
         let (out, resolution, force, json) = (output.out, output.resolution, output.force, output.json)
         let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
         let folder = out ?? (URL(fileURLWithPath: file).lastPathComponent + ".anchorreg")
-        let outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
+        var outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
                                    report: result.report, source: result.image, inputName: file)
+        // The verdict goes in here once FrameReport carries one (issue 10).
+        outputs.reportExtras = HTMLReport.Extras(kind: locateSites ? "locate" : "register", verdict: nil, fileInfo: result.fileInfo)
         let written = try outputs.writeAll(resolution: resolution, withSites: locateSites)
         if json {
             try JSONOutput.print(result.report)
