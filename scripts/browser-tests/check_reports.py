@@ -177,6 +177,9 @@ def check_report(browser, path, checks, screenshots):
     checks.check(not errors, "no console error during the interactions" + (": " + "; ".join(errors) if errors else ""))
 
     if screenshots:
+        # Tall enough for the header and the whole first image.
+        page.set_viewport_size({"width": 1280, "height": 1350})
+        page.wait_for_timeout(100)
         page.evaluate("window.scrollTo(0, 0)")
         for view in data["views"]:
             page.evaluate(f"window.anchorreg.views['{view['id']}'].fit()")

@@ -9,7 +9,12 @@ enum ReportNumber {
         if x == 0 { return "0" }
         let a = abs(x)
         if a >= 1e6 || a < 1e-4 { return minus(String(format: "%.\(max(0, digits - 1))e", x)) }
-        let decimals = max(0, digits - 1 - Int(floor(log10(a))))
+        let decimals = digits - 1 - Int(floor(log10(a)))
+        if decimals < 0 {
+            // More integer digits than significant ones: 1234.5 at 2 digits is 1200.
+            let q = pow(10, Double(-decimals))
+            return minus(String(format: "%.0f", (x / q).rounded() * q))
+        }
         return minus(String(format: "%.\(decimals)f", x))
     }
 

@@ -260,7 +260,7 @@ enum ReportTemplate {
             }
             this.zoomAt = zoomAt;
             this.centerOn = function (x, y) {
-              s = Math.max(s, fitScale * 4, 3);
+              s = Math.max(s, fitScale * 2.5);
               tx = W / 2 - x * s; ty = H / 2 - y * s;
               focusPoint = [x, y];
               this.draw();
@@ -394,10 +394,10 @@ enum ReportTemplate {
               g.putImageData(d, 0, 0);
               c.style.imageRendering = "pixelated";
               const sc = unitScale(cb.unit, Math.max(Math.abs(cb.min), Math.abs(cb.max)));
-              const unit = sc.u == null ? "(no unit stored in the file)" : sc.u;
               const mid = (cb.min + cb.max) / 2;
               return el("div", { class: "colorbar-box" },
-                el("div", { text: cb.label + " [" + unit + "]", style: "font-weight:600;margin-top:.8em", class: "colorbar-title" }),
+                el("div", { text: cb.label + (sc.u == null ? "" : " [" + sc.u + "]"), style: "font-weight:600;margin-top:.8em", class: "colorbar-title" }),
+                sc.u == null ? el("div", { class: "caption", text: "The file stores no unit for these values." }) : null,
                 el("div", { class: "colorbar" }, c,
                   el("div", { class: "ticks" }, el("span", { text: fmt(cb.max * sc.f, 3) }), el("span", { text: fmt(mid * sc.f, 3) }), el("span", { text: fmt(cb.min * sc.f, 3) }))),
                 el("div", { class: "caption", text: "Colours span the 0.5–99.5 % range; the checkerboard means no data." }));
