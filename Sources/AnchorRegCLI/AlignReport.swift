@@ -20,7 +20,7 @@ enum AlignReport {
             Row(label: "image \(k)", value: "\(f.name), \(f.luminance.width) × \(f.luminance.height) px" + (f.colour == nil ? ", gray" : ", colour"))
         }
         doc.metadata.append(Row(label: "common grid", value: "\(r.grid.width) × \(r.grid.height) px, \(ReportNumber.sig(1 / r.grid.pixelsPerUnit, 3)) \(u) per pixel"))
-        if model.unit == .none {
+        if model.unit == .none, !s.notes.contains(where: { $0.contains("no physical scale") }) {
             doc.notes.append("The model has no physical scale: all model-space lengths in this report (MAE, grid, profiles, areas, scale bars) are in pixels of the design drawing, not µm. Make the model with `models from-image … --scale µm-per-px` for physical units.")
         }
         doc.notes += s.notes

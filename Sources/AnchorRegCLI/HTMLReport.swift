@@ -117,7 +117,7 @@ enum HTMLReport {
                                 }))
         }
         layers += siteLayers(analysis.sites, position: \.image)
-        if let cells = cellLabels(analysis.sites, position: \.image) { layers.append(cells) }
+        if let cells = cellLabels(analysis.sites, cells: analysis.cells, position: \.image) { layers.append(cells) }
         if let axes = originAxes(analysis, map: { reg.homography.apply($0) }) { layers.append(axes) }
         if r.domains.count > 1 {
             let set = reg.anchors.filter { ($0.domain ?? 0) > 0 }
@@ -143,7 +143,7 @@ enum HTMLReport {
     static func correctedView(_ r: FrameReport, analysis: FrameAnalysis, corrected: Image, grid: OutputGrid) throws -> ReportDocument.View {
         let range = try corrected.percentileRange()
         var layers = siteLayers(analysis.sites, position: \.model, map: grid.pixel(ofModelPoint:), idSuffix: "_model")
-        if let cells = cellLabels(analysis.sites, position: \.model, map: grid.pixel(ofModelPoint:), id: "cell_labels_model") {
+        if let cells = cellLabels(analysis.sites, cells: analysis.cells, position: \.model, map: grid.pixel(ofModelPoint:), id: "cell_labels_model") {
             layers.append(cells)
         }
         if let axes = originAxes(analysis, map: grid.pixel(ofModelPoint:), id: "origin_model") { layers.append(axes) }
@@ -188,14 +188,23 @@ enum HTMLReport {
         }
     }
 
-    /// "(i, j)" at the centre of every cell that has sites.
-    static func cellLabels(_ sites: [LocatedSite], position: KeyPath<LocatedSite, Point2>,
+    /// "(i, j)" at the centre of every cell that has sites; a hover shows the cell's half-cell
+    /// codes.
+    static func cellLabels(_ sites: [LocatedSite], cells: [CellCode], position: KeyPath<LocatedSite, Point2>,
                            map: (Point2) -> Point2 = { $0 }, id: String = "cell_labels") -> Layer? {
         let centres = cellCentres(sites, position: position, byHalf: false)
         guard !centres.isEmpty else { return nil }
+        let codes = Dictionary(grouping: cells, by: { "\($0.cell.i),\($0.cell.j)" })
         return Layer(id: id, name: "cell labels (i, j)", color: "#ffffff", shape: "label",
                      points: centres.flatMap { let p = map($0.centre); return [round2(p.x), round2(p.y)] },
-                     labels: centres.map { "(\($0.cell.i), \($0.cell.j))" })
+                     labels: centres.map { "(\($0.cell.i), \($0.cell.j))" },
+                     fields: ["cell (i, j)", "half cells", "defects"],
+                     records: centres.map { c in
+                         let mine = codes["\(c.cell.i),\(c.cell.j)"] ?? []
+                         let text = mine.isEmpty ? "incomplete (at the frame's edge)"
+                             : mine.map { "\(halfText($0.half, group: $0.group)) \($0.bits)" }.joined(separator: "; ")
+                         return ["(\(c.cell.i), \(c.cell.j))", text, "\(mine.reduce(0) { $0 + $1.defects })"]
+                     })
     }
 
     /// The mean position of the sites of each cell (or each half cell), in a fixed order.
@@ -222,11 +231,11 @@ enum HTMLReport {
                      vectors: [e1.x - o.x, e1.y - o.y, e2.x - o.x, e2.y - o.y], gain: 1)
     }
 
-    /// The scan-line field as arrows on a coarse grid, lengthened so the largest is about a
-    /// third of the grid step.
+    /// The scan-line field as arrows on a coarse grid, lengthened so the largest is about half
+    /// the grid step.
     static func distortionLayer(_ field: FrameReport.ScanField?, width: Int, height: Int) -> Layer? {
         guard let f = field, !f.line_offsets.isEmpty else { return nil }
-        let step = max(8, max(width, height) / 24)
+        let step = max(12, max(width, height) / 16)
         var pts: [Double] = [], vec: [Double] = []
         var longest = 0.0
         for y in stride(from: step / 2, to: min(height, f.line_offsets.count), by: step) {
@@ -240,7 +249,7 @@ enum HTMLReport {
             }
         }
         guard !pts.isEmpty, longest > 0 else { return nil }
-        let gain = (Double(step) / 3 / longest).rounded(.up)
+        let gain = (Double(step) * 0.45 / longest).rounded(.up)
         return Layer(id: "distortion", name: "distortion field (scan lines, arrows ×\(Int(gain)))", color: "#00e5a0",
                      shape: "arrow", points: pts, vectors: vec, gain: gain)
     }

@@ -123,6 +123,20 @@ import Testing
         #expect((truth["rows"] as? [[String: Any]])?.contains { $0["label"] as? String == "adatom recall at OKS 0.95" } == true)
     }
 
+    @Test func largeImagesBecomeAnOverviewAndNaNBecomesIndexZero() throws {
+        var pixels = (0..<(2100 * 30)).map { Float($0 % 2100) }
+        for y in 0..<3 { for x in 0..<3 { pixels[y * 2100 + x] = .nan } }
+        let image = try Image(width: 2100, height: 30, pixels: pixels)
+        let picture = try ReportPicture.gray(image, map: .afmhot, range: 0...2099)
+        #expect(picture.scale == 3 && picture.width == 700 && picture.height == 10)
+        let decoded = try PNGCodec.read(data: try #require(Data(base64Encoded: picture.png))).channels[0].image
+        #expect(decoded.width == 700 && decoded.height == 10)
+        #expect(decoded.pixels[0] == 0, "an all-NaN block is index 0 (transparent)")
+        #expect(decoded.pixels[1] >= 1 && decoded.pixels[699] == 255, "finite values map onto 1…255")
+        #expect(picture.lut?.count == 768)
+        #expect(ReportPicture.factor(width: 1024, height: 512) == 1)
+    }
+
     @Test func numbersAreRoundedToTheirPrecision() {
         #expect(ReportNumber.signed(1.4340280692052094, 1) == "+1.4")
         #expect(ReportNumber.signed(-14.06, 1) == "−14.1")

@@ -187,6 +187,12 @@ def check_report(browser, path, checks, screenshots):
             # Show what a click on a table row does: a defect centred and zoomed.
             rows.nth(n // 2).click()
             page.evaluate("window.scrollTo(0, 0)")
+        compare = [v["id"] for v in data["views"] if v.get("compare")]
+        if compare:
+            # Show the before/after view with the slider half way.
+            vid = compare[0]
+            page.locator(f"#view-{vid} input.wipe").evaluate("(e) => { e.value = 50; e.dispatchEvent(new Event('input')); }")
+            page.evaluate(f"document.getElementById('view-{vid}').scrollIntoView()")
         os.makedirs(screenshots, exist_ok=True)
         out = os.path.join(screenshots, f"report-{kind}.png")
         page.screenshot(path=out)

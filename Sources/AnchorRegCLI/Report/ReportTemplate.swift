@@ -35,9 +35,9 @@ enum ReportTemplate {
         .zoomlabel{position:absolute;right:10px;bottom:10px;color:#fff;font-size:11px;text-shadow:0 0 3px #000;pointer-events:none}
         .tip{position:absolute;pointer-events:none;background:rgba(20,20,24,.92);color:#fff;font-size:12px;padding:4px 7px;border-radius:4px;white-space:nowrap;display:none;z-index:2}
         .side{width:250px;flex:none;font-size:.9em}
-        .side label{display:flex;gap:6px;align-items:center;margin:2px 0;cursor:pointer}
+        .side label{display:flex;flex-wrap:wrap;gap:0 6px;align-items:center;margin:2px 0;cursor:pointer}
         .side .swatch{width:12px;height:12px;border-radius:2px;border:1px solid #0006;flex:none}
-        .side .thin{color:var(--muted);font-size:.85em}
+        .side .thin{color:var(--muted);font-size:.85em;flex-basis:100%;padding-left:38px}.side .thin:empty{display:none}
         .toolbar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:.3em 0}
         .toolbar button{font:inherit;font-size:.9em;padding:2px 10px;border:1px solid #aaa;border-radius:4px;background:#f7f7f9;cursor:pointer}
         .toolbar input[type=range]{width:220px}
@@ -123,7 +123,7 @@ enum ReportTemplate {
           if (D.metadata && D.metadata.length) {
             const t = el("table", { class: "meta", id: "metadata" });
             for (const r of D.metadata) t.append(el("tr", null, el("td", { text: r.label }), el("td", { text: r.value })));
-            top.append(el("h2", { text: "The frame" }), t);
+            top.append(el("h2", { text: D.kind === "align" ? "The images" : "The frame" }), t);
           }
           if (D.notes && D.notes.length) {
             const ul = el("ul", { class: "notes", id: "notes" });
@@ -295,7 +295,7 @@ enum ReportTemplate {
               for (const L of v.layers) {
                 if (!visible[L.id]) { thinNotes[L.id].textContent = ""; continue; }
                 const r = drawLayer(g, L);
-                thinNotes[L.id].textContent = r.shown < r.inView ? " — " + r.shown + " of " + r.inView + " in view shown; zoom in for all" : "";
+                thinNotes[L.id].textContent = r.shown < r.inView ? r.shown + " of " + r.inView + " in view drawn; zoom in for all" : "";
               }
               if (focusPoint) {
                 const p = toScreen(focusPoint[0], focusPoint[1]);
