@@ -36,7 +36,7 @@ enum AlignReport {
             let a0 = AlignOutputs.alignedPreview(r, 0, model: model), ab = AlignOutputs.alignedPreview(r, b, model: model)
             doc.views.append(ReportDocument.View(
                 id: "aligned-\(b)", title: "Aligned: image 0 and image \(b) on the model grid",
-                caption: "Drag the slider or press Blink to compare the two aligned images; what moves between them is a change of the device or a residual of the alignment. Yellow: model regions.",
+                caption: "Drag the slider to the right to lay image \(b) over image 0 (left of the line), or press Blink to switch between them: what moves is a change of the device or a residual of the alignment. Yellow: model regions; black: outside that photograph.",
                 width: r.grid.width, height: r.grid.height, image: try ReportPicture.rgb(a0),
                 compare: .init(label_a: "0: \(frames[0].name)", label_b: "\(b): \(frames[b].name)", image_b: try ReportPicture.rgb(ab)),
                 length_per_px: 1 / r.grid.pixelsPerUnit, length_unit: u))

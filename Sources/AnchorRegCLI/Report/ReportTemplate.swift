@@ -175,7 +175,7 @@ enum ReportTemplate {
             const self = this;
             this.v = v;
             let s = 1, tx = 0, ty = 0, W = 0, H = 0, fitScale = 1;
-            let picA = null, picB = null, wipe = 100, blinkTimer = null, focusPoint = null, pinned = null;
+            let picA = null, picB = null, wipe = 0, blinkTimer = null, focusPoint = null, pinned = null;
             const visible = {};
             for (const L of v.layers) visible[L.id] = L.visible !== false;
 
@@ -189,7 +189,7 @@ enum ReportTemplate {
             const tip = el("div", { class: "tip" });
             stage.append(canvas, scalebar, zoomlabel, tip);
             const side = el("div", { class: "side" });
-            const pick = el("div", { class: "pick", text: "Hover or click a marker for its details." });
+            const pick = el("div", { class: "pick", text: v.layers.some(function (L) { return L.records; }) ? "Hover or click a marker for its details." : "" });
             root.append(toolbar, el("div", { class: "view-body" }, el("div", { style: "flex:1;min-width:0" }, stage, pick), side));
             if (v.caption) root.append(el("p", { class: "caption", text: v.caption }));
             document.getElementById("views").append(root);
@@ -200,9 +200,10 @@ enum ReportTemplate {
               el("button", { class: "zoom-out", text: "−", title: "Zoom out (key −)", onclick: function () { zoomAt(W / 2, H / 2, 1 / 1.5); } }),
               el("button", { text: "1:1", title: "One image pixel per screen pixel (key 1)", onclick: function () { zoomAt(W / 2, H / 2, 1 / s / (v.image.scale || 1)); } }));
             if (v.compare) {
-              const slider = el("input", { type: "range", min: "0", max: "100", value: "100", class: "wipe", "aria-label": "before/after" });
+              // The slider is the cut: image B left of it, image A right of it (0: all A, 100: all B).
+              const slider = el("input", { type: "range", min: "0", max: "100", value: "0", class: "wipe", "aria-label": "before/after" });
               const state = el("span", { class: "wipe-state" });
-              const update = function () { wipe = +slider.value; state.textContent = wipe >= 100 ? v.compare.label_a : wipe <= 0 ? v.compare.label_b : v.compare.label_a + " left of the line, " + v.compare.label_b + " right"; if (self.draw) self.draw(); };
+              const update = function () { wipe = +slider.value; state.textContent = wipe <= 0 ? "showing " + v.compare.label_a : wipe >= 100 ? "showing " + v.compare.label_b : v.compare.label_b + " left of the line, " + v.compare.label_a + " right"; if (self.draw) self.draw(); };
               slider.addEventListener("input", update);
               const blink = el("button", { class: "blink", text: "Blink", title: "Switch between the two images twice a second" });
               blink.addEventListener("click", function () {
@@ -210,7 +211,7 @@ enum ReportTemplate {
                 blink.textContent = "Stop";
                 blinkTimer = setInterval(function () { slider.value = +slider.value >= 50 ? 0 : 100; update(); }, 500);
               });
-              toolbar.append(el("span", { text: v.compare.label_b }), slider, el("span", { text: v.compare.label_a }), blink, state);
+              toolbar.append(el("span", { text: v.compare.label_a }), slider, el("span", { text: v.compare.label_b }), blink, state);
               this.wipeInput = slider;
               update();
             }
@@ -281,16 +282,16 @@ enum ReportTemplate {
               const k = v.image.scale || 1;
               g.imageSmoothingEnabled = s * k < 2;
               if (picA) g.drawImage(picA, x0, y0, v.image.width * k * s, v.image.height * k * s);
-              if (picB && wipe < 100) {
+              if (picB && wipe > 0) {
                 const kb = v.compare.image_b.scale || 1;
                 const cut = x0 + v.width * s * wipe / 100;
                 g.save();
-                g.beginPath(); g.rect(cut, 0, W - cut, H); g.clip();
+                g.beginPath(); g.rect(0, 0, cut, H); g.clip();
                 g.fillStyle = checkerPattern(g);
-                g.fillRect(Math.max(cut, x0), y0, x0 + v.width * s - Math.max(cut, x0), v.height * s);
+                g.fillRect(x0, y0, v.width * s, v.height * s);
                 g.drawImage(picB, x0, y0, v.compare.image_b.width * kb * s, v.compare.image_b.height * kb * s);
                 g.restore();
-                if (wipe > 0) { g.strokeStyle = "#fff"; g.lineWidth = 2; g.beginPath(); g.moveTo(cut, y0); g.lineTo(cut, y0 + v.height * s); g.stroke(); }
+                if (wipe < 100) { g.strokeStyle = "#fff"; g.lineWidth = 2; g.beginPath(); g.moveTo(cut, y0); g.lineTo(cut, y0 + v.height * s); g.stroke(); }
               }
               for (const L of v.layers) {
                 if (!visible[L.id]) { thinNotes[L.id].textContent = ""; continue; }
