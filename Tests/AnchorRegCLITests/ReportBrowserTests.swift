@@ -137,6 +137,21 @@ import Testing
         #expect(ReportPicture.factor(width: 1024, height: 512) == 1)
     }
 
+    @Test func dataCannotEndTheScriptElement() throws {
+        let hostile = "a</script><script>alert(1)</script><!--b"
+        var doc = ReportDocument(kind: "register", title: hostile)
+        doc.notes = [hostile]
+        let html = try ReportPage.html(doc)
+        // Only the page's own two script elements close.
+        #expect(html.components(separatedBy: "</script>").count - 1 == 2)
+        #expect(!html.contains("<title>a</script>"))
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("report.html").path
+        try html.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try pageData(path)["title"] as? String == hostile)
+    }
+
     @Test func numbersAreRoundedToTheirPrecision() {
         #expect(ReportNumber.signed(1.4340280692052094, 1) == "+1.4")
         #expect(ReportNumber.signed(-14.06, 1) == "−14.1")
