@@ -116,7 +116,7 @@ public struct AlignCommand: ParsableCommand {
         let summary = AlignSummary(result, paths: images, frames: frames, model: anchorModel, profiles: profiles, files: written)
         if outputs.contains(.json) { try files.write(JSONOutput.encodeStreaming(summary), to: "result.json") }
         if outputs.contains(.html) {
-            try files.write(text: AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles),
+            try files.write(text: try AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles),
                             to: "report.html")
         }
         bar.advance()

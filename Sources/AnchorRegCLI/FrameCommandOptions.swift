@@ -65,12 +65,15 @@ struct FrameRun {
     let image: Image
     let analysis: FrameAnalysis
     let report: FrameReport
+    /// The file's facts for report.html (channel, bias, setpoint, scan size, date).
+    var fileInfo: [ReportDocument.Row] = []
 
     static func run(file: String, input: ImageInputOptions, options: FrameCommandOptions, locateSites: Bool) throws -> FrameRun {
         // "From file to sites": decoding the file is part of the timed span.
         let wall0 = DispatchTime.now().uptimeNanoseconds, cpu0 = Double(threadCPUNanoseconds()) / 1e6
         let doc = try input.document(file)
-        let image = try input.selectedChannel(of: doc).image
+        let channel = try input.selectedChannel(of: doc)
+        let image = channel.image
         let readMs = Double(DispatchTime.now().uptimeNanoseconds - wall0) / 1e6
         let readCPUms = Double(threadCPUNanoseconds()) / 1e6 - cpu0
         let model = try options.loadModel()
@@ -83,7 +86,8 @@ struct FrameRun {
         report.timings_ms["read"] = readMs
         report.timings_ms["total", default: 0] += readMs
         report.timings_ms["cpu_total", default: 0] += readCPUms
-        return FrameRun(file: file, image: image, analysis: analysis, report: report)
+        return FrameRun(file: file, image: image, analysis: analysis, report: report,
+                        fileInfo: FrameFileInfo.rows(file: file, document: doc, channel: channel))
     }
 
     /// A few lines for people.

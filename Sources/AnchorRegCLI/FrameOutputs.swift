@@ -12,6 +12,8 @@ struct FrameOutputs {
     let report: FrameReport
     let source: Image
     let inputName: String
+    /// Verdict, file facts and ground truth for report.html.
+    var reportExtras = HTMLReport.Extras()
 
     /// Writes the selected kinds of output; returns the paths written. The corrected image
     /// and the PNGs are made only when a selected output needs them (the report embeds its
@@ -31,18 +33,17 @@ struct FrameOutputs {
             if selection.contains(.gsf) {
                 written.append(try files.write(GwyddionGSF.write(corrected, title: inputName), to: "corrected.gsf"))
             }
-            if !selection.isDisjoint(with: [.png, .html]) {
+            if selection.contains(.png) {
                 let correctedPNG = try corrected.rendered(colorMap: .afmhot, range: corrected.percentileRange()).pngData()
-                let overlayPNG = try overlayImage().pngData()
-                if selection.contains(.png) {
-                    written.append(try files.write(correctedPNG, to: "corrected.png"))
-                    written.append(try files.write(overlayPNG, to: "overlay.png"))
-                }
-                if selection.contains(.html) {
-                    let html = HTMLReport.frame(report: report, inputName: inputName, overlayPNG: overlayPNG,
-                                                correctedPNG: correctedPNG, corrected: corrected)
-                    written.append(try files.write(text: html, to: "report.html"))
-                }
+                written.append(try files.write(correctedPNG, to: "corrected.png"))
+                written.append(try files.write(try overlayImage().pngData(), to: "overlay.png"))
+            }
+            if selection.contains(.html) {
+                let html = try HTMLReport.frame(report: report, analysis: analysis, inputName: inputName, corrected: corrected,
+                                                correctedGrid: try? analysis.correctedGrid(width: analysis.levelled.width, height: analysis.levelled.height,
+                                                                                           pixelsPerUnit: resolution),
+                                                extras: reportExtras)
+                written.append(try files.write(text: html, to: "report.html"))
             }
         }
         if withSites && selection.contains(.csv) {

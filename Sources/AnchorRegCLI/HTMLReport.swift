@@ -1,96 +1,318 @@
 import AnchorGeometry
 import AnchorImaging
+import AnchorModels
 import AnchorRegistration
 import Foundation
 
-/// One self-contained HTML page per run: images inline as base64 PNG, no external files or
-/// scripts, so the report can be mailed or archived as is.
+/// The interactive `report.html` of `register`, `locate` and `demo`: the levelled input with
+/// every stage of the registration as a layer, the corrected image on the model's grid with
+/// its colour bar, the key figures explained, and the defect table whose rows centre the view
+/// on their cell. One self-contained file (`ReportPage`): no network, no external script.
 enum HTMLReport {
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    typealias Row = ReportDocument.Row
+    typealias Layer = ReportDocument.Layer
+
+    /// What the page shows besides the registration itself.
+    struct Extras {
+        /// "register", "locate" or "demo".
+        var kind = "register"
+        /// The result's verdict, when the pipeline gives one.
+        var verdict: Verdict? = nil
+        /// Facts about the file (see `FrameFileInfo`).
+        var fileInfo: [Row] = []
+        /// The demo's check against its ground truth.
+        var groundTruth: [Row] = []
     }
 
-    static func img(_ png: Data, alt: String) -> String {
-        "<img alt=\"\(escape(alt))\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
-    }
-
-    static func fmt(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)g", x) }
-
-    static let style = """
-        body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
-        h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em}
-        table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-        th{background:#f3f3f3}td.l,th.l{text-align:left}
-        .imgs{display:flex;flex-wrap:wrap;gap:1em}.imgs figure{margin:0}.imgs img{max-width:520px;image-rendering:pixelated;border:1px solid #ccc}
-        figcaption{font-size:.85em;color:#555}code{background:#f6f6f6;padding:1px 3px}
-        """
-
-    static func frame(report r: FrameReport, inputName: String, overlayPNG: Data, correctedPNG: Data, corrected: Image) -> String {
-        let h = r.homography.normalized()
-        let t = r.transform
-        var s = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>AnchorReg — \(escape(inputName))</title><style>\(style)</style></head><body>"
-        s += "<h1>AnchorReg registration of <code>\(escape(inputName))</code> to <code>\(escape(r.model))</code></h1>"
-        s += "<div class=\"imgs\"><figure>\(img(overlayPNG, alt: "overlay"))<figcaption>Input (levelled). Grey: extracted points; yellow: kept by the vote filter; cyan +: rough placement A·P<sub>m</sub>; red ○: fitted H·P<sub>m</sub> (orange: outlier); green: sites present; magenta ×: defects.</figcaption></figure>"
-        s += "<figure>\(img(correctedPNG, alt: "corrected"))<figcaption>Corrected image on the model's absolute grid: \(corrected.width)×\(corrected.height) px, \(fmt(corrected.pixelSize?.x ?? .nan)) \(escape(r.unit)) per pixel.</figcaption></figure></div>"
-        s += "<h2>Transform (model \(escape(r.unit)) → image pixels)</h2><table>"
-        for row in h.rows { s += "<tr>" + row.map { "<td>\(fmt($0, 6))</td>" }.joined() + "</tr>" }
-        s += "</table><table><tr><th class=l>what it means</th><th>value</th></tr>"
-        s += "<tr><td class=l>measured pixel size (x, y)</td><td>\(fmt(r.pixel_size[0])), \(fmt(r.pixel_size[1])) \(escape(r.unit))/px</td></tr>"
-        if let f = r.file_pixel_size { s += "<tr><td class=l>pixel size in the file (x, y)</td><td>\(fmt(f[0])), \(fmt(f[1])) \(escape(r.unit))/px</td></tr>" }
-        s += "<tr><td class=l>scale along model x, y</td><td>\(fmt(t.scale_px_per_unit[0])), \(fmt(t.scale_px_per_unit[1])) px/\(escape(r.unit))</td></tr>"
-        s += "<tr><td class=l>aspect ratio (drift stretches one axis)</td><td>\(fmt(t.aspect_ratio))</td></tr>"
-        s += "<tr><td class=l>rotation of model x in the image</td><td>\(fmt(t.rotation_deg)) °</td></tr>"
-        s += "<tr><td class=l>shear (non-orthogonality from drift along the slow axis)</td><td>\(fmt(t.shear_deg)) °</td></tr>"
-        s += "<tr><td class=l>perspective (g, h)</td><td>\(fmt(t.perspective[0])), \(fmt(t.perspective[1]))</td></tr></table>"
-        let m = r.metrics
-        s += "<h2>Accuracy of P<sub>t</sub> = H⁻¹(P<sub>e</sub>) against P<sub>m</sub></h2><table>"
-        s += "<tr><td class=l>anchors paired / inliers\(m.anchors_in_view == nil ? "" : " (in view)")</td><td>\(m.anchors) / \(m.inliers)\(m.anchors_in_view.map { " (\($0))" } ?? "")</td></tr>"
-        s += "<tr><td class=l>MAE</td><td>\(fmt(m.mae)) \(escape(r.unit))</td></tr>"
-        s += "<tr><td class=l>recall at OKS \(m.oks_threshold) (s = \(fmt(m.oks_scale)) \(escape(r.unit)), k = \(m.oks_k))</td><td>\(fmt(m.recall))</td></tr>"
-        s += "<tr><td class=l>RMS reprojection residual</td><td>\(fmt(m.rms_px)) px</td></tr>"
-        s += "<tr><td class=l>points extracted / after vote filter (\(escape(r.extractor)))</td><td>\(m.detected_points) / \(m.filtered_points)</td></tr>"
-        s += "<tr><td class=l>re-pairing rounds</td><td>\(m.iterations)</td></tr>"
-        s += "<tr><td class=l>spread of neighbouring anchor distances, before → after correction (Fig. 7c)</td><td>\(fmt(m.neighbour_spread_before, 3)) → \(fmt(m.neighbour_spread_after, 3))</td></tr>"
-        if let h = m.neighbour_spread_after_homography_only {
-            s += "<tr><td class=l>the same after H alone (without the scan-line field)</td><td>\(fmt(h, 3))</td></tr>"
+    static func frame(report r: FrameReport, analysis: FrameAnalysis, inputName: String, corrected: Image,
+                      correctedGrid: OutputGrid?, extras: Extras = .init()) throws -> String {
+        var doc = ReportDocument(kind: extras.kind, title: "AnchorReg \(extras.kind): \((inputName as NSString).lastPathComponent) → \(r.model)")
+        doc.verdict = extras.verdict
+        doc.metadata = extras.fileInfo
+        let u = r.unit
+        let levelled = analysis.levelled
+        let inputFactor = ReportPicture.factor(width: levelled.width, height: levelled.height)
+        if inputFactor > 1 {
+            doc.notes.append("The \(levelled.width) × \(levelled.height) px input is shown as an overview reduced \(inputFactor)× (block means); markers and coordinates keep the full-resolution pixels. The full-resolution data are in corrected.tif and result.json.")
         }
-        if m.sites > 0 { s += "<tr><td class=l>sites located / defects</td><td>\(m.sites) / \(m.defects)</td></tr>" }
-        s += "</table>"
+        doc.views.append(try inputView(r, analysis: analysis))
+        if let grid = correctedGrid {
+            doc.views.append(try correctedView(r, analysis: analysis, corrected: corrected, grid: grid))
+        }
+        doc.sections.append(.init(title: "Key figures", rows: keyFigures(r, analysis: analysis)))
+        if !extras.groundTruth.isEmpty {
+            doc.sections.append(.init(title: "Against the ground truth (synthetic frame)",
+                                      text: "The demo frame is synthetic, so the true positions, defects and faulted half are known.",
+                                      rows: extras.groundTruth))
+        }
+        let h = r.homography.normalized()
+        doc.sections.append(.init(
+            title: "Transform H (model \(u) → image pixels)",
+            text: "Maps a model point (x, y, 1) to image pixels; normalised so that h₃₃ = 1.",
+            table: .init(columns: ["", "x", "y", "1"],
+                         cells: zip(["u", "v", "w"], h.rows).map { [$0.0] + $0.1.map { ReportNumber.sig($0, 6) } })))
         if r.scan_field != nil {
-            s += "<h2>Tolerant registration</h2><p>The standard fit (one homography, one plane) refused this frame. "
-            s += "It was levelled with a local median background (\(escape(r.levelling))) and fitted with H plus a displacement of every "
-            s += "scan line (offset and rate along the line, and one fast-axis profile): drift and creep beyond a homography.</p>"
+            var s = ReportDocument.Section(
+                title: "Tolerant registration",
+                text: "The standard fit (one homography, one plane) did not fit this frame. It was levelled with a local median background (\(r.levelling)) and fitted with H plus a displacement of every scan line (offset and rate along the line, and one fast-axis profile): drift and creep beyond a homography. The layer “distortion field” shows that displacement.")
             if r.domains.count > 1 {
-                s += "<table><tr><th>domain</th><th>shift (cells of a1, a2)</th><th>shift (\(escape(r.unit)))</th><th>anchors / fit</th></tr>"
-                for (k, d) in r.domains.enumerated() {
-                    s += "<tr><td>\(k)</td><td>\(fmt(d.shift_cells.x, 3)), \(fmt(d.shift_cells.y, 3))</td><td>\(fmt(d.shift.x, 3)), \(fmt(d.shift.y, 3))</td><td>\(d.anchors) / \(d.inliers)</td></tr>"
-                }
-                s += "</table>"
+                s.table = .init(columns: ["domain", "shift (cells of a1, a2)", "shift (\(u))", "anchors / fit"],
+                                cells: r.domains.enumerated().map { k, d in
+                                    ["\(k)", "\(ReportNumber.fixed(d.shift_cells.x, 2)), \(ReportNumber.fixed(d.shift_cells.y, 2))",
+                                     "\(ReportNumber.sig(d.shift.x)), \(ReportNumber.sig(d.shift.y))", "\(d.anchors) / \(d.inliers)"]
+                                })
             }
+            doc.sections.append(s)
         }
         if let hv = r.halves {
-            s += "<h2>Faulted half</h2><p>"
+            let text: String
             if let g = hv.faulted_group {
-                s += "Half <b>\(escape(g))</b> is the faulted one (brighter in filled states): t = \(fmt(hv.t_statistic, 3)) over \(hv.cells_used) cells, confidence \(fmt(hv.confidence, 3))."
+                text = "Half \(g) is the faulted one (brighter in filled states). Welch t = \(ReportNumber.signed(hv.t_statistic, 1)) over \(hv.cells_used) cells: the brightness difference of half A minus half B in units of its standard error (positive: A brighter; |t| ≥ 3 is a clear decision). Confidence \(ReportNumber.fixed(hv.confidence, 3))."
             } else {
-                s += "Undecided: \(escape(hv.note ?? ""))"
+                text = "Undecided: \(hv.note ?? "the two halves are not told apart"). Welch t = \(ReportNumber.signed(hv.t_statistic, 1)) over \(hv.cells_used) cells (A minus B in standard errors; |t| ≥ 3 would decide)."
             }
-            s += "</p>"
+            doc.sections.append(.init(title: "Faulted half", text: text))
         }
-        if !r.cells.isEmpty {
-            let defective = r.cells.filter { $0.bits.contains("0") }
-            s += "<h2>Cells with defects (\(defective.count) of \(r.cells.count) half cells)</h2><table><tr><th>cell</th><th>half</th><th>bits (sites 1–6)</th></tr>"
-            for c in defective.prefix(200) {
-                s += "<tr><td>(\(c.cell.i), \(c.cell.j))</td><td>\(escape(c.half ?? c.group))</td><td><code>\(c.bits)</code></td></tr>"
+        if !analysis.cells.isEmpty {
+            doc.sections.append(defectSection(analysis))
+        }
+        doc.sections.append(.init(title: "Timings", rows: ["read", "level", "lattice", "extract", "vote", "rough", "fine", "sites", "total"].compactMap { k in
+            r.timings_ms[k].map { Row(label: k, value: "\(ReportNumber.sig($0, 2)) ms") }
+        }))
+        doc.footer = "AnchorReg \(AnchorRegVersion.string). Image coordinates: pixel centres at integers, x right, y down. Method after Diao et al., Sci. Rep. 15, 13486 (2025)."
+        return try ReportPage.html(doc)
+    }
+
+    // MARK: views
+
+    static func inputView(_ r: FrameReport, analysis: FrameAnalysis) throws -> ReportDocument.View {
+        let img = analysis.levelled
+        let range = try img.percentileRange()
+        let reg = analysis.registration
+        var layers: [Layer] = []
+        func flat(_ pts: [Point2]) -> [Double] { pts.flatMap { [round2($0.x), round2($0.y)] } }
+        if !reg.detected.isEmpty {
+            layers.append(Layer(id: "extracted", name: "extracted points", color: "#b4b4b4", shape: "dot", visible: false,
+                                points: flat(reg.detected)))
+        }
+        if !reg.filtered.isEmpty {
+            layers.append(Layer(id: "vote_kept", name: "kept by the vote filter", color: "#ffe14d", shape: "dot", visible: false,
+                                points: flat(reg.filtered)))
+        }
+        if !reg.anchors.isEmpty {
+            layers.append(Layer(id: "rough", name: "rough placement A·Pm", color: "#33e0ff", shape: "plus", visible: false,
+                                points: flat(reg.anchors.map { reg.affine.apply($0.model) })))
+        }
+        let fields = ["object", "model (\(r.unit))", "residual", "domain"]
+        for (inlier, id, name, colour) in [(true, "anchors", "fitted anchors H·Pm", "#ff4040"), (false, "outliers", "outlier anchors", "#ff9d1a")] {
+            let set = reg.anchors.filter { $0.inlier == inlier }
+            guard !set.isEmpty else { continue }
+            layers.append(Layer(id: id, name: name, color: colour, shape: "ring",
+                                points: flat(set.map { reg.predictedImage(ofModel: $0.model, domain: $0.domain ?? 0) }),
+                                fields: fields,
+                                records: set.map { a in
+                                    [inlier ? "anchor (inlier)" : "anchor (outlier)",
+                                     "\(ReportNumber.sig(a.model.x, 4)), \(ReportNumber.sig(a.model.y, 4))",
+                                     "\(ReportNumber.sig(a.residual, 2)) px", "\(a.domain ?? 0)"]
+                                }))
+        }
+        layers += siteLayers(analysis.sites, position: \.image)
+        if let cells = cellLabels(analysis.sites, cells: analysis.cells, position: \.image) { layers.append(cells) }
+        if let axes = originAxes(analysis, map: { reg.homography.apply($0) }) { layers.append(axes) }
+        if r.domains.count > 1 {
+            let set = reg.anchors.filter { ($0.domain ?? 0) > 0 }
+            if !set.isEmpty {
+                layers.append(Layer(id: "domains", name: "lattice domains (anchors of domain ≥ 1)", color: "#7aa7ff", shape: "label",
+                                    points: flat(set.map { reg.predictedImage(ofModel: $0.model, domain: $0.domain ?? 0) }),
+                                    labels: set.map { "D\($0.domain ?? 0)" }))
             }
-            s += "</table>"
         }
-        s += "<h2>Timings</h2><table>"
-        for k in ["level", "lattice", "extract", "vote", "rough", "fine", "sites", "total"] {
-            if let v = r.timings_ms[k] { s += "<tr><td class=l>\(k)</td><td>\(fmt(v, 3)) ms</td></tr>" }
+        if let field = distortionLayer(r.scan_field, width: img.width, height: img.height) { layers.append(field) }
+        let ps = (r.pixel_size[0] + r.pixel_size[1]) / 2
+        return ReportDocument.View(
+            id: "input", title: "Input (levelled)",
+            caption: "The frame as analysed, \(img.width) × \(img.height) px. Scale bar from the measured pixel size (\(ReportNumber.sig(ps, 4)) \(r.unit)/px at the centre). Hover or click a marker for its name, cell, half, score and residual.",
+            width: img.width, height: img.height,
+            image: try ReportPicture.gray(img, map: .gray, range: range),
+            length_per_px: ps.isFinite && ps > 0 ? ps : nil, length_unit: r.unit,
+            colorbar: .init(label: "height (levelled)", lut: ReportPicture.lut(.gray), min: Double(range.lowerBound),
+                            max: Double(range.upperBound), unit: img.valueUnit),
+            layers: layers)
+    }
+
+    static func correctedView(_ r: FrameReport, analysis: FrameAnalysis, corrected: Image, grid: OutputGrid) throws -> ReportDocument.View {
+        let range = try corrected.percentileRange()
+        var layers = siteLayers(analysis.sites, position: \.model, map: grid.pixel(ofModelPoint:), idSuffix: "_model")
+        if let cells = cellLabels(analysis.sites, cells: analysis.cells, position: \.model, map: grid.pixel(ofModelPoint:), id: "cell_labels_model") {
+            layers.append(cells)
         }
-        s += "</table><p style=\"color:#777;font-size:.8em\">AnchorReg \(AnchorRegVersion.string). Image coordinates: pixel centres at integers, x right, y down. Method after Diao et al., Sci. Rep. 15, 13486 (2025).</p></body></html>\n"
-        return s
+        if let axes = originAxes(analysis, map: grid.pixel(ofModelPoint:), id: "origin_model") { layers.append(axes) }
+        return ReportDocument.View(
+            id: "corrected", title: "Corrected image (model grid, absolute scale)",
+            caption: "Resampled through H onto the model's grid: \(corrected.width) × \(corrected.height) px, \(ReportNumber.sig(1 / grid.pixelsPerUnit, 4)) \(r.unit) per pixel. Sites are drawn at their ideal model positions. Outside the frame there are no data (checkerboard).",
+            width: corrected.width, height: corrected.height,
+            image: try ReportPicture.gray(corrected, map: .afmhot, range: range),
+            length_per_px: 1 / grid.pixelsPerUnit, length_unit: r.unit,
+            colorbar: .init(label: "height", lut: ReportPicture.lut(.afmhot), min: Double(range.lowerBound),
+                            max: Double(range.upperBound), unit: corrected.valueUnit),
+            layers: layers)
+    }
+
+    /// Present sites (green dots) and defects (magenta ×) with what a hover shows.
+    static func siteLayers(_ sites: [LocatedSite], position: KeyPath<LocatedSite, Point2>,
+                           map: (Point2) -> Point2 = { $0 }, idSuffix: String = "") -> [Layer] {
+        let fields = ["site", "cell (i, j)", "half", "score", "residual"]
+        var out: [Layer] = []
+        for (present, id, name, colour, shape) in [(true, "sites_present", "sites present", "#3ddc5a", "dot"),
+                                                   (false, "sites_defect", "sites with a defect", "#ff3df2", "x")] {
+            let set = sites.filter { $0.present == present }
+            guard !set.isEmpty else { continue }
+            out.append(Layer(id: id + idSuffix, name: name, color: colour, shape: shape,
+                             points: set.flatMap { let p = map($0[keyPath: position]); return [round2(p.x), round2(p.y)] },
+                             fields: fields,
+                             records: set.map { s in
+                                 [s.name + (s.index.map { " (\($0))" } ?? ""), "(\(s.cell.i), \(s.cell.j))",
+                                  halfText(s.half, group: s.group), "\(ReportNumber.signed(s.score, 1)) σ",
+                                  "\(ReportNumber.sig((s.image - s.predicted).length, 2)) px"]
+                             }))
+        }
+        return out
+    }
+
+    static func halfText(_ half: String?, group: String?) -> String {
+        switch (half, group) {
+        case let (h?, g?): "\(g), \(h)"
+        case let (nil, g?): "\(g) (faulted half undecided)"
+        case let (h?, nil): h
+        default: "—"
+        }
+    }
+
+    /// "(i, j)" at the centre of every cell that has sites; a hover shows the cell's half-cell
+    /// codes.
+    static func cellLabels(_ sites: [LocatedSite], cells: [CellCode], position: KeyPath<LocatedSite, Point2>,
+                           map: (Point2) -> Point2 = { $0 }, id: String = "cell_labels") -> Layer? {
+        let centres = cellCentres(sites, position: position, byHalf: false)
+        guard !centres.isEmpty else { return nil }
+        let codes = Dictionary(grouping: cells, by: { "\($0.cell.i),\($0.cell.j)" })
+        return Layer(id: id, name: "cell labels (i, j)", color: "#ffffff", shape: "label",
+                     points: centres.flatMap { let p = map($0.centre); return [round2(p.x), round2(p.y)] },
+                     labels: centres.map { "(\($0.cell.i), \($0.cell.j))" },
+                     fields: ["cell (i, j)", "half cells", "defects"],
+                     records: centres.map { c in
+                         let mine = codes["\(c.cell.i),\(c.cell.j)"] ?? []
+                         let text = mine.isEmpty ? "incomplete (at the frame's edge)"
+                             : mine.map { "\(halfText($0.half, group: $0.group)) \($0.bits)" }.joined(separator: "; ")
+                         return ["(\(c.cell.i), \(c.cell.j))", text, "\(mine.reduce(0) { $0 + $1.defects })"]
+                     })
+    }
+
+    /// The mean position of the sites of each cell (or each half cell), in a fixed order.
+    static func cellCentres(_ sites: [LocatedSite], position: KeyPath<LocatedSite, Point2>, byHalf: Bool)
+        -> [(cell: CellIndex, group: String?, centre: Point2)] {
+        var sums: [String: (CellIndex, String?, Point2, Int)] = [:]
+        var order: [String] = []
+        for s in sites {
+            let key = "\(s.cell.i),\(s.cell.j)" + (byHalf ? ",\(s.group ?? "")" : "")
+            if sums[key] == nil { order.append(key); sums[key] = (s.cell, byHalf ? s.group : nil, Point2(0, 0), 0) }
+            sums[key]!.2 = sums[key]!.2 + s[keyPath: position]
+            sums[key]!.3 += 1
+        }
+        return order.map { k in let v = sums[k]!; return (v.0, v.1, v.2 * (1 / Double(v.3))) }
+    }
+
+    /// The lattice origin (cell (0, 0)) and the cell vectors a1, a2 as arrows.
+    static func originAxes(_ analysis: FrameAnalysis, map: (Point2) -> Point2, id: String = "origin") -> Layer? {
+        guard let lattice = analysis.model.lattice else { return nil }
+        let o = map(Point2(0, 0)), e1 = map(lattice.a1), e2 = map(lattice.a2)
+        guard o.isFinite, e1.isFinite, e2.isFinite else { return nil }
+        return Layer(id: id, name: "origin of cell (0, 0) and a1, a2", color: "#ffffff", shape: "arrow",
+                     points: [o.x, o.y, o.x, o.y], labels: ["a1", "a2"],
+                     vectors: [e1.x - o.x, e1.y - o.y, e2.x - o.x, e2.y - o.y], gain: 1)
+    }
+
+    /// The scan-line field as arrows on a coarse grid, lengthened so the largest is about half
+    /// the grid step.
+    static func distortionLayer(_ field: FrameReport.ScanField?, width: Int, height: Int) -> Layer? {
+        guard let f = field, !f.line_offsets.isEmpty else { return nil }
+        let step = max(12, max(width, height) / 16)
+        var pts: [Double] = [], vec: [Double] = []
+        var longest = 0.0
+        for y in stride(from: step / 2, to: min(height, f.line_offsets.count), by: step) {
+            for x in stride(from: step / 2, to: width, by: step) {
+                var d = f.line_offsets[y] + f.line_slopes[y] * Double(x)
+                if x < f.column_profile.count { d = d + f.column_profile[x] }
+                guard d.isFinite else { continue }
+                pts += [Double(x), Double(y)]
+                vec += [round2(d.x), round2(d.y)]
+                longest = max(longest, d.length)
+            }
+        }
+        guard !pts.isEmpty, longest > 0 else { return nil }
+        let gain = (Double(step) * 0.45 / longest).rounded(.up)
+        return Layer(id: "distortion", name: "distortion field (scan lines, arrows ×\(Int(gain)))", color: "#00e5a0",
+                     shape: "arrow", points: pts, vectors: vec, gain: gain)
+    }
+
+    static func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+
+    // MARK: sections
+
+    static func keyFigures(_ r: FrameReport, analysis: FrameAnalysis) -> [Row] {
+        let u = r.unit, t = r.transform, m = r.metrics
+        var rows: [Row] = [
+            Row(label: "pixel size, measured (x, y)", value: "\(ReportNumber.sig(r.pixel_size[0], 4)), \(ReportNumber.sig(r.pixel_size[1], 4)) \(u)/px",
+                explain: "From H at the image centre: what one pixel really spans on the sample."),
+        ]
+        if let f = r.file_pixel_size {
+            rows.append(Row(label: "pixel size in the file (x, y)", value: "\(ReportNumber.sig(f[0], 4)), \(ReportNumber.sig(f[1], 4)) \(u)/px",
+                            explain: "The scanner's calibration; the difference to the measured size is drift and piezo error."))
+        }
+        rows += [
+            Row(label: "aspect ratio", value: ReportNumber.fixed(t.aspect_ratio, 3),
+                explain: "Scale along model x over scale along model y; 1 means no anisotropic stretch (drift stretches one axis)."),
+            Row(label: "rotation", value: "\(ReportNumber.fixed(t.rotation_deg, 2))°", explain: "Of the model's x axis in the image, clockwise on screen."),
+            Row(label: "shear", value: "\(ReportNumber.signed(t.shear_deg, 2))°",
+                explain: "Angle between the imaged model axes minus 90°: drift along the slow scan axis."),
+            Row(label: "perspective (g, h)", value: "\(ReportNumber.sig(t.perspective[0], 2)), \(ReportNumber.sig(t.perspective[1], 2))",
+                explain: "The projective row of H; near 0 for a scan without creep or tilt."),
+            Row(label: "MAE", value: "\(ReportNumber.sig(m.mae, 2)) \(u)",
+                explain: "Mean distance between the corrected anchors Pt = H⁻¹(Pe) and the model's Pm (paper Eq. 6)."),
+            Row(label: "recall at OKS \(ReportNumber.fixed(m.oks_threshold, 2))", value: ReportNumber.fixed(m.recall, 3),
+                explain: "Share of anchors whose object keypoint similarity (s = \(ReportNumber.sig(m.oks_scale, 3)) \(u), k = \(ReportNumber.sig(m.oks_k, 2))) exceeds the threshold."),
+            Row(label: "RMS residual", value: "\(ReportNumber.sig(m.rms_px, 2)) px", explain: "Root mean square distance between the fitted and the found anchors."),
+            Row(label: "anchors paired / inliers", value: "\(m.anchors) / \(m.inliers)" + (m.anchors_in_view.map { " (\($0) in view)" } ?? ""),
+                explain: "Model anchors matched to a detected point, and those the robust fit kept."),
+            Row(label: "points extracted / after the vote filter", value: "\(m.detected_points) / \(m.filtered_points)",
+                explain: "Candidate anchor points found by the \(r.extractor) extractor, and those the lattice vote kept."),
+            Row(label: "re-pairing rounds", value: "\(m.iterations)", explain: "Predict → pair → fit rounds until the pairs stopped changing."),
+            Row(label: "spread of neighbour distances", value: "\(ReportNumber.sig(m.neighbour_spread_before, 2)) → \(ReportNumber.sig(m.neighbour_spread_after, 2))",
+                explain: "Relative spread of the distances between neighbouring anchors before → after correction (paper Fig. 7c); smaller is more regular."),
+        ]
+        if let h = m.neighbour_spread_after_homography_only {
+            rows.append(Row(label: "the same after H alone", value: ReportNumber.sig(h, 2), explain: "Without the scan-line field: what a single homography leaves."))
+        }
+        if m.sites > 0 {
+            rows.append(Row(label: "sites located / defects", value: "\(m.sites) / \(m.defects)",
+                            explain: "Object sites of the model inside the frame, and those whose score calls them missing or dark."))
+        }
+        return rows
+    }
+
+    /// Half cells with at least one missing site; each row centres the input view on its half cell.
+    static func defectSection(_ analysis: FrameAnalysis) -> ReportDocument.Section {
+        let centres = Dictionary(cellCentres(analysis.sites, position: \.image, byHalf: true).map { ("\($0.cell.i),\($0.cell.j),\($0.group ?? "")", $0.centre) },
+                                 uniquingKeysWith: { a, _ in a })
+        let defective = analysis.cells.filter { $0.defects > 0 }
+        var cells: [[String]] = [], focus: [[Double]?] = []
+        for c in defective {
+            let missing = c.bits.enumerated().filter { $0.element == "0" }.map { "\($0.offset + 1)" }.joined(separator: ", ")
+            cells.append(["(\(c.cell.i), \(c.cell.j))", halfText(c.half, group: c.group), c.bits, missing])
+            focus.append(centres["\(c.cell.i),\(c.cell.j),\(c.group)"].map { [round2($0.x), round2($0.y)] })
+        }
+        return .init(title: "Cells with defects (\(defective.count) of \(analysis.cells.count) half cells)",
+                     text: "Bits: one per site of the half cell (1 present, 0 missing or dark), in the model's site order. Click a row to centre the input image on that half cell.",
+                     table: .init(columns: ["cell (i, j)", "half", "bits", "missing sites"], cells: cells, focus: focus,
+                                  focus_view: "input", id: "defects"))
     }
 }

@@ -94,8 +94,10 @@ enum FrameCommandRunner {
         let bar = ProgressBar(total: 2, label: locateSites ? "locate" : "register", enabled: true, policy: output.progress.policy)
         let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
         bar.advance()
-        let outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
+        var outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
                                    report: result.report, source: result.image, inputName: file)
+        // The verdict goes in here once FrameReport carries one (issue 10).
+        outputs.reportExtras = HTMLReport.Extras(kind: locateSites ? "locate" : "register", verdict: nil, fileInfo: result.fileInfo)
         let written = try outputs.write(selection, resolution: resolution, withSites: locateSites)
         bar.advance()
         bar.finish()

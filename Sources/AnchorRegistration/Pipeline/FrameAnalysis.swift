@@ -68,16 +68,22 @@ public struct FrameAnalysis: Sendable {
     /// - Parameter pixelsPerUnit: output resolution (default: about the input's, rounded).
     public func corrected(source: Image, pixelsPerUnit: Double? = nil,
                           interpolation: Interpolation = .bicubic) throws -> Image {
-        let h = registration.homography
-        let inv = try h.inverse()
-        let w = Double(source.width - 1), hh = Double(source.height - 1)
+        let grid = try correctedGrid(width: source.width, height: source.height, pixelsPerUnit: pixelsPerUnit)
+        return try source.warped(to: grid, modelToImage: registration.homography, interpolation: interpolation, fill: .nan)
+    }
+
+    /// The grid `corrected` resamples onto: the model-space bounding box of a
+    /// `width × height` frame's corners at `pixelsPerUnit` (default `defaultResolution`), so
+    /// that `grid.pixel(ofModelPoint:)` places model points on the corrected image.
+    public func correctedGrid(width: Int, height: Int, pixelsPerUnit: Double? = nil) throws -> OutputGrid {
+        let inv = try registration.homography.inverse()
+        let w = Double(width - 1), hh = Double(height - 1)
         let corners = [Point2(0, 0), Point2(w, 0), Point2(0, hh), Point2(w, hh)].map { inv.apply($0) }
         guard corners.allSatisfy(\.isFinite) else { throw RegistrationError.fitFailed("H maps the frame to infinity") }
         let ppu = pixelsPerUnit ?? defaultResolution
-        let grid = try OutputGrid(covering: corners.map(\.x).min()!, corners.map(\.y).min()!,
-                                  corners.map(\.x).max()!, corners.map(\.y).max()!,
-                                  pixelsPerUnit: ppu, unit: model.unit)
-        return try source.warped(to: grid, modelToImage: h, interpolation: interpolation, fill: .nan)
+        return try OutputGrid(covering: corners.map(\.x).min()!, corners.map(\.y).min()!,
+                              corners.map(\.x).max()!, corners.map(\.y).max()!,
+                              pixelsPerUnit: ppu, unit: model.unit)
     }
 
     /// About the input's resolution in px per model unit, rounded to 2 significant digits.
