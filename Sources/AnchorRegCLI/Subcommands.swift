@@ -7,6 +7,7 @@ extension AnchorRegCommand {
         RegisterCommand.self,
         LocateCommand.self,
         MatchCommand.self,
+        TrackCommand.self,
         AlignCommand.self,
         ValidateCommand.self,
         FitCommand.self,
