@@ -8,6 +8,7 @@ extension AnchorRegCommand {
         LocateCommand.self,
         MatchCommand.self,
         TrackCommand.self,
+        WatchCommand.self,
         AlignCommand.self,
         ValidateCommand.self,
         FitCommand.self,

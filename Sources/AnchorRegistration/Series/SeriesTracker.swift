@@ -1,4 +1,5 @@
 import AnchorGeometry
+import Foundation
 import AnchorImaging
 import AnchorModels
 
@@ -30,6 +31,24 @@ public struct SeriesTracker: Sendable {
     /// (Until `Registration` carries its own `quality`, a registered frame starts as ok.)
     public static func registrationQuality(_ analysis: FrameAnalysis) -> Verdict {
         Verdict()
+    }
+
+    /// What a tracker needs to go on after a restart (`watch` keeps it in its state file).
+    public struct Snapshot: Sendable, Codable {
+        public var frames: [TrackedFrame]
+        public var lastCodes: [CellCode]
+        public var reference: Double?
+        enum CodingKeys: String, CodingKey { case frames, lastCodes = "last_codes", reference = "reference_civil_s" }
+    }
+
+    public var snapshot: Snapshot { Snapshot(frames: frames, lastCodes: lastCodes, reference: reference) }
+
+    /// A tracker that goes on from `snapshot`.
+    public init(model: AnchorModel, window: Int = 4, resuming snapshot: Snapshot) throws {
+        try self.init(model: model, window: window)
+        frames = snapshot.frames
+        lastCodes = snapshot.lastCodes
+        reference = snapshot.reference
     }
 
     private var usable: [TrackedFrame] { frames.filter { $0.latticePosition != nil } }
@@ -81,6 +100,15 @@ public struct SeriesTracker: Sendable {
         let previous = usable
         var check = TrackedFrame.CellCheck(used: "first")
         var offset = CellIndex(0, 0)
+        if let last = previous.last, let lastRotation = last.decomposition?.rotation {
+            // Cells can only be carried over between frames of one lattice orientation (a
+            // numbering turned by a lattice symmetry would need the turn as well).
+            let turn = abs(remainder(d.rotation - lastRotation, 2 * .pi))
+            if turn > 5 * .pi / 180 {
+                f.quality.add(.doubtful, "rotation_jump",
+                              String(format: "the lattice turned by %.1f° since the previous frame; its cells may be numbered in another orientation", turn * 180 / .pi))
+            }
+        }
         if let last = previous.last, let lastOffset = last.cellOffset, let lastPos = last.latticePosition {
             // Prediction: where frame 0's origin should be now, from the frames so far.
             let recent = Array(previous.suffix(window + 1))
