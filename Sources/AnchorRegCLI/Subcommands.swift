@@ -7,6 +7,8 @@ extension AnchorRegCommand {
         RegisterCommand.self,
         LocateCommand.self,
         MatchCommand.self,
+        TrackCommand.self,
+        WatchCommand.self,
         AlignCommand.self,
         ValidateCommand.self,
         FitCommand.self,

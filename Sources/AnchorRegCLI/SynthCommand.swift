@@ -59,6 +59,8 @@ public struct SynthSi7x7Command: ParsableCommand {
               anchorreg synth si7x7 --seed 4 --size 1024 --fov-nm 30 \\
                   --drift 0.8,-0.4 --creep 0.6,0.08 --defects 0.03 --noise 0.1 --out s4
               anchorreg synth si7x7 --seed 5 --random --out s5   (random difficulty)
+              anchorreg synth si7x7 --seed 6 --size 256 --fov-nm 12 --series 5 --interval 40 --out series6
+              anchorreg synth si7x7 --seed 7 --series 50 --random --out series7   (a random series as in issue 12's study)
             """)
 
     @Option(help: "Seed of the surface and the noise.") var seed: UInt64
@@ -85,6 +87,7 @@ public struct SynthSi7x7Command: ParsableCommand {
     @Option(help: "Output directory.") var out: String
     @Flag(help: "Overwrite existing files.") var force = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
+    @OptionGroup(title: "Series") var seriesOptions: SynthSeriesOptions
 
     public init() {}
 
@@ -146,6 +149,10 @@ public struct SynthSi7x7Command: ParsableCommand {
     public func run() throws {
         let files = OutputFiles(directory: out, force: force)
         try files.prepare()
+        if let series = seriesOptions.parameters(frame: parameters(), random: random) {
+            guard !pair else { throw ValidationError("--pair and --series exclude each other") }
+            return try SynthSeriesOptions.write(series, files: files, json: json)
+        }
         let generator = Si7x7SceneGenerator()
         let p = parameters()
         let bar = ProgressBar(total: pair ? 2 : 1, label: "synth si7x7")

@@ -57,7 +57,7 @@ import Testing
             .init(code: "inlier_fraction_low", status: .doubtful, message: "only 61 % of the anchors fit (limit 70 %)"),
             .init(code: "few_cells", status: .doubtful, message: "12 cells < 20 for the faulted half"),
         ]))
-        _ = try outputs.writeAll(resolution: nil, withSites: true)
+        _ = try outputs.write(.defaults, resolution: nil, withSites: true)
         var synth = try AnchorRegCommand.parseAsRoot(["synth", "om-pair", "--seed", "5", "--size", "400x300", "--truth-grid", "128",
                                                       "--out", dir.appendingPathComponent("om").path])
         try synth.run()

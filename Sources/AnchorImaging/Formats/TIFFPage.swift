@@ -243,6 +243,8 @@ struct TIFFPage {
         var metadata = calMeta
         if let desc = try ifd.text(270), !desc.isEmpty { metadata["tiff.description"] = desc }
         if let software = try ifd.text(305), !software.isEmpty { metadata["tiff.software"] = software }
+        // DateTime, "YYYY:MM:DD HH:MM:SS" (baseline TIFF, no time zone): when the image was made.
+        if let dateTime = try ifd.text(306), !dateTime.isEmpty { metadata["tiff.datetime"] = dateTime }
         metadata["tiff.sample"] = "\(kind)"
         func img(_ p: [Float]) throws -> Image {
             try Image(width: width, height: height, pixels: p, pixelSize: pixelSize, unit: unit, maxPixels: maxPixels)

@@ -1,7 +1,7 @@
 import AnchorGeometry
 import Foundation
 
-/// TIFF writing: uncompressed little-endian single-page files that ImageJ/Fiji open with their
+/// TIFF writing: uncompressed little-endian files (one page or a stack) that ImageJ/Fiji open with their
 /// physical scale.
 ///
 /// Calibration is written the way ImageJ writes it: an ImageDescription starting `ImageJ=1.11a`
@@ -17,8 +17,54 @@ public enum TIFFWriter {
         case uint16
     }
 
-    /// Encodes a gray image, with its calibration when `image.unit` is not `.none`.
-    public static func encode(_ image: Image, as type: GraySampleType = .float32) throws -> Data {
+    /// Encodes a gray image, with its calibration when `image.unit` is not `.none`, and its
+    /// acquisition time as the baseline DateTime tag when `dateTime` is given (see
+    /// `CivilDateTime`).
+    public static func encode(_ image: Image, as type: GraySampleType = .float32, dateTime: CivilDateTime? = nil) throws -> Data {
+        try encodePages([image], as: type, dateTimes: [dateTime])
+    }
+
+    /// Encodes gray images as the pages of one file (a stack), each with its calibration and
+    /// optional DateTime. When every page has the same size, the first page's description
+    /// carries ImageJ's `images=N` so ImageJ/Fiji open the file as one calibrated stack.
+    /// - Throws: `ImageError.invalidParameter` for an empty list or a `dateTimes` list of
+    ///   another length.
+    public static func encodePages(_ images: [Image], as type: GraySampleType = .float32,
+                                   dateTimes: [CivilDateTime?]? = nil) throws -> Data {
+        guard !images.isEmpty else { throw ImageError.invalidParameter(name: "images", reason: "no page to write") }
+        if let dateTimes, dateTimes.count != images.count {
+            throw ImageError.invalidParameter(name: "dateTimes", reason: "\(dateTimes.count) given for \(images.count) pages")
+        }
+        let uniform = images.allSatisfy { $0.width == images[0].width && $0.height == images[0].height }
+        var pages: [Page] = []
+        for (k, image) in images.enumerated() {
+            var page = grayPage(image, as: type)
+            if k == 0 && images.count > 1 && uniform {
+                page.extraDescription.insert(contentsOf: ["images=\(images.count)", "slices=\(images.count)"], at: 0)
+            }
+            page.dateTime = dateTimes?[k]
+            pages.append(page)
+        }
+        return assemble(pages)
+    }
+
+    /// Encodes an 8-bit RGB image, with its calibration.
+    public static func encode(rgb: RGBImage) -> Data {
+        assemble([Page(width: rgb.width, height: rgb.height, samplesPerPixel: 3, bitsPerSample: 8, sampleFormat: 1,
+                       photometric: 2, pixels: rgb.samples, pixelSize: rgb.pixelSize, unit: rgb.unit, extraDescription: [])])
+    }
+
+    /// One image directory's content before layout.
+    private struct Page {
+        var width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int, sampleFormat: Int, photometric: Int
+        var pixels: [UInt8]
+        var pixelSize: PixelSize?
+        var unit: LengthUnit
+        var extraDescription: [String]
+        var dateTime: CivilDateTime? = nil
+    }
+
+    private static func grayPage(_ image: Image, as type: GraySampleType) -> Page {
         var samples = [UInt8]()
         var extra: [String] = []
         switch type {
@@ -33,28 +79,40 @@ public enum TIFFWriter {
                 withUnsafeBytes(of: q.littleEndian) { samples.append(contentsOf: $0) }
             }
         }
-        return encode(width: image.width, height: image.height, samplesPerPixel: 1,
-                      bitsPerSample: type == .float32 ? 32 : 16, sampleFormat: type == .float32 ? 3 : 1,
-                      photometric: 1, pixels: samples, pixelSize: image.pixelSize, unit: image.unit, extraDescription: extra)
+        return Page(width: image.width, height: image.height, samplesPerPixel: 1,
+                    bitsPerSample: type == .float32 ? 32 : 16, sampleFormat: type == .float32 ? 3 : 1,
+                    photometric: 1, pixels: samples, pixelSize: image.pixelSize, unit: image.unit, extraDescription: extra)
     }
 
-    /// Encodes an 8-bit RGB image, with its calibration.
-    public static func encode(rgb: RGBImage) -> Data {
-        encode(width: rgb.width, height: rgb.height, samplesPerPixel: 3, bitsPerSample: 8, sampleFormat: 1,
-               photometric: 2, pixels: rgb.samples, pixelSize: rgb.pixelSize, unit: rgb.unit, extraDescription: [])
+    /// Lays the pages out one after the other (pixels, directory, the directory's long values)
+    /// and links the directories.
+    private static func assemble(_ pages: [Page]) -> Data {
+        var out: [UInt8] = [0x49, 0x49, 42, 0, 0, 0, 0, 0]
+        var linkAt = 4
+        for page in pages {
+            let (block, ifdOffset, nextField) = encode(page, at: out.count)
+            for k in 0..<4 { out[linkAt + k] = UInt8(ifdOffset >> (8 * k) & 0xFF) }
+            linkAt = nextField
+            out += block
+        }
+        return Data(out)
     }
 
-    private static func encode(width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int, sampleFormat: Int,
-                               photometric: Int, pixels: [UInt8], pixelSize: PixelSize?, unit: LengthUnit,
-                               extraDescription: [String]) -> Data {
+    /// One page's bytes when placed at file offset `start` (even): its pixels, then its
+    /// directory. Returns the bytes, the directory's offset and the offset of its
+    /// next-directory field (left 0).
+    private static func encode(_ page: Page, at start: Int) -> (bytes: [UInt8], ifdOffset: Int, nextField: Int) {
+        let width = page.width, height = page.height, samplesPerPixel = page.samplesPerPixel
+        let bitsPerSample = page.bitsPerSample, sampleFormat = page.sampleFormat, photometric = page.photometric
+        let pixels = page.pixels
         // ImageJ has no Ångström; such images are written in nm.
-        var unit = unit
-        var pixelSize = pixelSize
+        var unit = page.unit
+        var pixelSize = page.pixelSize
         if unit == .angstrom, let ps = pixelSize { pixelSize = PixelSize(x: ps.x / 10, y: ps.y / 10); unit = .nanometre }
         let calibrated = unit != .none && pixelSize.map { $0.x > 0 && $0.y > 0 && $0.x.isFinite && $0.y.isFinite } == true
         var description = "ImageJ=1.11a\n"
         if calibrated { description += "unit=\(unit == .micrometre ? "micron" : unit.rawValue)\n" }
-        for line in extraDescription { description += line + "\n" }
+        for line in page.extraDescription { description += line + "\n" }
         var descBytes = Array(description.utf8); descBytes.append(0)
 
         struct Entry { var tag: UInt16; var type: UInt16; var count: UInt32; var payload: [UInt8] }
@@ -76,7 +134,7 @@ public enum TIFFWriter {
         let rowBytes = width * samplesPerPixel * bitsPerSample / 8
         let rowsPerStrip = max(1, min(height, (1 << 16) / max(rowBytes, 1)))
         let stripCount = (height + rowsPerStrip - 1) / rowsPerStrip
-        let dataOffset = 8
+        let dataOffset = start
         var stripOffsets: [Int] = [], stripCounts: [Int] = []
         for s in 0..<stripCount {
             let rows = min(rowsPerStrip, height - s * rowsPerStrip)
@@ -95,11 +153,14 @@ public enum TIFFWriter {
         if calibrated, let ps = pixelSize {
             entries += [rational(282, 1 / ps.x), rational(283, 1 / ps.y), short(296, [1])]
         }
+        if let dateTime = page.dateTime {
+            var text = Array(dateTime.tiffText.utf8); text.append(0)
+            entries.append(Entry(tag: 306, type: 2, count: UInt32(text.count), payload: text))
+        }
         entries.sort { $0.tag < $1.tag }
 
         var out = [UInt8]()
         let ifdOffset = dataOffset + pixels.count + (pixels.count & 1)
-        out += [0x49, 0x49, 42, 0] + le32(ifdOffset)
         out += pixels
         if pixels.count & 1 == 1 { out.append(0) }
         let ifdSize = 2 + entries.count * 12 + 4
@@ -117,8 +178,9 @@ public enum TIFFWriter {
                 overflow += e.payload.count + (e.payload.count & 1)
             }
         }
+        let nextField = start + out.count
         out += le32(0)
         out += tail
-        return Data(out)
+        return (out, ifdOffset, nextField)
     }
 }

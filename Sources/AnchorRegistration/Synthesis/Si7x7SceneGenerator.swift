@@ -43,6 +43,9 @@ public struct SyntheticSTMPair: Sendable {
 public struct Si7x7SceneGenerator: Sendable {
     public let model: AnchorModel
     private let lattice: LatticeModel
+    /// Adatom sites whose occupancy is flipped against the seed's surface: defects that
+    /// appeared or vanished during a series (`Si7x7SeriesGenerator`). Empty for single frames.
+    public var changedSites: Set<SurfaceSite> = []
 
     public init() {
         model = BuiltinModels.si111_7x7()
@@ -61,6 +64,14 @@ public struct Si7x7SceneGenerator: Sendable {
         let h = mix(mix(mix(seed, UInt64(bitPattern: Int64(cell.i))), UInt64(bitPattern: Int64(cell.j))),
                     UInt64(site) &+ 0xDEF)
         return Double(h >> 11) * 0x1.0p-53 < fraction
+    }
+
+    /// Whether the adatom is missing in this generator's frames: the seed's surface with
+    /// `changedSites` flipped.
+    @inline(__always)
+    func isMissing(seed: UInt64, cell: CellIndex, site: Int, fraction: Double) -> Bool {
+        let base = Self.isDefect(seed: seed, cell: cell, site: site, fraction: fraction)
+        return changedSites.isEmpty ? base : base != changedSites.contains(SurfaceSite(cell: cell, site: site))
     }
 
     static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
@@ -256,9 +267,9 @@ public struct Si7x7SceneGenerator: Sendable {
                     let d2 = dx * dx + dy * dy
                     if d2 > cutoff2 { continue }
                     var amp = ampPresent[k]
-                    if isAdatom[k] && fraction > 0
-                        && Self.isDefect(seed: seed, cell: CellIndex(ci + Int(cand.di), cj + Int(cand.dj)),
-                                         site: k, fraction: fraction) {
+                    if isAdatom[k] && (fraction > 0 || !changedSites.isEmpty)
+                        && isMissing(seed: seed, cell: CellIndex(ci + Int(cand.di), cj + Int(cand.dj)),
+                                     site: k, fraction: fraction) {
                         amp = ampMissing[k]
                     }
                     value += amp * Double.exp(-d2 * inv2s2[k])
@@ -323,7 +334,7 @@ public struct Si7x7SceneGenerator: Sendable {
                                                          half: nil, faulted: nil, index: nil, present: true,
                                                          obscured: obscured, image: q, model: m))
                     } else {
-                        let missing = Self.isDefect(seed: p.seed, cell: cell, site: k, fraction: p.defectFraction)
+                        let missing = isMissing(seed: p.seed, cell: cell, site: k, fraction: p.defectFraction)
                         adatoms.append(SyntheticTruthPoint(cell: cell, site: s.name, kind: s.kind ?? "adatom",
                                                            half: s.group, faulted: s.group == faulted, index: s.index,
                                                            present: !missing, obscured: obscured, image: q, model: m))

@@ -1,0 +1,102 @@
+import AnchorGeometry
+import AnchorImaging
+import AnchorModels
+import AnchorRegistration
+import Foundation
+
+/// The files `track --out` writes.
+enum TrackOutputs {
+    static let names = ["track.csv", "track.json", "stack.tif", "report.html"]
+
+    static func f(_ x: Double?, _ fmt: String = "%.6g") -> String { x.map { String(format: fmt, $0) } ?? "" }
+
+    /// One line for people.
+    static func line(_ t: TrackedFrame) -> String {
+        var s = String(format: "%3d  %8.1f s  %@", t.index, t.time, t.quality.status.rawValue)
+        if let o = t.cellOffset { s += "  cell (0,0) = \(o) of frame 0" }
+        if let d = t.drift { s += String(format: "  drift (%.3f, %.3f) nm", d.x, d.y) }
+        if let v = t.driftVelocity { s += String(format: "  v (%.5f, %.5f) nm/s", v.x, v.y) }
+        if let e = t.error { s += "  — \(e)" }
+        return "\(s)  \(t.file)"
+    }
+
+    static func csv(_ frames: [TrackedFrame]) -> String {
+        var s = "index,file,time_s,quality,cell_offset_i,cell_offset_j,cells_by,cells_agree,lattice_x_nm,lattice_y_nm,drift_x_nm,drift_y_nm,velocity_x_nm_per_s,velocity_y_nm_per_s,velocity_sigma_x_nm_per_s,velocity_sigma_y_nm_per_s,forecast_next_x_nm,forecast_next_y_nm,rotation_deg,fast_px_nm,shear_nm_per_px,slow_px_nm,creep_amplitude_nm,creep_tau,points,rms_residual_nm\n"
+        for t in frames {
+            let d = t.decomposition
+            let file = t.file.contains(",") || t.file.contains("\"") ? "\"\(t.file.replacingOccurrences(of: "\"", with: "\"\""))\"" : t.file
+            let fields: [String] = [
+                "\(t.index)", file, f(t.time, "%.3f"), t.quality.status.rawValue,
+                t.cellOffset.map { "\($0.i)" } ?? "", t.cellOffset.map { "\($0.j)" } ?? "",
+                t.cellCheck?.used ?? "", t.cellCheck?.agree.map { $0 ? "true" : "false" } ?? "",
+                f(t.latticePosition?.x), f(t.latticePosition?.y), f(t.drift?.x), f(t.drift?.y),
+                f(t.driftVelocity?.x), f(t.driftVelocity?.y), f(t.driftVelocitySigma?.x), f(t.driftVelocitySigma?.y),
+                f(t.forecastNextDrift?.x), f(t.forecastNextDrift?.y), f(d.map { $0.rotation * 180 / .pi }),
+                f(d?.scan[0]), f(d?.scan[1]), f(d?.scan[2]), f(d?.creepAmplitude), f(d?.creepTau),
+                d.map { "\($0.points)" } ?? "", f(d?.rmsResidual),
+            ]
+            s += fields.joined(separator: ",") + "\n"
+        }
+        return s
+    }
+
+    struct FullResult: Encodable {
+        var model: String
+        var unit: String
+        var note = "lattice positions: frame 0's model origin in the scanner frame (nm, origin at the image centre, x right = fast axis, y down = slow axis) at each frame's centre time; cell_offset: the frame's cell (0, 0) in frame 0's numbering"
+        var stack: StackInfo?
+        var frames: [TrackedFrame]
+    }
+
+    struct StackInfo: Encodable {
+        var file: String
+        var origin: Point2
+        var pixels_per_unit: Double
+        var width: Int
+        var height: Int
+        var pages: [String]
+    }
+
+    static func write(_ frames: [TrackedFrame], model: AnchorModel, input: ImageInputOptions, resolution: Double,
+                      files: OutputFiles, progress: ProgressBar) throws {
+        let lattice = model.lattice!
+        var pages: [Image] = []
+        var pageFiles: [String] = []
+        var times: [CivilDateTime?] = []
+        var thumbs: [(TrackedFrame, Data?)] = []
+        var info: StackInfo?
+        if let grid = try? SeriesStack.grid(covering: frames, lattice: lattice, pixelsPerUnit: resolution,
+                                            unit: model.unit) {
+            for t in frames {
+                var thumb: Data? = nil
+                if t.cellOffset != nil, let image = try? input.image(t.file) {
+                    let page = try SeriesStack.page(image, frame: t, grid: grid, lattice: lattice)
+                    pages.append(page)
+                    pageFiles.append(t.file)
+                    times.append(CivilDateTime(secondsSinceEpoch: t.start))
+                    thumb = try? thumbnail(page)
+                } else if let image = try? input.image(t.file) {
+                    thumb = try? thumbnail(image)
+                }
+                thumbs.append((t, thumb))
+                progress.advance()
+            }
+            info = StackInfo(file: "stack.tif", origin: grid.origin, pixels_per_unit: grid.pixelsPerUnit,
+                             width: grid.width, height: grid.height, pages: pageFiles)
+        } else {
+            thumbs = frames.map { ($0, nil) }
+        }
+        try files.write(text: csv(frames), to: "track.csv")
+        try files.write(try JSONOutput.encode(FullResult(model: model.name, unit: model.unit.rawValue, stack: info, frames: frames)),
+                        to: "track.json")
+        if !pages.isEmpty { try files.write(try TIFFWriter.encodePages(pages, dateTimes: times), to: "stack.tif") }
+        try files.write(text: TrackReport.html(frames, thumbnails: thumbs, model: model.name), to: "report.html")
+    }
+
+    /// A ≤ 160 px preview.
+    static func thumbnail(_ image: Image) throws -> Data {
+        let factor = max(1, (max(image.width, image.height) + 159) / 160)
+        let small = factor > 1 ? try image.binned(by: factor) : image
+        return try small.rendered().pngData()
+    }
+}
