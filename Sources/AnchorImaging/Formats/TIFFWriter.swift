@@ -1,8 +1,8 @@
 import AnchorGeometry
 import Foundation
 
-/// TIFF writing: uncompressed little-endian single-page files that ImageJ/Fiji open with their
-/// physical scale.
+/// TIFF writing: uncompressed little-endian files (one page, or a stack of gray float32 pages)
+/// that ImageJ/Fiji open with their physical scale.
 ///
 /// Calibration is written the way ImageJ writes it: an ImageDescription starting `ImageJ=1.11a`
 /// with `unit=nm` (µm as `micron`), XResolution/YResolution holding *pixels per unit*, and
@@ -19,6 +19,38 @@ public enum TIFFWriter {
 
     /// Encodes a gray image, with its calibration when `image.unit` is not `.none`.
     public static func encode(_ image: Image, as type: GraySampleType = .float32) throws -> Data {
+        let page = grayPage(image, as: type)
+        return encode(width: image.width, height: image.height, samplesPerPixel: 1,
+                      bitsPerSample: type == .float32 ? 32 : 16, sampleFormat: type == .float32 ? 3 : 1,
+                      photometric: 1, pixels: page.samples, pixelSize: image.pixelSize, unit: image.unit, extraDescription: page.extra)
+    }
+
+    /// Encodes several gray float32 images of one size as the pages of one file (page k =
+    /// `pages[k]`), each with its calibration — e.g. the two components of a displacement
+    /// field. `TIFFReader` reads page k with `ImageReadOptions(page: k)`.
+    /// - Throws: `ImageError.invalidParameter` when the list is empty or the sizes differ.
+    public static func encode(pages: [Image]) throws -> Data {
+        guard let first = pages.first, pages.allSatisfy({ $0.width == first.width && $0.height == first.height }) else {
+            throw ImageError.invalidParameter(name: "pages", reason: "need at least one page, all of one size")
+        }
+        var out: [UInt8] = [0x49, 0x49, 42, 0, 0, 0, 0, 0]
+        var pointer = 4  // where the offset of the next directory goes
+        for (k, image) in pages.enumerated() {
+            let page = grayPage(image, as: .float32)
+            var extra = page.extra
+            if k == 0 { extra = ["images=\(pages.count)", "slices=\(pages.count)"] + extra }
+            let block = encodePage(width: image.width, height: image.height, samplesPerPixel: 1, bitsPerSample: 32,
+                                   sampleFormat: 3, photometric: 1, pixels: page.samples, pixelSize: image.pixelSize,
+                                   unit: image.unit, extraDescription: extra, base: out.count)
+            for b in 0..<4 { out[pointer + b] = UInt8(block.directory >> (8 * b) & 0xFF) }
+            pointer = out.count + block.nextPointer
+            out += block.bytes
+            if out.count & 1 == 1 { out.append(0) }
+        }
+        return Data(out)
+    }
+
+    private static func grayPage(_ image: Image, as type: GraySampleType) -> (samples: [UInt8], extra: [String]) {
         var samples = [UInt8]()
         var extra: [String] = []
         switch type {
@@ -33,9 +65,7 @@ public enum TIFFWriter {
                 withUnsafeBytes(of: q.littleEndian) { samples.append(contentsOf: $0) }
             }
         }
-        return encode(width: image.width, height: image.height, samplesPerPixel: 1,
-                      bitsPerSample: type == .float32 ? 32 : 16, sampleFormat: type == .float32 ? 3 : 1,
-                      photometric: 1, pixels: samples, pixelSize: image.pixelSize, unit: image.unit, extraDescription: extra)
+        return (samples, extra)
     }
 
     /// Encodes an 8-bit RGB image, with its calibration.
@@ -47,6 +77,20 @@ public enum TIFFWriter {
     private static func encode(width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int, sampleFormat: Int,
                                photometric: Int, pixels: [UInt8], pixelSize: PixelSize?, unit: LengthUnit,
                                extraDescription: [String]) -> Data {
+        let page = encodePage(width: width, height: height, samplesPerPixel: samplesPerPixel, bitsPerSample: bitsPerSample,
+                              sampleFormat: sampleFormat, photometric: photometric, pixels: pixels, pixelSize: pixelSize,
+                              unit: unit, extraDescription: extraDescription, base: 8)
+        let d = page.directory
+        return Data([0x49, 0x49, 42, 0, UInt8(d & 0xFF), UInt8(d >> 8 & 0xFF), UInt8(d >> 16 & 0xFF), UInt8(d >> 24 & 0xFF)] + page.bytes)
+    }
+
+    /// One page (pixels, then its directory, then the directory's overflow values) laid out
+    /// to start at file offset `base` (even); `directory` is the directory's file offset and
+    /// `nextPointer` the position, within the returned bytes, of its next-page offset (zero:
+    /// the last page).
+    private static func encodePage(width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int, sampleFormat: Int,
+                                   photometric: Int, pixels: [UInt8], pixelSize: PixelSize?, unit: LengthUnit,
+                                   extraDescription: [String], base: Int) -> (bytes: [UInt8], nextPointer: Int, directory: Int) {
         // ImageJ has no Ångström; such images are written in nm.
         var unit = unit
         var pixelSize = pixelSize
@@ -76,7 +120,7 @@ public enum TIFFWriter {
         let rowBytes = width * samplesPerPixel * bitsPerSample / 8
         let rowsPerStrip = max(1, min(height, (1 << 16) / max(rowBytes, 1)))
         let stripCount = (height + rowsPerStrip - 1) / rowsPerStrip
-        let dataOffset = 8
+        let dataOffset = base
         var stripOffsets: [Int] = [], stripCounts: [Int] = []
         for s in 0..<stripCount {
             let rows = min(rowsPerStrip, height - s * rowsPerStrip)
@@ -99,7 +143,6 @@ public enum TIFFWriter {
 
         var out = [UInt8]()
         let ifdOffset = dataOffset + pixels.count + (pixels.count & 1)
-        out += [0x49, 0x49, 42, 0] + le32(ifdOffset)
         out += pixels
         if pixels.count & 1 == 1 { out.append(0) }
         let ifdSize = 2 + entries.count * 12 + 4
@@ -117,8 +160,9 @@ public enum TIFFWriter {
                 overflow += e.payload.count + (e.payload.count & 1)
             }
         }
+        let nextPointer = out.count
         out += le32(0)
         out += tail
-        return Data(out)
+        return (out, nextPointer, ifdOffset)
     }
 }

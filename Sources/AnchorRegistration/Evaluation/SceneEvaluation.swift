@@ -14,8 +14,8 @@ public struct SceneEvaluation: Sendable, Codable {
     public var seed: UInt64
     public var registered: Bool
     public var error: String?
-    /// Truth adatoms inside the analysed area, and how many were located within the OKS 0.95
-    /// tolerance (s = 2.688 nm, k = 0.1: 0.086 nm).
+    /// Truth adatoms whose centre is inside the frame (every one the generator lists), and how
+    /// many were located within the OKS 0.95 tolerance (s = 2.688 nm, k = 0.1: 0.086 nm).
     public var adatoms: Int = 0
     public var adatomHits: Int = 0
     public var adatomRecall: Double = 0
@@ -61,11 +61,11 @@ public struct SceneEvaluation: Sendable, Codable {
         guard !located.isEmpty else { return e }
         let tree = KDTree(located.map(\.image))
         let predictedTree = KDTree(located.map(\.predicted))
-        // Only truth adatoms the analysis could see: inside the located sites' hull margin.
-        let xs = located.map(\.predicted.x), ys = located.map(\.predicted.y)
-        let box = (xs.min()!, ys.min()!, xs.max()!, ys.max()!)
+        // Every truth adatom whose centre is inside the frame counts (the generator lists
+        // exactly those), edge sites included.
+        let w = Double(scene.truth.width) - 0.5, hgt = Double(scene.truth.height) - 0.5
         for t in scene.truth.adatoms {
-            guard t.image.x >= box.0, t.image.y >= box.1, t.image.x <= box.2, t.image.y <= box.3 else { continue }
+            guard t.image.x >= -0.5, t.image.y >= -0.5, t.image.x < w, t.image.y < hgt else { continue }
             e.adatoms += 1
             guard let hit = tree.nearest(to: t.image) else { continue }
             let s = located[hit.index]
@@ -93,11 +93,11 @@ public struct SceneEvaluation: Sendable, Codable {
             }
             e.faultedCorrect = agree > disagree
         }
-        let h = analysis.registration.homography
+        // The corner holes where the chosen distortion model (H and any field) puts them.
         let holeTree = KDTree(scene.truth.cornerHoles.map(\.image))
         var errs: [Double] = []
-        for anchor in analysis.registration.anchors {
-            let p = h.apply(anchor.model)
+        for anchor in analysis.registration.anchors where (anchor.domain ?? 0) == 0 {
+            let p = analysis.registration.predictedImage(ofModel: anchor.model)
             if let hit = holeTree.nearest(to: p) { errs.append(hit.distance * nmPerPx / a) }
         }
         var local: [Double] = []
