@@ -159,6 +159,7 @@ struct BenchSi7x7Command: ParsableCommand {
                       pct(creep.map(\.cornerHoleMedian), 0.5), pct(creep.map(\.cornerHoleP95), 0.5),
                       Double(creep.reduce(0) { $0 + $1.adatomHits }) / Double(max(1, creep.reduce(0) { $0 + $1.adatoms })))
         out += String(format: "thread-CPU per frame: median %.1f ms, p90 %.1f ms\n", pct(e.map(\.milliseconds), 0.5), pct(e.map(\.milliseconds), 0.9))
+        out += SceneEvaluation.acceptanceSummary(e)
         for f in e where !f.registered { out += "  seed \(f.seed) failed: \(f.error ?? "")\n" }
         return out
     }

@@ -40,6 +40,13 @@ public struct SceneEvaluation: Sendable, Codable {
     public var spreadBefore: Double = .nan
     public var spreadAfter: Double = .nan
     public var milliseconds: Double = 0
+    /// The distortion model the registration chose (`DistortionModelKind` raw value), nil
+    /// when no selection ran.
+    public var distortionChosen: String?
+    /// Truth adatoms within half a lattice constant of the frame edge, and how many of them
+    /// were located (within the OKS 0.95 tolerance).
+    public var edgeAdatoms: Int = 0
+    public var edgeHits: Int = 0
 
     public init(seed: UInt64, registered: Bool, error: String?) {
         self.seed = seed
@@ -54,6 +61,7 @@ public struct SceneEvaluation: Sendable, Codable {
         e.homographyRepresentable = scene.distortion.isHomography
         e.spreadBefore = analysis.registration.metrics.neighbourSpreadBefore
         e.spreadAfter = analysis.registration.metrics.neighbourSpreadAfter
+        e.distortionChosen = analysis.registration.distortion?.chosen.rawValue
         let a = 2.688
         let nmPerPx = scene.truth.pixelSizeTrueAtCentre
         let tolNm = AnchorRegistration.Metrics.tolerance(threshold: 0.95, scale: a, k: 0.1)
@@ -67,10 +75,16 @@ public struct SceneEvaluation: Sendable, Codable {
         for t in scene.truth.adatoms {
             guard t.image.x >= -0.5, t.image.y >= -0.5, t.image.x < w, t.image.y < hgt else { continue }
             e.adatoms += 1
+            let edgePx = 0.5 * a / nmPerPx
+            let nearEdge = min(t.image.x + 0.5, t.image.y + 0.5, w - t.image.x, hgt - t.image.y) < edgePx
+            if nearEdge { e.edgeAdatoms += 1 }
             guard let hit = tree.nearest(to: t.image) else { continue }
             let s = located[hit.index]
             let dNm = hit.distance * nmPerPx
-            if dNm <= tolNm { e.adatomHits += 1 }
+            if dNm <= tolNm {
+                e.adatomHits += 1
+                if nearEdge { e.edgeHits += 1 }
+            }
             if let p = predictedTree.nearest(to: t.image), p.distance * nmPerPx <= tolNm { e.predictedHits += 1 }
             if dNm <= 0.3 * 0.768 {
                 switch (s.present, t.present) {
@@ -115,5 +129,36 @@ public struct SceneEvaluation: Sendable, Codable {
             e.cornerHoleP95 = errs[min(errs.count - 1, Int(0.95 * Double(errs.count)))]
         }
         return e
+    }
+
+    /// The issue-10 acceptance figures over `evaluations` (text, one figure a line): adatom
+    /// recall per frame and pooled, edge recall, corner-hole error on frames that a homography
+    /// does not describe (median of the per-frame medians, 95th percentile of the per-frame
+    /// 95th percentiles), the worst neighbour spread after correction, and which distortion
+    /// model was chosen on frames a homography describes and on the others.
+    public static func acceptanceSummary(_ evaluations: [SceneEvaluation]) -> String {
+        let ok = evaluations.filter(\.registered)
+        func q(_ xs: [Double], _ p: Double) -> Double {
+            let s = xs.filter(\.isFinite).sorted()
+            return s.isEmpty ? .nan : s[min(s.count - 1, Int(p * Double(s.count)))]
+        }
+        let recalls = ok.map(\.adatomRecall)
+        let hits = ok.reduce(0) { $0 + $1.adatomHits }, total = ok.reduce(0) { $0 + $1.adatoms }
+        let edge = ok.reduce(0) { $0 + $1.edgeHits }, edgeTotal = ok.reduce(0) { $0 + $1.edgeAdatoms }
+        var out = String(format: "acceptance: recall per frame min %.4f, frames below 0.99: %d of %d; pooled %.4f; edge adatoms %.4f of %d\n",
+                         recalls.min() ?? .nan, recalls.filter { $0 < 0.99 }.count, ok.count,
+                         Double(hits) / Double(max(1, total)), Double(edge) / Double(max(1, edgeTotal)), edgeTotal)
+        let bent = ok.filter { !$0.homographyRepresentable }
+        out += String(format: "acceptance: non-homography frames (%d): corner-hole median of medians %.4f a, p95 of p95 %.4f a; spread after worst %.4f (all frames %.4f)\n",
+                      bent.count, q(bent.map(\.cornerHoleMedian), 0.5), q(bent.map(\.cornerHoleP95), 0.95),
+                      q(bent.map(\.spreadAfter), 1), q(ok.map(\.spreadAfter), 1))
+        let linear = ok.filter(\.homographyRepresentable)
+        var counts: [String: Int] = [:]
+        for e in linear { counts[e.distortionChosen ?? "none", default: 0] += 1 }
+        var bentCounts: [String: Int] = [:]
+        for e in bent { bentCounts[e.distortionChosen ?? "none", default: 0] += 1 }
+        out += "acceptance: chosen on homography frames (\(linear.count)): \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
+        out += "acceptance: chosen on other frames (\(bent.count)): \(bentCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
+        return out
     }
 }
