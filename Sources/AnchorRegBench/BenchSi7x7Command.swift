@@ -27,6 +27,9 @@ struct BenchSi7x7Command: ParsableCommand {
     @Option(name: .long, help: "Difficulty 0…1 of the random frames.")
     var hard: Double = 1
 
+    @Option(name: .long, help: "Scanner physics of the random frames: classic or widened.")
+    var physics: Si7x7ScenePhysics = .classic
+
     @Option(name: .long, help: "Largest frame size to draw (smaller sizes are kept).")
     var maxSize: Int = 1024
 
@@ -64,7 +67,7 @@ struct BenchSi7x7Command: ParsableCommand {
         let list: [UInt64] = only.map { $0.split(separator: ",").compactMap { UInt64($0) } }
             ?? (0..<seeds).map { firstSeed + UInt64($0) }
         for seed in list {
-            var p = Si7x7SceneParameters.random(seed: seed, hard: hard)
+            var p = Si7x7SceneParameters.random(seed: seed, hard: hard, physics: physics)
             p.size = min(p.size, maxSize)
             let scene = try generator.generate(p)
             var best = Double.infinity
@@ -90,8 +93,9 @@ struct BenchSi7x7Command: ParsableCommand {
         if json {
             try JSONOutput.print(evaluations)
         }
-        FileHandle.standardError.write(Data(Si7x7StudySummary.report(evaluations).utf8))
-        if !json { print(Si7x7StudySummary.report(evaluations), terminator: "") }
+        let report = Si7x7StudySummary.report(evaluations) + SceneEvaluation.acceptanceSummary(evaluations)
+        FileHandle.standardError.write(Data(report.utf8))
+        if !json { print(report, terminator: "") }
     }
 
     /// Two frames of one surface with different tip contrast, drift and offset; the match is
@@ -102,7 +106,7 @@ struct BenchSi7x7Command: ParsableCommand {
         var notes: [String] = []
         for k in 0..<pairs {
             let seed = 10_000 + firstSeed + UInt64(k)
-            var p = Si7x7SceneParameters.random(seed: seed, hard: hard)
+            var p = Si7x7SceneParameters.random(seed: seed, hard: hard, physics: physics)
             p.size = min(p.size, maxSize)
             let pair = try generator.generatePair(p)
             do {

@@ -5,7 +5,8 @@ import AnchorRegistration
 import Foundation
 
 /// Writes the files of a `register` / `locate` run: result.json, the corrected image as a
-/// calibrated float32 TIFF and a PNG, the overlay PNG, sites.csv / cells.csv, report.html.
+/// calibrated float32 TIFF and a PNG, the displacement field of the distortion model
+/// (distortion.tif: pages dx, dy in model units), the overlay PNG, sites.csv / cells.csv, report.html.
 struct FrameOutputs {
     let files: OutputFiles
     let analysis: FrameAnalysis
@@ -29,6 +30,8 @@ struct FrameOutputs {
             let corrected = try analysis.corrected(source: analysis.levelled, pixelsPerUnit: resolution)
             if selection.contains(.tiff) {
                 written.append(try files.write(TIFFWriter.encode(corrected), to: "corrected.tif"))
+                let field = try analysis.distortionField(width: source.width, height: source.height)
+                written.append(try files.write(TIFFWriter.encode(pages: [field.dx, field.dy]), to: "distortion.tif"))
             }
             if selection.contains(.gsf) {
                 written.append(try files.write(GwyddionGSF.write(corrected, title: inputName), to: "corrected.gsf"))
@@ -81,10 +84,10 @@ struct FrameOutputs {
     }
 
     func sitesCSV() -> String {
-        var out = "cell_i,cell_j,group,half,index,name,kind,image_x,image_y,model_x,model_y,present,score\n"
+        var out = "cell_i,cell_j,group,half,index,name,kind,image_x,image_y,model_x,model_y,present,score,edge\n"
         for s in analysis.sites {
             out += "\(s.cell.i),\(s.cell.j),\(s.group ?? ""),\(s.half ?? ""),\(s.index.map(String.init) ?? ""),\(s.name),\(s.kind ?? ""),"
-            out += "\(s.image.x),\(s.image.y),\(s.model.x),\(s.model.y),\(s.present),\(s.score)\n"
+            out += "\(s.image.x),\(s.image.y),\(s.model.x),\(s.model.y),\(s.present),\(s.score),\(s.edge)\n"
         }
         return out
     }

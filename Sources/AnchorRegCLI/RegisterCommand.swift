@@ -10,8 +10,10 @@ struct RegisterCommand: ParsableCommand {
         discussion: """
             The lattice spacing, orientation and shear are measured from the image (the file's \
             pixel size, when it has one, is a prior); the homography H (model units → image \
-            pixels) is fitted robustly and refined. Writes result.json, corrected.tif \
-            (calibrated float32, opens with its scale in ImageJ/Fiji), corrected.png, \
+            pixels) is fitted robustly and refined; H alone, H plus a scan-line field or H plus \
+            a smooth field is chosen by held-out anchor residual. Writes result.json, corrected.tif \
+            (calibrated float32 through the chosen model, opens with its scale in ImageJ/Fiji), \
+            distortion.tif (the field's dx, dy in model units, two pages), corrected.png, \
             overlay.png and report.html into --out.
 
             Examples:

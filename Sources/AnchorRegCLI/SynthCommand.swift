@@ -47,11 +47,12 @@ public struct SynthSi7x7Command: ParsableCommand {
         abstract: "A synthetic Si(111)-(7×7) STM frame (or pair) with its ground truth.",
         discussion: """
             Renders the DAS model's adatoms and corner holes through a scan distortion (drift, \
-            exponential piezo creep along the slow axis, a mild perspective part, rotation), with \
+            exponential piezo creep along the slow axis and after every line start, lateral bow, \
+            piezo non-linearity, scan-line jitter, a mild perspective part, rotation), with \
             tip blur, missing adatoms, scan-line offsets, white and 1/f noise. Writes frame.tiff \
             (float32 heights in nm, ImageJ-calibrated unless --no-calibration), frame.png \
             (preview) and truth.json (every corner hole and adatom in image pixels and model nm, \
-            the homography when there is no creep, which half is faulted). With --pair: \
+            the homography when the map is one, which half is faulted). With --pair: \
             frame1.*, frame2.*, truth1.json, truth2.json and pair.json.
 
             Examples:
@@ -61,6 +62,9 @@ public struct SynthSi7x7Command: ParsableCommand {
               anchorreg synth si7x7 --seed 5 --random --out s5   (random difficulty)
               anchorreg synth si7x7 --seed 6 --size 256 --fov-nm 12 --series 5 --interval 40 --out series6
               anchorreg synth si7x7 --seed 7 --series 50 --random --out series7   (a random series as in issue 12's study)
+              anchorreg synth si7x7 --seed 6 --random --physics widened --out s6
+              anchorreg synth si7x7 --seed 7 --creep 1.2,0.1 --fast-creep 0.2,0.05 --bow 0.8 \\
+                  --nonlinearity-x 0.02,-0.01 --line-jitter 0.2 --out s7
             """)
 
     @Option(help: "Seed of the surface and the noise.") var seed: UInt64
@@ -71,6 +75,20 @@ public struct SynthSi7x7Command: ParsableCommand {
     var creep: NumberPair?
     @Option(help: "Perspective as px,py: relative scale change from the centre to the edge (e.g. 0.01,0).")
     var perspective: NumberPair?
+    @Option(name: .customLong("creep-y"), help: "Slow-axis creep along y, nm (decays with the --creep tau; below 0.8·tau·fov).")
+    var creepY: Double = 0
+    @Option(name: .customLong("fast-creep"), help: "Fast-axis creep as amplitude,tau: x offset amplitude·exp(−s/tau) after every line start, nm, tau as a fraction of the line.")
+    var fastCreep: NumberPair?
+    @Option(help: "Lateral bow, nm: y offset at the left and right edges, growing as x².")
+    var bow: Double = 0
+    @Option(name: .customLong("nonlinearity-x"), help: "Piezo non-linearity along x as alpha,beta: x' = x + h(alpha·n² + beta·n³), n = x / h, h half the field (0.02 = 2 %).")
+    var nonlinearityX: NumberPair?
+    @Option(name: .customLong("nonlinearity-y"), help: "The same along y.")
+    var nonlinearityY: NumberPair?
+    @Option(name: .customLong("line-jitter"), help: "σ of a random x shift of every scan line, pixels.")
+    var lineJitter: Double = 0
+    @Option(help: "With --random: the distribution, classic (issue 4: drift, x creep, perspective) or widened (adds strong creep, fast-axis creep, bow, non-linearity, jitter).")
+    var physics: Si7x7ScenePhysics = .classic
     @Option(help: "Fraction of missing adatoms (0–0.05 realistic).") var defects: Double = 0.02
     @Option(help: "White-noise σ in units of a corner adatom's height.") var noise: Double = 0.05
     @Option(name: .customLong("pink-noise"), help: "1/f noise σ (same units).") var pinkNoise: Double = 0.05
@@ -93,7 +111,7 @@ public struct SynthSi7x7Command: ParsableCommand {
 
     func parameters() -> Si7x7SceneParameters {
         if random {
-            var p = Si7x7SceneParameters.random(seed: seed)
+            var p = Si7x7SceneParameters.random(seed: seed, physics: physics)
             if size != 512 { p.size = size }
             if fovNm != 20 { p.fieldOfView = fovNm }
             if adsorbates != 0 { p.adsorbateDensity = adsorbates }
@@ -101,13 +119,21 @@ public struct SynthSi7x7Command: ParsableCommand {
         }
         var contrast = TipContrast.filledStates
         contrast.blurSigma = blurNm
-        return Si7x7SceneParameters(
+        var p = Si7x7SceneParameters(
             seed: seed, size: size, fieldOfView: fovNm, rotationDegrees: rotation,
             drift: drift.map { Point2($0.a, $0.b) } ?? .zero,
             creepAmplitude: creep?.a ?? 0, creepTau: creep?.b ?? 0.1,
             perspective: perspective.map { Point2($0.a, $0.b) } ?? .zero,
             defectFraction: defects, noise: noise, pinkNoise: pinkNoise, lineOffset: lineOffset,
             adsorbateDensity: adsorbates, calibrated: !noCalibration, contrast: contrast)
+        p.creepAmplitudeY = creepY
+        p.fastCreepAmplitude = fastCreep?.a ?? 0
+        p.fastCreepTau = fastCreep?.b ?? 0.05
+        p.bow = bow
+        p.nonlinearityX = nonlinearityX.map { Point2($0.a, $0.b) } ?? .zero
+        p.nonlinearityY = nonlinearityY.map { Point2($0.a, $0.b) } ?? .zero
+        p.lineJitter = lineJitter
+        return p
     }
 
     struct FrameSummary: Encodable {
@@ -279,3 +305,5 @@ public struct SynthOMPairCommand: ParsableCommand {
         }
     }
 }
+
+extension Si7x7ScenePhysics: ExpressibleByArgument {}

@@ -30,7 +30,7 @@ import ArgumentParser
         let out = dir.appendingPathComponent("result").path
         var cmd = try #require(try AnchorRegCommand.parseAsRoot(["locate", input, "--model", "si111-7x7", "--out", out]) as? LocateCommand)
         try cmd.run()
-        for name in ["result.json", "corrected.tif", "corrected.png", "overlay.png", "sites.csv", "cells.csv", "report.html"] {
+        for name in ["result.json", "corrected.tif", "distortion.tif", "corrected.png", "overlay.png", "sites.csv", "cells.csv", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name) missing")
         }
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/result.json"))) as! [String: Any]

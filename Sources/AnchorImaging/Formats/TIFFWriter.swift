@@ -48,6 +48,17 @@ public enum TIFFWriter {
         return assemble(pages)
     }
 
+    /// Encodes several gray float32 images of one size as the pages of one file (page k =
+    /// `pages[k]`), each with its calibration — e.g. the two components of a displacement
+    /// field. `TIFFReader` reads page k with `ImageReadOptions(page: k)`.
+    /// - Throws: `ImageError.invalidParameter` when the list is empty or the sizes differ.
+    public static func encode(pages: [Image]) throws -> Data {
+        guard let first = pages.first, pages.allSatisfy({ $0.width == first.width && $0.height == first.height }) else {
+            throw ImageError.invalidParameter(name: "pages", reason: "need at least one page, all of one size")
+        }
+        return try encodePages(pages, as: .float32)
+    }
+
     /// Encodes an 8-bit RGB image, with its calibration.
     public static func encode(rgb: RGBImage) -> Data {
         assemble([Page(width: rgb.width, height: rgb.height, samplesPerPixel: 3, bitsPerSample: 8, sampleFormat: 1,

@@ -14,8 +14,8 @@ public struct SceneEvaluation: Sendable, Codable {
     public var seed: UInt64
     public var registered: Bool
     public var error: String?
-    /// Truth adatoms inside the analysed area, and how many were located within the OKS 0.95
-    /// tolerance (s = 2.688 nm, k = 0.1: 0.086 nm).
+    /// Truth adatoms whose centre is inside the frame (every one the generator lists), and how
+    /// many were located within the OKS 0.95 tolerance (s = 2.688 nm, k = 0.1: 0.086 nm).
     public var adatoms: Int = 0
     public var adatomHits: Int = 0
     public var adatomRecall: Double = 0
@@ -40,6 +40,13 @@ public struct SceneEvaluation: Sendable, Codable {
     public var spreadBefore: Double = .nan
     public var spreadAfter: Double = .nan
     public var milliseconds: Double = 0
+    /// The distortion model the registration chose (`DistortionModelKind` raw value), nil
+    /// when no selection ran.
+    public var distortionChosen: String?
+    /// Truth adatoms within half a lattice constant of the frame edge, and how many of them
+    /// were located (within the OKS 0.95 tolerance).
+    public var edgeAdatoms: Int = 0
+    public var edgeHits: Int = 0
 
     public init(seed: UInt64, registered: Bool, error: String?) {
         self.seed = seed
@@ -54,6 +61,7 @@ public struct SceneEvaluation: Sendable, Codable {
         e.homographyRepresentable = scene.distortion.isHomography
         e.spreadBefore = analysis.registration.metrics.neighbourSpreadBefore
         e.spreadAfter = analysis.registration.metrics.neighbourSpreadAfter
+        e.distortionChosen = analysis.registration.distortion?.chosen.rawValue
         let a = 2.688
         let nmPerPx = scene.truth.pixelSizeTrueAtCentre
         let tolNm = AnchorRegistration.Metrics.tolerance(threshold: 0.95, scale: a, k: 0.1)
@@ -61,16 +69,22 @@ public struct SceneEvaluation: Sendable, Codable {
         guard !located.isEmpty else { return e }
         let tree = KDTree(located.map(\.image))
         let predictedTree = KDTree(located.map(\.predicted))
-        // Only truth adatoms the analysis could see: inside the located sites' hull margin.
-        let xs = located.map(\.predicted.x), ys = located.map(\.predicted.y)
-        let box = (xs.min()!, ys.min()!, xs.max()!, ys.max()!)
+        // Every truth adatom whose centre is inside the frame counts (the generator lists
+        // exactly those), edge sites included.
+        let w = Double(scene.truth.width) - 0.5, hgt = Double(scene.truth.height) - 0.5
         for t in scene.truth.adatoms {
-            guard t.image.x >= box.0, t.image.y >= box.1, t.image.x <= box.2, t.image.y <= box.3 else { continue }
+            guard t.image.x >= -0.5, t.image.y >= -0.5, t.image.x < w, t.image.y < hgt else { continue }
             e.adatoms += 1
+            let edgePx = 0.5 * a / nmPerPx
+            let nearEdge = min(t.image.x + 0.5, t.image.y + 0.5, w - t.image.x, hgt - t.image.y) < edgePx
+            if nearEdge { e.edgeAdatoms += 1 }
             guard let hit = tree.nearest(to: t.image) else { continue }
             let s = located[hit.index]
             let dNm = hit.distance * nmPerPx
-            if dNm <= tolNm { e.adatomHits += 1 }
+            if dNm <= tolNm {
+                e.adatomHits += 1
+                if nearEdge { e.edgeHits += 1 }
+            }
             if let p = predictedTree.nearest(to: t.image), p.distance * nmPerPx <= tolNm { e.predictedHits += 1 }
             if dNm <= 0.3 * 0.768 {
                 switch (s.present, t.present) {
@@ -93,11 +107,11 @@ public struct SceneEvaluation: Sendable, Codable {
             }
             e.faultedCorrect = agree > disagree
         }
-        let h = analysis.registration.homography
+        // The corner holes where the chosen distortion model (H and any field) puts them.
         let holeTree = KDTree(scene.truth.cornerHoles.map(\.image))
         var errs: [Double] = []
-        for anchor in analysis.registration.anchors {
-            let p = h.apply(anchor.model)
+        for anchor in analysis.registration.anchors where (anchor.domain ?? 0) == 0 {
+            let p = analysis.registration.predictedImage(ofModel: anchor.model)
             if let hit = holeTree.nearest(to: p) { errs.append(hit.distance * nmPerPx / a) }
         }
         var local: [Double] = []
@@ -115,5 +129,36 @@ public struct SceneEvaluation: Sendable, Codable {
             e.cornerHoleP95 = errs[min(errs.count - 1, Int(0.95 * Double(errs.count)))]
         }
         return e
+    }
+
+    /// The issue-10 acceptance figures over `evaluations` (text, one figure a line): adatom
+    /// recall per frame and pooled, edge recall, corner-hole error on frames that a homography
+    /// does not describe (median of the per-frame medians, 95th percentile of the per-frame
+    /// 95th percentiles), the worst neighbour spread after correction, and which distortion
+    /// model was chosen on frames a homography describes and on the others.
+    public static func acceptanceSummary(_ evaluations: [SceneEvaluation]) -> String {
+        let ok = evaluations.filter(\.registered)
+        func q(_ xs: [Double], _ p: Double) -> Double {
+            let s = xs.filter(\.isFinite).sorted()
+            return s.isEmpty ? .nan : s[min(s.count - 1, Int(p * Double(s.count)))]
+        }
+        let recalls = ok.map(\.adatomRecall)
+        let hits = ok.reduce(0) { $0 + $1.adatomHits }, total = ok.reduce(0) { $0 + $1.adatoms }
+        let edge = ok.reduce(0) { $0 + $1.edgeHits }, edgeTotal = ok.reduce(0) { $0 + $1.edgeAdatoms }
+        var out = String(format: "acceptance: recall per frame min %.4f, frames below 0.99: %d of %d; pooled %.4f; edge adatoms %.4f of %d\n",
+                         recalls.min() ?? .nan, recalls.filter { $0 < 0.99 }.count, ok.count,
+                         Double(hits) / Double(max(1, total)), Double(edge) / Double(max(1, edgeTotal)), edgeTotal)
+        let bent = ok.filter { !$0.homographyRepresentable }
+        out += String(format: "acceptance: non-homography frames (%d): corner-hole median of medians %.4f a, p95 of p95 %.4f a; spread after worst %.4f (all frames %.4f)\n",
+                      bent.count, q(bent.map(\.cornerHoleMedian), 0.5), q(bent.map(\.cornerHoleP95), 0.95),
+                      q(bent.map(\.spreadAfter), 1), q(ok.map(\.spreadAfter), 1))
+        let linear = ok.filter(\.homographyRepresentable)
+        var counts: [String: Int] = [:]
+        for e in linear { counts[e.distortionChosen ?? "none", default: 0] += 1 }
+        var bentCounts: [String: Int] = [:]
+        for e in bent { bentCounts[e.distortionChosen ?? "none", default: 0] += 1 }
+        out += "acceptance: chosen on homography frames (\(linear.count)): \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
+        out += "acceptance: chosen on other frames (\(bent.count)): \(bentCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
+        return out
     }
 }

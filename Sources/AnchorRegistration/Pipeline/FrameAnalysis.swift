@@ -63,27 +63,73 @@ public struct FrameAnalysis: Sendable {
     /// The image resampled onto the model's absolute grid (the paper's Fig. 5c): output pixel
     /// (i, j) lies at model point origin + (i, j) / `pixelsPerUnit`, so the result carries the
     /// model's unit and an exact pixel size. The grid covers the frame's footprint in the
-    /// model.
+    /// model. The warp goes through the full distortion model the registration chose (H and
+    /// its scan-line or smooth field): output pixel m takes the source value at
+    /// `registration.predictedImage(ofModel: m)`, so creep, bow and non-linearity are removed.
     ///
     /// - Parameter pixelsPerUnit: output resolution (default: about the input's, rounded).
     public func corrected(source: Image, pixelsPerUnit: Double? = nil,
                           interpolation: Interpolation = .bicubic) throws -> Image {
         let grid = try correctedGrid(width: source.width, height: source.height, pixelsPerUnit: pixelsPerUnit)
-        return try source.warped(to: grid, modelToImage: registration.homography, interpolation: interpolation, fill: .nan)
+        let h = registration.homography
+        guard registration.scanLineOffsets != nil || registration.smoothField != nil else {
+            return try source.warped(to: grid, modelToImage: h, interpolation: interpolation, fill: .nan)
+        }
+        var pixels = [Float](repeating: .nan, count: grid.width * grid.height)
+        for j in 0..<grid.height {
+            for i in 0..<grid.width {
+                let p = registration.predictedImage(ofModel: grid.modelPoint(Double(i), Double(j)))
+                if let v = source.sample(at: p, interpolation: interpolation) { pixels[j * grid.width + i] = v }
+            }
+        }
+        var out = try Image(width: grid.width, height: grid.height, pixels: pixels)
+        out.pixelSize = grid.pixelSize
+        out.unit = grid.unit
+        out.valueUnit = source.valueUnit
+        return out
     }
 
     /// The grid `corrected` resamples onto: the model-space bounding box of a
-    /// `width × height` frame's corners at `pixelsPerUnit` (default `defaultResolution`), so
-    /// that `grid.pixel(ofModelPoint:)` places model points on the corrected image.
+    /// `width × height` frame's border, mapped through the whole distortion model, at
+    /// `pixelsPerUnit` (default `defaultResolution`), so that `grid.pixel(ofModelPoint:)`
+    /// places model points on the corrected image.
     public func correctedGrid(width: Int, height: Int, pixelsPerUnit: Double? = nil) throws -> OutputGrid {
         let inv = try registration.homography.inverse()
         let w = Double(width - 1), hh = Double(height - 1)
-        let corners = [Point2(0, 0), Point2(w, 0), Point2(0, hh), Point2(w, hh)].map { inv.apply($0) }
-        guard corners.allSatisfy(\.isFinite) else { throw RegistrationError.fitFailed("H maps the frame to infinity") }
+        var border: [Point2] = []
+        for k in 0...8 {
+            let f = Double(k) / 8
+            border += [Point2(f * w, 0), Point2(f * w, hh), Point2(0, f * hh), Point2(w, f * hh)]
+        }
+        let footprint = border.map { registration.modelPoint(ofImage: $0, inverse: inv) }
+        guard footprint.allSatisfy(\.isFinite) else { throw RegistrationError.fitFailed("H maps the frame to infinity") }
         let ppu = pixelsPerUnit ?? defaultResolution
-        return try OutputGrid(covering: corners.map(\.x).min()!, corners.map(\.y).min()!,
-                              corners.map(\.x).max()!, corners.map(\.y).max()!,
+        return try OutputGrid(covering: footprint.map(\.x).min()!, footprint.map(\.y).min()!,
+                              footprint.map(\.x).max()!, footprint.map(\.y).max()!,
                               pixelsPerUnit: ppu, unit: model.unit)
+    }
+    /// The displacement the chosen distortion model adds to H, on the input's pixel grid:
+    /// (dx, dy) at every image pixel (x, y), in model units (nm for atomic models), converted
+    /// from pixels with the registration's pixel size along each axis. Zero everywhere when
+    /// the homography was chosen. Both images carry the input grid's calibration in model
+    /// units.
+    public func distortionField(width: Int, height: Int) throws -> (dx: Image, dy: Image) {
+        var dx = [Float](repeating: 0, count: width * height), dy = dx
+        let sx = registration.pixelSize[0], sy = registration.pixelSize[1]
+        if registration.scanLineOffsets != nil || registration.smoothField != nil {
+            for y in 0..<height {
+                for x in 0..<width {
+                    let d = registration.fieldDisplacement(at: Point2(Double(x), Double(y)))
+                    dx[y * width + x] = Float(d.x * sx)
+                    dy[y * width + x] = Float(d.y * sy)
+                }
+            }
+        }
+        let unit = LengthUnit(rawValue: registration.unit) ?? .none
+        let ps = PixelSize(x: sx, y: sy)
+        let a = try Image(width: width, height: height, pixels: dx, pixelSize: ps, unit: unit, valueUnit: registration.unit)
+        let b = try Image(width: width, height: height, pixels: dy, pixelSize: ps, unit: unit, valueUnit: registration.unit)
+        return (a, b)
     }
 
     /// About the input's resolution in px per model unit, rounded to 2 significant digits.

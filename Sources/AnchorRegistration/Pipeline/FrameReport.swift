@@ -48,6 +48,9 @@ public struct FrameReport: Encodable, Sendable {
         public var model: Point2
         public var present: Bool
         public var score: Double
+        /// The site's neighbourhood is cut by the frame edge (its call uses the edge
+        /// statistics; see docs/registration.md).
+        public var edge: Bool
     }
 
     public struct Cell: Encodable, Sendable {
@@ -106,8 +109,13 @@ public struct FrameReport: Encodable, Sendable {
     public var levelling: String
     /// Lattice domains (empty or one: a single domain).
     public var domains: [Domain]
-    /// The scan-line field added to H, when the tolerant path registered the frame.
+    /// The scan-line field added to H, when the tolerant path registered the frame or the
+    /// distortion selection chose it.
     public var scan_field: ScanField?
+    /// The smooth 2-D field added to H when the distortion selection chose it.
+    public var smooth_field: SmoothDisplacementField?
+    /// Every distortion model's held-out anchor residual and the choice.
+    public var distortion: DistortionSelection?
     public var anchors: [Anchor]
     public var sites: [Site]
     public var cells: [Cell]
@@ -132,9 +140,11 @@ public struct FrameReport: Encodable, Sendable {
         if let o = r.scanLineOffsets, let g = r.scanLineSlopes {
             scan_field = ScanField(line_offsets: o, line_slopes: g, column_profile: r.scanColumnProfile ?? [])
         }
+        smooth_field = r.smoothField
+        distortion = r.distortion
         sites = analysis.sites.map {
             Site(cell: $0.cell, half: $0.half, group: $0.group, index: $0.index, name: $0.name, kind: $0.kind,
-                 image: $0.image, model: $0.model, present: $0.present, score: $0.score)
+                 image: $0.image, model: $0.model, present: $0.present, score: $0.score, edge: $0.edge)
         }
         cells = analysis.cells.map { Cell(cell: $0.cell, half: $0.half, group: $0.group, bits: $0.bits) }
         halves = analysis.halves.map {

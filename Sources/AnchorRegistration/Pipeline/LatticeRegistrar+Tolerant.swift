@@ -226,6 +226,20 @@ extension LatticeRegistrar {
         registration.scanLineSlopes = fit.field.slopes
         registration.scanColumnProfile = fit.field.profile
         registration.domains = domains
+        // The distortion models compete here too, on the main domain's pairs. This path's
+        // pairing needs the scan-line field, so the field it fitted stands when chosen; another
+        // choice replaces it (and every anchor's residual and P_t follow).
+        if options.selectDistortion {
+            let (choice, chosenFit) = DistortionSelection.select(
+                model: fit.pairs.map(\.model), image: fit.pairs.map(\.image),
+                width: plane.width, height: plane.height, anchorSpacing: anchorL)
+            registration.distortion = choice
+            if choice.chosen != .scanLineField, let chosenFit {
+                let timingsBefore = registration.timings
+                registration = registration.replacingDistortion(with: chosenFit, threshold: threshold, anchorSpacing: model.nearestAnchorDistance)
+                registration.timings = timingsBefore
+            }
+        }
         return (registration, abs(b1.cross(b2)), work)
     }
 

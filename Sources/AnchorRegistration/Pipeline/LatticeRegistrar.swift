@@ -220,26 +220,88 @@ public enum LatticeRegistrar {
             throw RegistrationError.poorFit(inliers: inlierCount, anchorsInView: lastInView,
                                             minimumFraction: options.minimumInlierFraction)
         }
+        // 6. Distortion model (issue 10): H alone, H + scan-line field or H + smooth field,
+        // chosen by held-out anchor residual. A field then predicts the anchors that H alone
+        // could not pair (bands moved by creep): they are paired and the model refitted.
+        var inliers = fit.inliers
+        var residuals = fit.residuals
+        var selection: DistortionSelection? = nil
+        var chosen: DistortionFit? = nil
+        if options.selectDistortion {
+            // Every pair: those H leaves far off are the evidence for a field.
+            let sel = Array(pairs.indices)
+            let (choice, chosenFit) = DistortionSelection.select(
+                model: sel.map { pairs[$0].model }, image: sel.map { pairs[$0].image },
+                width: image.width, height: image.height, anchorSpacing: anchorL)
+            selection = choice
+            if choice.chosen != .homography, var current = chosenFit {
+                let threshold = max(0.5, 0.06 * anchorL)
+                for _ in 0..<2 {
+                    let paired = Set(pairs.map(\.model))
+                    var added = 0
+                    let inView = anchorsInView(model: model, transform: current.homography, width: image.width,
+                                               height: image.height, margin: 0.25 * anchorL)
+                    for m in inView where !paired.contains(m) {
+                        let p = current.predict(m)
+                        guard p.isFinite else { continue }
+                        var q = tree.nearest(to: p, maxDistance: captureLater).map { candidates[$0.index] }
+                        if let refined = LocalPeakSearch.refine(in: smoothed, near: q ?? p, radius: q == nil ? captureLater : 0.15 * anchorL, dark: dark),
+                           refined.position.distance(to: p) <= captureLater {
+                            q = refined.position
+                        }
+                        if let q {
+                            pairs.append((m, q))
+                            added += 1
+                        }
+                    }
+                    residuals = pairs.map { $0.image.distance(to: current.predict($0.model)) }
+                    inliers = residuals.map { $0 <= threshold }
+                    let keep = pairs.indices.filter { inliers[$0] }
+                    guard keep.count >= 8, let refit = try? DistortionFit.fit(
+                        current.kind, model: keep.map { pairs[$0].model }, image: keep.map { pairs[$0].image },
+                        width: image.width, height: image.height, anchorSpacing: anchorL) else { break }
+                    current = refit
+                    lastInView = max(lastInView, inView.count)
+                    if added == 0 { break }
+                }
+                residuals = pairs.map { $0.image.distance(to: current.predict($0.model)) }
+                inliers = residuals.map { $0 <= threshold }
+                h = current.homography
+                chosen = current
+            }
+        }
         timings.fine = clock.lap()
 
         let inverse = try h.inverse()
         var anchors: [Registration.Anchor] = []
+        var homographyOnly: [Registration.Anchor] = []
         var distances: [Double] = []
         for (i, pair) in pairs.enumerated() {
-            let pt = inverse.apply(pair.image)
+            // P_t through the inverse of the full model (the field removed first).
+            let pt = chosen?.modelPoint(ofImage: pair.image, inverse: inverse) ?? inverse.apply(pair.image)
             anchors.append(.init(model: pair.model, image: pair.image, reconstructed: pt,
-                                 inlier: fit.inliers[i], residual: fit.residuals[i]))
-            if fit.inliers[i] { distances.append(pt.distance(to: pair.model)) }
+                                 inlier: inliers[i], residual: residuals[i]))
+            if chosen != nil {
+                homographyOnly.append(.init(model: pair.model, image: pair.image, reconstructed: inverse.apply(pair.image),
+                                            inlier: inliers[i], residual: 0))
+            }
+            if inliers[i] { distances.append(pt.distance(to: pair.model)) }
         }
         let s = m1.length
         let inlierAnchors = anchors.filter(\.inlier)
         let (before, after) = neighbourSpreads(inlierAnchors, spacing: model.nearestAnchorDistance)
+        let inlierResiduals = residuals.indices.filter { inliers[$0] }.map { residuals[$0] }
+        let rms = chosen == nil ? fit.rms
+            : (inlierResiduals.isEmpty ? .nan : (inlierResiduals.reduce(0) { $0 + $1 * $1 } / Double(inlierResiduals.count)).squareRoot())
         var metrics = Registration.Metrics(
             mae: distances.isEmpty ? .nan : distances.reduce(0, +) / Double(distances.count),
             recall: AnchorRegistration.Metrics.recall(distances: distances, threshold: 0.95, scale: s, k: options.oksK) ?? 0,
-            rmsPixels: fit.rms, oksScale: s, oksK: options.oksK,
+            rmsPixels: rms, oksScale: s, oksK: options.oksK,
             anchors: anchors.count, inliers: distances.count,
             neighbourSpreadBefore: before, neighbourSpreadAfter: after)
+        if chosen != nil {
+            metrics.neighbourSpreadAfterHomographyOnly = neighbourSpreads(homographyOnly.filter(\.inlier), spacing: model.nearestAnchorDistance).1
+        }
         metrics.anchorsInView = lastInView
         timings.total = clock.total()
         timings.cpuTotal = clock.cpuTotal()
@@ -250,7 +312,15 @@ public enum LatticeRegistrar {
             detectedPoints: detected.count, filteredPoints: candidates.count,
             detected: detected, filtered: candidates,
             iterations: iterations, timings: timings)
-        return (registration, work)
+        var result = registration
+        result.distortion = selection
+        if let field = chosen?.scanLines {
+            result.scanLineOffsets = field.offsets
+            result.scanLineSlopes = field.slopes
+            result.scanColumnProfile = field.profile
+        }
+        result.smoothField = chosen?.smooth
+        return (result, work)
     }
 
     /// Normalised spread of nearest-neighbour anchor distances before (image) and after

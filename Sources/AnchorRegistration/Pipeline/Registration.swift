@@ -102,6 +102,12 @@ public struct Registration: Sendable, Codable {
     /// The fast-axis profile added to every line (index = image column x; no constant or
     /// linear part): the scanner's non-linearity along the line, e.g. piezo hysteresis.
     public var scanColumnProfile: [Point2]? = nil
+    /// The smooth 2-D displacement field added to H when the distortion selection chose it
+    /// (pixels, evaluated at H(P_m)); `nil` otherwise.
+    public var smoothField: SmoothDisplacementField? = nil
+    /// The distortion models that competed for this frame, each with its held-out anchor
+    /// residual, and the one chosen (`nil` when no selection ran).
+    public var distortion: DistortionSelection? = nil
     /// Lattice domains: regions (terraces across a step, or areas across a phase boundary)
     /// whose lattice is the same as domain 0's but shifted by a fraction of a cell. Empty or
     /// a single entry when the frame holds one domain.
@@ -130,12 +136,28 @@ public struct Registration: Sendable, Codable {
         return ScanLineField.displacement(at: p, offsets: o, slopes: g, profile: scanColumnProfile ?? [])
     }
 
+    /// The displacement the chosen distortion model adds to H at image point `p` (pixels):
+    /// the scan-line field or the smooth field, zero for the homography alone.
+    public func fieldDisplacement(at p: Point2) -> Point2 {
+        scanLineDisplacement(at: p) + (smoothField?.displacement(at: p) ?? .zero)
+    }
+
     /// Where the registration puts model point `m` (model units) of domain `domain` in the
-    /// image (pixels): H(m + shift) plus the scan-line displacement there.
+    /// image (pixels): H(m + shift) plus the field displacement there (the full model).
     public func predictedImage(ofModel m: Point2, domain: Int = 0) -> Point2 {
         let shift = domain > 0 && domain < domains.count ? domains[domain].shift : .zero
         let p = homography.apply(m + shift)
-        return p + scanLineDisplacement(at: p)
+        return p + fieldDisplacement(at: p)
+    }
+
+    /// The model point (model units, domain 0) the full model puts at image point `p`: the
+    /// inverse of `predictedImage`, by fixed-point iteration m ← H⁻¹(p − d(H(m))) (the field
+    /// is small and smooth, so a few rounds converge to far below a pixel).
+    public func modelPoint(ofImage p: Point2, inverse: Homography) -> Point2 {
+        var m = inverse.apply(p)
+        guard scanLineOffsets != nil || smoothField != nil else { return m }
+        for _ in 0..<4 { m = inverse.apply(p - fieldDisplacement(at: homography.apply(m))) }
+        return m
     }
 
     /// H⁻¹: image pixels → model units.

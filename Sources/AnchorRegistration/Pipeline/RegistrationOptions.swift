@@ -36,6 +36,10 @@ public struct RegistrationOptions: Sendable {
     /// levelling, lattice search by period octave, H plus scan-line offsets, several lattice
     /// domains) before giving up. Default on.
     public var tolerantFallback: Bool
+    /// Let the distortion models compete (H, H + scan-line field, H + smooth field) by held-out
+    /// anchor residual and use the chosen one (`DistortionSelection`). Default on; off keeps
+    /// the homography alone on the standard path.
+    public var selectDistortion: Bool = true
 
     public init(extractor: ExtractorKind? = nil, spacingPixels: Double? = nil, rotationDegrees: Double? = nil,
                 shear: Double? = nil, estimator: HomographyEstimator = .default, maxIterations: Int = 8,

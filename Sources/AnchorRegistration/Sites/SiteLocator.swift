@@ -28,6 +28,11 @@ public struct LocatedSite: Sendable, Codable, Equatable {
     public var score: Double
     /// Present (an atom is there) or a defect (vacancy or a dark species).
     public var present: Bool
+    /// The site lies within its neighbourhood's radius (the peak-search radius, 0.45 of the
+    /// object spacing) of the frame edge: its neighbourhood is cut by the edge, so its
+    /// brightness is measured on fewer pixels and its present/defect call uses the edge
+    /// statistics (`SiteLocator.locate`).
+    public var edge: Bool = false
 }
 
 /// The frame-wide decision of which triangular half of the cell is the faulted one.
@@ -84,7 +89,10 @@ public enum SiteLocator {
         let pxPerUnit = 1 / ((registration.pixelSize[0] + registration.pixelSize[1]) / 2)
         let spacingPx = objectSpacing * pxPerUnit
         let smoothed = try image.gaussianBlurred(sigma: max(0.6, 0.12 * spacingPx), truncate: 3)
-        let margin = 0.3 * spacingPx
+        // Every site whose predicted centre is inside the frame (pixel centres at integers, the
+        // frame spans −0.5 … width − 0.5) is reported; those within the peak-search radius of
+        // the border are flagged `edge`.
+        let edgeWidth = 0.45 * spacingPx
         let w = Double(image.width - 1), hgt = Double(image.height - 1)
         let corners = [Point2(0, 0), Point2(w, 0), Point2(0, hgt), Point2(w, hgt)].map { inv.apply($0) }
         guard let bounds = ModelBounds(covering: corners) else {
@@ -94,25 +102,31 @@ public enum SiteLocator {
         // axis, so the anchors' residuals P_e − H(P_m), pooled by band of scan lines, move each
         // predicted site with its scan lines.
         let anchorSpacingPx = lattice.a1.length * pxPerUnit
-        let field = ScanBandField(samples: registration.anchors.map { ($0.image.y, $0.image - h.apply($0.model)) },
+        let field = ScanBandField(samples: registration.anchors.map { ($0.image.y, $0.image - registration.predictedImage(ofModel: $0.model)) },
                                   halfWidth: 0.6 * anchorSpacingPx, minimumCount: 4)
         var sites: [LocatedSite] = []
         var offsets: [String: [Point2]] = [:]
-        let inFrame = try model.objectPoints(in: bounds).compactMap { point -> (point: ModelPoint, p0: Point2)? in
-            let p0 = h.apply(point.position)
-            guard p0.isFinite, p0.x >= margin, p0.y >= margin, p0.x <= w - margin, p0.y <= hgt - margin else { return nil }
+        // The full distortion model (H and, when chosen, the scan-line or smooth field) places
+        // each site; a generous margin first, the exact frame test after the band correction.
+        let slack = 0.5 * spacingPx + 1
+        let inFrame = try model.objectPoints(in: ModelBounds(minX: bounds.minX - slack / pxPerUnit, minY: bounds.minY - slack / pxPerUnit,
+                                                                  maxX: bounds.maxX + slack / pxPerUnit, maxY: bounds.maxY + slack / pxPerUnit)).compactMap { point -> (point: ModelPoint, p0: Point2)? in
+            let p0 = registration.predictedImage(ofModel: point.position)
+            guard p0.isFinite, p0.x >= -0.5 - slack, p0.y >= -0.5 - slack, p0.x < w + 0.5 + slack, p0.y < hgt + 0.5 + slack else { return nil }
             return (point, p0)
         }
         let creep = field.displacements(atRows: inFrame.map(\.p0.y))
         for (n, (point, p0)) in inFrame.enumerated() {
             let p = p0 + creep[n]
+            guard p.x >= -0.5, p.y >= -0.5, p.x < w + 0.5, p.y < hgt + 0.5 else { continue }
             let snapped = LocalPeakSearch.refine(in: smoothed, near: p, radius: 0.45 * spacingPx, dark: false)
-            let value = snapped?.value ?? Double(smoothed.sample(at: p) ?? .nan)
+            let value = snapped?.value ?? Double(smoothed.sample(at: clampToFrame(p, in: smoothed)) ?? .nan)
             if let snapped { offsets[point.name, default: []].append(snapped.position - p) }
             sites.append(LocatedSite(
                 cell: point.cell ?? CellIndex(0, 0), group: point.group, half: nil, index: point.index,
                 name: point.name, kind: point.kind, model: point.position, image: snapped?.position ?? p, predicted: p,
-                value: value, score: 0, present: true))
+                value: value, score: 0, present: true,
+                edge: p.x < edgeWidth - 0.5 || p.y < edgeWidth - 0.5 || p.x > w + 0.5 - edgeWidth || p.y > hgt + 0.5 - edgeWidth))
         }
         // The intensity peak of an atom sits off its centre by the same amount in every cell
         // (blur pulls it towards bright neighbours and away from the corner hole); remove that
@@ -134,7 +148,7 @@ public enum SiteLocator {
             // bias-corrected peak offsets of all sites in a band of rows, pooled, measure the
             // displacement of that band far better than any single noisy peak does.
             var samples: [(y: Double, offset: Point2)] = []
-            for s in sites where s.image != s.predicted {
+            for s in sites where s.image != s.predicted && !s.edge {
                 samples.append((s.predicted.y, s.image - s.predicted - (bias[s.name] ?? .zero)))
             }
             let band = ScanBandField(samples: samples, halfWidth: 0.75 * spacingPx, minimumCount: 15)
@@ -149,7 +163,7 @@ public enum SiteLocator {
         for k in sites.indices {
             let q = sites[k].image
             sites[k].value = LocalPeakSearch.refine(in: smoothed, near: q, radius: 0.25 * spacingPx, dark: false)?.value
-                ?? Double(smoothed.sample(at: q) ?? .nan)
+                ?? Double(smoothed.sample(at: clampToFrame(q, in: smoothed)) ?? .nan)
         }
         // Intensity relative to the neighbourhood: tip changes, 1/f noise and levelling
         // residue make brightness drift across a frame, so each site is compared with the
@@ -185,7 +199,8 @@ public enum SiteLocator {
         // A site without a value (its final position left the image) is no evidence about
         // its neighbours or its kind: NaN in a median makes the result depend on the order
         // of the samples.
-        for (k, s) in sites.enumerated() where local[k].isFinite { byName[s.name, default: []].append(local[k]) }
+        // Interior sites only: an edge site's brightness is read on a cut neighbourhood.
+        for (k, s) in sites.enumerated() where local[k].isFinite && !s.edge { byName[s.name, default: []].append(local[k]) }
         var stats: [String: (median: Double, scale: Double)] = [:]
         var pooled: [Double] = []
         for (_, vals) in byName {
@@ -199,6 +214,16 @@ public enum SiteLocator {
             // Few cells: a per-site MAD is noisy; lean on the pooled one.
             stats[name] = (med, vals.count >= 8 ? max(mad, 0.5 * pooledMAD) : pooledMAD)
         }
+        // Edge statistics: an edge site is compared with the interior median of its own site
+        // name, in units of the robust spread of all edge sites about those medians (pooled
+        // over names: there are few edge sites of each). The cut neighbourhood makes edge
+        // brightness noisier; the wider scale keeps the −4 threshold meaning "4 standard
+        // deviations of what an edge site shows" rather than calling noise a defect.
+        var edgeDeviations: [Double] = []
+        for (k, s) in sites.enumerated() where s.edge && local[k].isFinite {
+            if let st = stats[s.name] { edgeDeviations.append(local[k] - st.median) }
+        }
+        let edgeScale = edgeDeviations.count >= 8 ? robustScale(edgeDeviations) : .nan
         for k in sites.indices {
             guard let st = stats[sites[k].name] else {
                 // No site of this kind has a value: nothing to compare with.
@@ -206,17 +231,25 @@ public enum SiteLocator {
                 sites[k].present = false
                 continue
             }
-            let z = st.scale > 0 ? (local[k] - st.median) / st.scale : 0
+            var scale = st.scale
+            if sites[k].edge { scale = max(scale, edgeScale.isFinite ? edgeScale : pooledMAD) }
+            let z = scale > 0 ? (local[k] - st.median) / scale : 0
             sites[k].score = z
             sites[k].present = z >= defectThreshold
         }
-        let halves = decideHalves(sites)
+        let halves = decideHalves(sites.filter { !$0.edge })
         if let faulted = halves?.faultedGroup {
             for k in sites.indices {
                 if let g = sites[k].group { sites[k].half = g == faulted ? "faulted" : "unfaulted" }
             }
         }
         return Result(sites: sites, halves: halves, defectThreshold: defectThreshold)
+    }
+
+    /// `p` moved onto the nearest point of the sampled area (0 … width − 1, 0 … height − 1):
+    /// a site between the last pixel centre and the frame edge reads the edge pixels.
+    static func clampToFrame(_ p: Point2, in image: Image) -> Point2 {
+        Point2(min(max(p.x, 0), Double(image.width - 1)), min(max(p.y, 0), Double(image.height - 1)))
     }
 
     /// The faulted half is brighter in filled-state STM images (Binnig et al. 1983; the 1986

@@ -27,7 +27,8 @@ public struct SyntheticSTMPair: Sendable {
 
 /// Renders realistic synthetic Si(111)-(7×7) STM frames by exact forward rendering: every
 /// output pixel (x, y) is mapped through the scan distortion (`ScanDistortion`: drift,
-/// exponential piezo creep, a mild perspective part, rotation) to the surface point under
+/// exponential slow- and fast-axis piezo creep, lateral bow, piezo non-linearity, scan-line
+/// jitter, a mild perspective part, rotation) to the surface point under
 /// the tip, and the surface is evaluated there as a sum of Gaussians — adatoms bright
 /// (corner adatoms brighter than centre ones, the faulted half brighter: filled states),
 /// corner holes dark — each widened by the Gaussian tip blur analytically (σ² adds, the
@@ -84,11 +85,23 @@ public struct Si7x7SceneGenerator: Sendable {
     /// The distortion of a frame (with the centre resolved from the seed when not given).
     public func distortion(for p: Si7x7SceneParameters) -> ScanDistortion {
         let half = p.fieldOfView / 2
-        return ScanDistortion(
+        var d = ScanDistortion(
             width: p.size, height: p.size, pixelSize: p.fieldOfView / Double(p.size),
             rotation: p.rotationDegrees * .pi / 180, centre: resolvedCentre(p), drift: p.drift,
             creepAmplitude: p.creepAmplitude, creepTau: p.creepTau,
             perspective: Point2(p.perspective.x / half, p.perspective.y / half))
+        d.creepAmplitudeY = p.creepAmplitudeY
+        d.fastCreepAmplitude = p.fastCreepAmplitude
+        d.fastCreepTau = p.fastCreepTau
+        d.bow = p.bow
+        d.nonlinearityX = p.nonlinearityX
+        d.nonlinearityY = p.nonlinearityY
+        if p.lineJitter > 0 {
+            // Its own stream, so adding jitter leaves the noise of the frame unchanged.
+            var g = SeededGenerator(seed: p.seed, stream: 0x7177E4 &+ UInt64(p.frame))
+            d.lineJitter = (0..<p.size).map { _ in p.lineJitter * g.normal() }
+        }
+        return d
     }
 
     func resolvedCentre(_ p: Si7x7SceneParameters) -> Point2 {
@@ -321,7 +334,7 @@ public struct Si7x7SceneGenerator: Sendable {
                 for (k, s) in lattice.sites.enumerated() {
                     let m = lattice.position(of: s, in: cell)
                     let guess = linear.apply(m)
-                    let slack = 4 + abs(p.creepAmplitude) / d.pixelSize
+                    let slack = 4 + d.nonProjectiveBound / d.pixelSize
                     if !(guess.x > lo - slack && guess.x < hiX + slack && guess.y > lo - slack && guess.y < hiY + slack) {
                         continue
                     }

@@ -22,6 +22,23 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
     /// Perspective as the relative scale change from the centre to the edge of the field
     /// along x and y (e.g. 0.01 = 1 %); g = px / (fov/2) in 1/nm.
     public var perspective: Point2
+    /// Slow-axis creep along y, nm (decays with `creepTau` like the x part). A y creep faster
+    /// than the scan folds the frame, so |A_y| must stay below 0.8·τ·fieldOfView.
+    public var creepAmplitudeY: Double = 0
+    /// Fast-axis creep after every line start: x offset B (nm) decaying as exp(−s/τ_f) along
+    /// the line (s the fraction of the line). |B| must stay below 0.8·τ_f·fieldOfView.
+    public var fastCreepAmplitude: Double = 0
+    public var fastCreepTau: Double = 0.05
+    /// Lateral bow: y offset (nm) at the left and right edges, growing as x² from the centre.
+    public var bow: Double = 0
+    /// Piezo non-linearity x' = x + h(α n² + β n³) along x, as (α, β), with n the position
+    /// relative to half the field h (0.02 = a 2 % term at the edge).
+    public var nonlinearityX: Point2 = .zero
+    /// The same along y.
+    public var nonlinearityY: Point2 = .zero
+    /// σ of the scan-line jitter, pixels: each line shifted along x by an independent normal
+    /// offset (drawn from the seed and frame).
+    public var lineJitter: Double = 0
     /// Fraction of adatoms missing, 0…1 (realistic: 0–0.05).
     public var defectFraction: Double
     /// White-noise σ.
@@ -71,6 +88,54 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
                              rotationDegrees: Double = 0) -> Si7x7SceneParameters {
         Si7x7SceneParameters(seed: seed, size: size, fieldOfView: fieldOfView, rotationDegrees: rotationDegrees,
                              defectFraction: 0, noise: 0, pinkNoise: 0, lineOffset: 0)
+    }
+
+    /// Random parameters of the given physics: `.classic` is `random(seed:hard:)` (the
+    /// distribution of issue 4's 100-frame study); `.widened` adds what real scanners show
+    /// (issue 10): a quarter of the frames are a homography (drift up to 10 % of the field and
+    /// perspective); the others get, each independently with probability ½, slow-axis creep up
+    /// to 8 % of the field (τ 3–30 % of the frame, with a y part that cannot fold the frame),
+    /// fast-axis creep up to 1.5 % of the field (τ 3–10 % of a line), lateral bow up to 1 nm,
+    /// piezo non-linearity α, β up to 2 % per axis and scan-line jitter up to 0.25 px. At
+    /// least one of them is always present in those frames.
+    public static func random(seed: UInt64, hard: Double = 1, physics: Si7x7ScenePhysics) -> Si7x7SceneParameters {
+        switch physics {
+        case .classic: return random(seed: seed, hard: hard)
+        case .widened: return widened(seed: seed, hard: hard)
+        }
+    }
+
+    static func widened(seed: UInt64, hard: Double) -> Si7x7SceneParameters {
+        var p = random(seed: seed, hard: hard)
+        var g = SeededGenerator(seed: seed, stream: 0x31DE)
+        let k = min(max(hard, 0), 1)
+        let fov = p.fieldOfView
+        let driftMag = k * g.uniform(0, 0.10) * fov
+        let driftAngle = g.uniform(0, 2 * .pi)
+        p.drift = Point2(driftMag * Double.cos(driftAngle), driftMag * Double.sin(driftAngle))
+        p.creepAmplitude = 0
+        let homographyOnly = g.nextUnit() < 0.25
+        var effects = (0..<5).map { _ in g.nextUnit() < 0.5 }
+        if !effects.contains(true) { effects[Int(g.uniform(0, 5))] = true }
+        if homographyOnly { effects = [false, false, false, false, false] }
+        func sign() -> Double { g.nextUnit() < 0.5 ? -1 : 1 }
+        // Slow-axis creep: magnitude up to 8 %, mostly along x; the y part below 0.8·τ·fov.
+        let tau = g.uniform(0.03, 0.3)
+        let slow = k * g.uniform(0, 0.08) * fov * sign()
+        let slowY = k * g.uniform(-1, 1) * min(0.08 * fov, 0.7 * tau * fov)
+        let fastTau = g.uniform(0.03, 0.10)
+        let fast = k * g.uniform(0, min(0.015, 0.7 * fastTau)) * fov * sign()
+        let bow = k * g.uniform(0, 1) * sign()
+        let nlx = Point2(k * g.uniform(-0.02, 0.02), k * g.uniform(-0.02, 0.02))
+        let nly = Point2(k * g.uniform(-0.02, 0.02), k * g.uniform(-0.02, 0.02))
+        let jitter = k * g.uniform(0, 0.25)
+        p.creepTau = tau
+        if effects[0] { p.creepAmplitude = slow; p.creepAmplitudeY = slowY }
+        if effects[1] { p.fastCreepAmplitude = fast; p.fastCreepTau = fastTau }
+        if effects[2] { p.bow = bow }
+        if effects[3] { p.nonlinearityX = nlx; p.nonlinearityY = nly }
+        if effects[4] { p.lineJitter = jitter }
+        return p
     }
 
     /// Random parameters spanning easy to hard frames, as in the acceptance study of
@@ -128,6 +193,27 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
         guard creepTau.isFinite, creepTau > 0.005 else {
             throw bad("creep tau", "\(creepTau); a fraction of the frame time above 0.005")
         }
+        guard creepAmplitudeY.isFinite, abs(creepAmplitudeY) < 0.8 * creepTau * fieldOfView else {
+            throw bad("y creep amplitude", "\(creepAmplitudeY) nm; must be below 0.8·tau·field of view (a faster y creep folds the frame)")
+        }
+        guard fastCreepTau.isFinite, fastCreepTau > 0.005 else {
+            throw bad("fast creep tau", "\(fastCreepTau); a fraction of the line time above 0.005")
+        }
+        guard fastCreepAmplitude.isFinite, abs(fastCreepAmplitude) < 0.8 * fastCreepTau * fieldOfView else {
+            throw bad("fast creep amplitude", "\(fastCreepAmplitude) nm; must be below 0.8·tau·field of view (a faster creep folds the lines)")
+        }
+        guard bow.isFinite, abs(bow) < 0.25 * fieldOfView else {
+            throw bad("bow", "\(bow) nm; must be below a quarter of the field of view")
+        }
+        for (n, v) in [("x non-linearity", nonlinearityX), ("y non-linearity", nonlinearityY)] {
+            // 1 + 2α n + 3β n² > 0 on [−1, 1] when 2|α| + 3|β| < 1; keep well inside.
+            guard v.isFinite, 2 * abs(v.x) + 3 * abs(v.y) < 0.5 else {
+                throw bad(n, "\(v); need 2|α| + 3|β| < 0.5 (a stronger term folds the scan)")
+            }
+        }
+        guard lineJitter.isFinite, lineJitter >= 0, lineJitter < 5 else {
+            throw bad("line jitter", "\(lineJitter) px; use 0…5")
+        }
         guard perspective.isFinite, abs(perspective.x) < 0.2, abs(perspective.y) < 0.2 else {
             throw bad("perspective", "\(perspective); each part below 0.2 (20 % scale change)")
         }
@@ -164,5 +250,18 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
         case perspective, defectFraction = "defect_fraction", noise, pinkNoise = "pink_noise"
         case lineOffset = "line_offset", adsorbateDensity = "adsorbate_density_per_100nm2"
         case calibrated, centre = "centre_nm", contrast
+        case creepAmplitudeY = "creep_amplitude_y_nm", fastCreepAmplitude = "fast_creep_amplitude_nm"
+        case fastCreepTau = "fast_creep_tau", bow = "bow_nm", nonlinearityX = "nonlinearity_x"
+        case nonlinearityY = "nonlinearity_y", lineJitter = "line_jitter_px"
     }
+}
+
+/// Which scanner physics `Si7x7SceneParameters.random(seed:hard:physics:)` draws.
+public enum Si7x7ScenePhysics: String, Sendable, Codable, CaseIterable {
+    /// Issue 4's distribution: drift up to 6 %, x creep up to 4 % in half the frames,
+    /// perspective (the 100-frame benchmark of today).
+    case classic
+    /// Issue 10's: adds strong slow-axis creep, fast-axis creep, bow, piezo non-linearity,
+    /// scan-line jitter and drift up to 10 %.
+    case widened
 }

@@ -74,7 +74,7 @@ public struct SyntheticSTMTruth: Sendable, Codable {
 /// equations).
 public struct ScanDistortionDescription: Sendable, Hashable, Codable {
     public var equation: String =
-        "t=(y+x/W)/H; q=((x-(W-1)/2)*p, (y-(H-1)/2)*p) + drift*t + (A*exp(-t/tau), 0); q'=P(q) with P=[[1,0,0],[0,1,0],[g,h,1]]; model = centre + R(-rotation)*q'"
+        "t=(y+x/W)/H; s=x/W; u=((x+j(y)-(W-1)/2)*p, (y-(H-1)/2)*p); n=u/(p*W/2, p*H/2); q=u + (hx*(ax*nx^2+bx*nx^3), hy*(ay*ny^2+by*ny^3)) + drift*t + (A, Ay)*exp(-t/tau) + (B*exp(-s/tau_f), 0) + (0, bow*nx^2); q'=P(q) with P=[[1,0,0],[0,1,0],[g,h,1]]; model = centre + R(-rotation)*q'; j(y) Catmull-Rom through line_jitter_px"
     public var pixelSizeNm: Double
     public var rotationRad: Double
     public var centreNm: Point2
@@ -82,8 +82,24 @@ public struct ScanDistortionDescription: Sendable, Hashable, Codable {
     public var creepAmplitudeNm: Double
     public var creepTau: Double
     public var perspectivePerNm: Point2
+    public var creepAmplitudeYNm: Double
+    public var fastCreepAmplitudeNm: Double
+    public var fastCreepTau: Double
+    public var bowNm: Double
+    /// (α, β) per axis.
+    public var nonlinearityX: Point2
+    public var nonlinearityY: Point2
+    /// Per-line x offset, pixels (empty when there is no jitter).
+    public var lineJitterPx: [Double]
 
     init(_ d: ScanDistortion) {
+        creepAmplitudeYNm = d.creepAmplitudeY
+        fastCreepAmplitudeNm = d.fastCreepAmplitude
+        fastCreepTau = d.fastCreepTau
+        bowNm = d.bow
+        nonlinearityX = d.nonlinearityX
+        nonlinearityY = d.nonlinearityY
+        lineJitterPx = d.lineJitter
         pixelSizeNm = d.pixelSize
         rotationRad = d.rotation
         centreNm = d.centre
@@ -97,5 +113,8 @@ public struct ScanDistortionDescription: Sendable, Hashable, Codable {
         case equation, pixelSizeNm = "p_nm", rotationRad = "rotation_rad", centreNm = "centre_nm"
         case driftNm = "drift_nm", creepAmplitudeNm = "creep_amplitude_nm", creepTau = "creep_tau"
         case perspectivePerNm = "perspective_gh_per_nm"
+        case creepAmplitudeYNm = "creep_amplitude_y_nm", fastCreepAmplitudeNm = "fast_creep_amplitude_nm"
+        case fastCreepTau = "fast_creep_tau", bowNm = "bow_nm", nonlinearityX = "nonlinearity_x_alpha_beta"
+        case nonlinearityY = "nonlinearity_y_alpha_beta", lineJitterPx = "line_jitter_px"
     }
 }
