@@ -73,21 +73,28 @@ public enum BuiltinModels {
     /// square of side `side` µm (anchors as in `square(side:)`), and regions "active" (the
     /// square) and electrodes "T1" (top), "T2" (right), "T3" (bottom), "T4" (left): strips
     /// 0.25·side wide and 0.6·side long that touch the middle of each side from outside.
-    public static func fourTerminalDevice(side s: Double) -> AnchorModel {
-        let w = 0.125 * s, len = 0.6 * s, m = s / 2
+    ///
+    /// `electrodeReach` (fraction of the side, default 0) moves each electrode's inner end:
+    /// negative values stop it short of the square by that much, positive values let it
+    /// overlap the square (metal over the film, hiding it). Their outer ends stay 0.6·side
+    /// outside the square. Only the default is the built-in `device4:side`.
+    public static func fourTerminalDevice(side s: Double, electrodeReach reach: Double = 0) -> AnchorModel {
+        let w = 0.125 * s, m = s / 2
+        let r = reach * s
         func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> [Point2] {
             [Point2(x0, y0), Point2(x1, y0), Point2(x1, y1), Point2(x0, y1)]
         }
         let regions = [
             NamedRegion(name: "active", polygon: rect(0, 0, s, s)),
-            NamedRegion(name: "T1", polygon: rect(m - w, -len, m + w, 0)),
-            NamedRegion(name: "T2", polygon: rect(s, m - w, s + len, m + w)),
-            NamedRegion(name: "T3", polygon: rect(m - w, s, m + w, s + len)),
-            NamedRegion(name: "T4", polygon: rect(-len, m - w, 0, m + w)),
+            NamedRegion(name: "T1", polygon: rect(m - w, -0.6 * s, m + w, r)),
+            NamedRegion(name: "T2", polygon: rect(s - r, m - w, s + 0.6 * s, m + w)),
+            NamedRegion(name: "T3", polygon: rect(m - w, s - r, m + w, s + 0.6 * s)),
+            NamedRegion(name: "T4", polygon: rect(-0.6 * s, m - w, r, m + w)),
         ]
+        let reachText = r == 0 ? "" : (r < 0 ? ", stopping \(format(-reach)) side short" : ", overlapping it by \(format(reach)) side")
         return try! AnchorModel(
-            name: "device4:\(format(s))",
-            summary: "four-terminal device, active square \(format(s)) µm, electrodes T1–T4",
+            name: r == 0 ? "device4:\(format(s))" : "device4:\(format(s))-reach\(format(reach))",
+            summary: "four-terminal device, active square \(format(s)) µm, electrodes T1–T4\(reachText)",
             unit: .micrometre, geometry: .shape(ShapeModel(points: squarePoints(side: s))),
             regions: regions, defaultExtractor: "rectangle", anchorContrast: .edge)
     }

@@ -16,8 +16,12 @@ public struct AlignCommand: ParsableCommand {
             homography), warped onto one grid in model units, normalised in intensity against \
             the first image (gain and gradient, reported), and compared: difference maps \
             (later − first), line profiles, and the dark fraction / integrated darkness of the \
-            model's "active" region (or --region). Alignments whose residual is too large to \
-            trust are refused unless --allow-poor-fit. Output: aligned-K.tiff/.png, \
+            model's "active" region (or --region). Every alignment carries a verdict \
+            (result.json "quality": ok, doubtful or refused, with reasons and evidence: the \
+            fraction of the model's outline that the image shows as edges, the stretch of the \
+            placement, the residual; see docs/align.md). A refused alignment still writes its \
+            outputs, prints its reasons on standard error and exits with status 2 (0 with \
+            --allow-poor-fit). Output: aligned-K.tiff/.png, \
             overlay-K.png, difference-K.tiff/.png, difference-colorbar.png, profiles.csv/.svg, \
             result.json and a self-contained report.html.
 
@@ -51,7 +55,7 @@ public struct AlignCommand: ParsableCommand {
     @Option(name: .long, help: "Camera rotation (degrees) assumed for the first image when the model's symmetry leaves the orientation open; later images take the orientation that looks most like the first.")
     var priorRotation: Double = 0
 
-    @Flag(name: .long, help: "Write the results even when a registration's residual is too large to trust.")
+    @Flag(name: .long, help: "Exit with status 0 even when the alignment is refused (the verdict stays in result.json).")
     var allowPoorFit = false
 
     @Flag(name: .long, help: "Print the result as JSON on standard output (and write no file unless --outputs asks).")
@@ -101,9 +105,6 @@ public struct AlignCommand: ParsableCommand {
         options.registration.priorRotationDegrees = priorRotation
         let result = try DeviceAlignment.align(frames, model: anchorModel, options: options)
         bar.advance()
-        if !allowPoorFit {
-            for (k, r) in result.registrations.enumerated() { try r.requireTrustworthy(file: images[k]) }
-        }
         let profiles = try profile.map { s -> LineProfile in
             let (a, b) = try Self.parseProfile(s)
             return try LineProfile(images: result.aligned, grid: result.grid, from: a, to: b)
@@ -136,7 +137,18 @@ public struct AlignCommand: ParsableCommand {
                              c.darkFractionBefore * 100, c.darkFractionAfter * 100, c.darkFractionChangePoints, c.integratedDarknessChangePct))
             }
             for n in summary.notes { print("note: \(n)") }
+            print("quality: \(result.quality.status.rawValue)")
             if outputs.contains(.html) { print("wrote \(out)/report.html") } else if !outputs.isEmpty { print("wrote \(written.count + (outputs.contains(.json) ? 1 : 0)) files to \(out)/") }
         }
+        try Self.exit(by: result.quality, allowRefused: allowPoorFit)
+    }
+
+    /// Prints the reasons of a doubtful or refused verdict on standard error and exits with
+    /// status 2 when it is refused (unless `allowRefused`), after the outputs are written.
+    static func exit(by verdict: Verdict, allowRefused: Bool) throws {
+        guard verdict.status != .ok else { return }
+        let lines = ["align: quality \(verdict.status.rawValue)"] + verdict.reasons.map { "  \($0.status.rawValue): \($0.message) [\($0.code)]" }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        if verdict.status == .refused && !allowRefused { throw ExitCode(2) }
     }
 }

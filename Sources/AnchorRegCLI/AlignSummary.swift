@@ -25,11 +25,15 @@ struct AlignSummary: Encodable {
         var orientation_by_content: OrientationChoice?
         var quadrilaterals_found: Int
         var normalisation: IntensityNormalisation
+        /// This frame's verdict (DeviceVerdict).
+        var quality: Verdict
     }
     struct Grid: Encodable { var origin: Point2; var width: Int; var height: Int; var pixels_per_unit: Double; var unit: String }
     struct Difference: Encodable { var frame: Int; var rms: Double; var rms_relative: Double; var pixels: Int; var intensity_range: Double }
     struct Profile: Encodable { var start: Point2; var end: Point2; var samples: Int }
     var model: String
+    /// The alignment's verdict: ok, doubtful or refused, with reasons and evidence.
+    var quality: Verdict
     var unit: String
     var grid: Grid
     var frames: [Frame]
@@ -43,6 +47,7 @@ struct AlignSummary: Encodable {
     init(_ r: DeviceAlignmentResult, paths: [String], frames fs: [AlignmentFrame], model: AnchorModel,
          profiles ps: [LineProfile], files: [String]) {
         self.model = model.name
+        quality = r.quality
         unit = AlignOutputs.unitSymbol(model)
         grid = Grid(origin: r.grid.origin, width: r.grid.width, height: r.grid.height,
                     pixels_per_unit: r.grid.pixelsPerUnit, unit: AlignOutputs.unitSymbol(model))
@@ -53,7 +58,8 @@ struct AlignSummary: Encodable {
                   mae: g.mae, recall: g.recall, oks_scale: g.oksScale, rms_px: g.residualPixels,
                   residual_limit_px: g.residualLimitPixels, trustworthy: g.isTrustworthy,
                   rotation_deg: g.rotationDegrees, ambiguity: g.ambiguity, orientation_by_content: r.orientationByContent[k],
-                  quadrilaterals_found: g.extraction.quadrilaterals.count, normalisation: r.normalisation[k])
+                  quadrilaterals_found: g.extraction.quadrilaterals.count, normalisation: r.normalisation[k],
+                  quality: g.quality)
         }
         difference = r.differences.indices.map {
             Difference(frame: $0 + 1, rms: r.differenceRMS[$0], rms_relative: r.differenceRMSRelative[$0],

@@ -237,11 +237,20 @@ public struct SynthOMPairCommand: ParsableCommand {
             of the active area changes by --change between them. Writes truth.json \
             (homographies model µm → image px, true dark fractions, integrated darkness), \
             device.json (the model) and darkness_before.tiff / darkness_after.tiff (the true \
-            darkness 0…1 of the active area on the model grid, float32, calibrated in µm). JPEG output is not offered: AnchorReg has no JPEG writer.
+            darkness 0…1 of the active area on the model grid, float32, calibrated in µm; NaN \
+            under electrodes that overlap the square). The look: --tone (film brightest, \
+            darkest, or between substrate and electrodes), --electrodes (short, edge, overlap; \
+            device.json then has the electrodes where they are drawn), --grey, --vignetting, \
+            --white-balance, --blur, --square-size; --jpeg-quality writes before.jpg/after.jpg \
+            as a camera would. --random-look draws every look parameter from the seed (the \
+            looks of issue 11), ignoring the look options.
 
-            Example:
+            Examples:
               anchorreg synth om-pair --seed 3 --out om3
               anchorreg synth om-pair --seed 4 --size 800x600 --change=-0.05 --out om4
+              anchorreg synth om-pair --seed 5 --tone between --electrodes overlap --grey \\
+                  --jpeg-quality 80 --blur 2.5 --out om5
+              anchorreg synth om-pair --seed 6 --random-look --size 1250x703 --out om6
             """)
 
     @Option(help: "Seed.") var seed: UInt64
@@ -253,6 +262,20 @@ public struct SynthOMPairCommand: ParsableCommand {
     var change: Double = -0.0304
     @Option(help: "White noise σ per channel, fraction of 255.") var noise: Double = 0.02
     @Option(help: "Illumination gradient, relative brightness change centre → corner.") var illumination: Double = 0.2
+    @Option(help: "Vignetting, relative brightness loss at the corners.") var vignetting: Double = 0.1
+    @Option(name: .customLong("white-balance"), help: "White-balance shift: channel gains drawn from 1 ± this.")
+    var whiteBalance: Double = 0
+    @Option(help: "Film tone: brightest, darkest, or between (substrate < film < electrodes).")
+    var tone: String = "brightest"
+    @Option(help: "Electrode ends: short (stop before the square), edge (end on it), overlap (run over it).")
+    var electrodes: String = "edge"
+    @Flag(help: "A grey camera instead of a colour one.") var grey = false
+    @Option(help: "Defocus blur σ, px.") var blur: Double = 0.8
+    @Option(name: .customLong("square-size"), help: "Square side as a fraction of the shorter image side (each frame ±5 %).")
+    var squareSize: Double?
+    @Option(name: .customLong("jpeg-quality"), help: "Write JPEGs at this quality (1–100) instead of PNGs.")
+    var jpegQuality: Int?
+    @Flag(name: .customLong("random-look"), help: "Draw every look parameter from the seed.") var randomLook = false
     @Option(name: .customLong("truth-grid"), help: "Samples per side of the truth grid over the active area.")
     var truthGrid: Int = 512
     @Option(help: "Output directory.") var out: String
@@ -277,17 +300,38 @@ public struct SynthOMPairCommand: ParsableCommand {
         guard dims.count == 2, let w = Int(dims[0]), let h = Int(dims[1]) else {
             throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 1024x768 (got \(size))")
         }
-        let p = OMPairParameters(seed: seed, width: w, height: h, side: sideUm, darkFractionBefore: darkBefore,
-                                 darkFractionChange: change, illuminationGradient: illumination, noise: noise,
-                                 truthGridSize: truthGrid)
+        var p: OMPairParameters
+        if randomLook {
+            p = OMPairParameters.random(seed: seed, width: w, height: h, truthGridSize: truthGrid)
+            p.side = sideUm
+        } else {
+            guard let t = OMPairLook.Tone(rawValue: tone) else {
+                throw ValidationError("--tone \(tone): use brightest, darkest or between")
+            }
+            guard let e = OMPairLook.ElectrodeEnd(rawValue: electrodes) else {
+                throw ValidationError("--electrodes \(electrodes): use short, edge or overlap")
+            }
+            let size = squareSize.map { (0.95 * $0)...(1.05 * $0) } ?? (0.28...0.38)
+            p = OMPairParameters(seed: seed, width: w, height: h, side: sideUm, darkFractionBefore: darkBefore,
+                                 darkFractionChange: change, squareSizeRange: size,
+                                 look: OMPairLook(tone: t, electrodes: e, colour: !grey),
+                                 illuminationGradient: illumination, vignetting: vignetting, whiteBalance: whiteBalance,
+                                 jpegQuality: jpegQuality, noise: noise, blurSigma: blur, truthGridSize: truthGrid)
+        }
         let files = OutputFiles(directory: out, force: force)
         try files.prepare()
         let bar = ProgressBar(total: 1, label: "synth om-pair")
         let pair = try OMPairGenerator().generate(p)
         bar.advance()
         bar.finish()
-        let before = try files.write(try PNGCodec.encode(rgb: pair.before), to: "before.png")
-        let after = try files.write(try PNGCodec.encode(rgb: pair.after), to: "after.png")
+        let before: String, after: String
+        if let a = pair.beforeJPEG, let b = pair.afterJPEG {
+            before = try files.write(a, to: "before.jpg")
+            after = try files.write(b, to: "after.jpg")
+        } else {
+            before = try files.write(try PNGCodec.encode(rgb: pair.before), to: "before.png")
+            after = try files.write(try PNGCodec.encode(rgb: pair.after), to: "after.png")
+        }
         let truth = try files.write(try JSONOutput.encode(pair.truth), to: "truth.json")
         let model = try files.write(try pair.truth.model.jsonData(), to: "device.json")
         try files.write(try TIFFWriter.encode(pair.darknessBefore), to: "darkness_before.tiff")
@@ -299,7 +343,7 @@ public struct SynthOMPairCommand: ParsableCommand {
                                          dark_fraction_change_points: t.darkFractionChangePoints,
                                          homographies: t.homographies))
         } else {
-            print("\(before), \(after): \(w)×\(h) photographs of \(t.model.name)")
+            print("\(before), \(after): \(w)×\(h) photographs of \(t.model.name), look \(p.look.label)")
             print(String(format: "dark fraction %.4f → %.4f (%+.2f points); truth: %@; model: %@",
                          t.darkFractionBefore, t.darkFractionAfter, t.darkFractionChangePoints, truth, model))
         }

@@ -135,4 +135,52 @@ static inline void anchor_jpeg_free(anchor_jpeg_result *r) {
     free(r->pixels); r->pixels = NULL;
 }
 
+/* Encodes 8-bit gray (channels 1) or RGB (channels 3) pixels, height rows of width*channels
+ * bytes, as a baseline JPEG at `quality` (1…100, libjpeg's scale) into a malloc'd buffer
+ * (*out, *out_size; free with anchor_jpeg_free_buffer). Returns ANCHOR_JPEG_OK or an error
+ * status with libjpeg's message in `message` (JMSG_LENGTH_MAX bytes). */
+static inline int anchor_jpeg_encode(const unsigned char *pixels, unsigned int width, unsigned int height,
+                                     int channels, int quality, unsigned char **out,
+                                     unsigned long *out_size, char *message) {
+    struct jpeg_compress_struct cinfo;
+    anchor_jpeg_error err;
+    /* Its address escapes to libjpeg, so it lives in memory and is current after a longjmp. */
+    unsigned char *mem = NULL;
+    unsigned long size = 0;
+    memset(&err, 0, sizeof err);
+    memset(&cinfo, 0, sizeof cinfo);
+    *out = NULL; *out_size = 0; message[0] = 0;
+    cinfo.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = anchor_jpeg_error_exit;
+    err.pub.emit_message = anchor_jpeg_emit_message;
+    err.pub.output_message = anchor_jpeg_output_message;
+    if (setjmp(err.jump)) {
+        jpeg_destroy_compress(&cinfo);
+        free(mem);
+        memcpy(message, err.message, JMSG_LENGTH_MAX);
+        return ANCHOR_JPEG_ERROR;
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, &mem, &size);
+    cinfo.image_width = width;
+    cinfo.image_height = height;
+    cinfo.input_components = channels;
+    cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    size_t stride = (size_t)width * channels;
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + stride * cinfo.next_scanline);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    *out = mem;
+    *out_size = size;
+    return ANCHOR_JPEG_OK;
+}
+
+static inline void anchor_jpeg_free_buffer(unsigned char *buffer) { free(buffer); }
+
 #endif

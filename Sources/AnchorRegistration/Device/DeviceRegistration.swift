@@ -66,6 +66,8 @@ public struct DeviceRegistration: Sendable {
     public var extraction: RectangleExtraction
     /// Quadrilaterals found in the image that no model feature matched.
     public var unmatchedQuadrilaterals: Int
+    /// Whether the image shows the model where `homography` puts it (`DeviceVerdict`).
+    public var quality = Verdict()
 
     /// True when the residual is within the limit.
     public var isTrustworthy: Bool { residualPixels <= residualLimitPixels }
@@ -148,8 +150,10 @@ public struct DeviceRegistration: Sendable {
             }
         }
         guard distinct.count > 1 else {
-            return try solve(chosen.h, modelQuads: modelQuads, extraction: extraction,
-                             anchorCentroid: anchorCentroid, options: options)
+            var result = try solve(chosen.h, modelQuads: modelQuads, extraction: extraction,
+                                   anchorCentroid: anchorCentroid, options: options)
+            result.quality = DeviceVerdict.assess(result, image: image, model: model)
+            return result
         }
         chosen = distinct.min { angleDiff($0.rotation, options.priorRotationDegrees) < angleDiff($1.rotation, options.priorRotationDegrees) }!
         var result = try solve(chosen.h, modelQuads: modelQuads, extraction: extraction,
@@ -157,9 +161,12 @@ public struct DeviceRegistration: Sendable {
         let list = distinct.map { String(format: "%.1f°", $0.rotation) }.joined(separator: ", ")
         result.ambiguity = "\(distinct.count) orientations fit the model equally well (rotations \(list)); took \(String(format: "%.1f°", result.rotationDegrees)), nearest the prior \(String(format: "%.1f°", options.priorRotationDegrees))"
         result.alternatives = distinct.filter { angleDiff($0.rotation, chosen.rotation) >= 10 }.compactMap {
-            try? solve($0.h, modelQuads: modelQuads, extraction: extraction,
-                       anchorCentroid: anchorCentroid, options: options)
+            guard var alt = try? solve($0.h, modelQuads: modelQuads, extraction: extraction,
+                                       anchorCentroid: anchorCentroid, options: options) else { return nil }
+            alt.quality = DeviceVerdict.assess(alt, image: image, model: model)
+            return alt
         }
+        result.quality = DeviceVerdict.assess(result, image: image, model: model)
         return result
     }
 

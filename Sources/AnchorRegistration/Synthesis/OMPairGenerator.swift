@@ -1,6 +1,7 @@
 import AnchorGeometry
 import AnchorImaging
 import AnchorModels
+import Foundation
 import RealModule
 
 /// Ground truth of a synthetic optical-microscope pair (written as `truth.json`).
@@ -13,7 +14,9 @@ public struct OMPairTruth: Sendable, Codable {
     public var homographies: [Homography]
     /// Image positions of the model's anchors (corners C1–C4, centre) in each photograph.
     public var anchorsInImage: [[Point2]]
-    /// Dark fraction of the active area before and after, measured on the truth grid.
+    /// Dark fraction of the active area before and after, measured on the truth grid over
+    /// the visible film (where electrodes overlap the square, the film under them is hidden
+    /// and not counted).
     public var darkFractionBefore: Double
     public var darkFractionAfter: Double
     /// After − before, in percentage points.
@@ -25,8 +28,10 @@ public struct OMPairTruth: Sendable, Codable {
     public var integratedDarknessChangePct: Double
     /// Number of samples per side of the active-area grid the fractions were measured on.
     public var truthGridSize: Int
-    /// Exposure gain and illumination gradient applied to each photograph.
+    /// Exposure gain applied to each photograph.
     public var exposureGains: [Double]
+    /// Per photograph, the red, green and blue gains of the white-balance shift.
+    public var whiteBalanceGains: [[Double]]
 
     enum CodingKeys: String, CodingKey {
         case generator, parameters, model, homographies, anchorsInImage = "anchors_in_image"
@@ -35,7 +40,7 @@ public struct OMPairTruth: Sendable, Codable {
         case integratedDarknessBefore = "integrated_darkness_before"
         case integratedDarknessAfter = "integrated_darkness_after"
         case integratedDarknessChangePct = "integrated_darkness_change_pct"
-        case truthGridSize = "truth_grid_size", exposureGains = "exposure_gains"
+        case truthGridSize = "truth_grid_size", exposureGains = "exposure_gains", whiteBalanceGains = "white_balance_gains"
     }
 }
 
@@ -43,13 +48,18 @@ public struct OMPairTruth: Sendable, Codable {
 public struct OMPair: Sendable {
     /// The "before" and "after" photographs (8-bit RGB, uncalibrated: the camera's scale is
     /// what the registration finds).
+    /// With `jpegQuality` set, these are the decoded JPEGs, and `beforeJPEG` / `afterJPEG`
+    /// hold the files' bytes.
     public var before: RGBImage
     public var after: RGBImage
+    public var beforeJPEG: Data?
+    public var afterJPEG: Data?
     public var truth: OMPairTruth
     /// The true darkness (0 light … 1 fully dark) of the active area before and after, on
     /// the truth grid: `truthGridSize`² samples, sample (i, j) at model point
     /// ((i + ½)·side/n, (j + ½)·side/n) µm, calibrated in µm (pixel size side/n). The first
-    /// sample's centre is half a sample inside the square's corner C1.
+    /// sample's centre is half a sample inside the square's corner C1. NaN where an
+    /// electrode overlapping the square hides the film.
     public var darknessBefore: Image
     public var darknessAfter: Image
 }
@@ -72,42 +82,61 @@ public struct OMPairGenerator: Sendable {
 
     public func generate(_ p: OMPairParameters) throws -> OMPair {
         try p.validate()
-        let model = BuiltinModels.fourTerminalDevice(side: p.side)
+        let model = BuiltinModels.fourTerminalDevice(side: p.side, electrodeReach: p.look.electrodes.reach)
+        let electrodes = model.regions.filter { $0.name.hasPrefix("T") }
         var g = SeededGenerator(seed: p.seed, stream: 0x0A)
         let field = DarknessField(side: p.side, generator: &g)
         let n = p.truthGridSize
         // Field values on the grid, before (f) and after (f + drift towards T2/T4).
         var before = [Double](repeating: 0, count: n * n)
         var after = before
+        var visible = [Bool](repeating: true, count: n * n)
         for j in 0..<n {
             for i in 0..<n {
                 let m = Point2((Double(i) + 0.5) / Double(n) * p.side, (Double(j) + 0.5) / Double(n) * p.side)
                 before[j * n + i] = field.value(m)
                 after[j * n + i] = field.valueAfter(m)
+                visible[j * n + i] = !electrodes.contains { $0.contains(m) }
             }
         }
-        let t0 = Self.quantile(before, p.darkFractionBefore)
-        let t1 = Self.quantile(after, p.darkFractionBefore + p.darkFractionChange)
-        let fractionBefore = Double(before.filter { $0 < t0 }.count) / Double(n * n)
-        let fractionAfter = Double(after.filter { $0 < t1 }.count) / Double(n * n)
+        let shownBefore = zip(before, visible).filter(\.1).map(\.0)
+        let shownAfter = zip(after, visible).filter(\.1).map(\.0)
+        let t0 = Self.quantile(shownBefore, p.darkFractionBefore)
+        let t1 = Self.quantile(shownAfter, p.darkFractionBefore + p.darkFractionChange)
+        let shown = Double(shownBefore.count)
+        let fractionBefore = Double(shownBefore.filter { $0 < t0 }.count) / shown
+        let fractionAfter = Double(shownAfter.filter { $0 < t1 }.count) / shown
         let w = field.edgeWidth
-        let meanBefore = before.reduce(0) { $0 + Self.darkness($1, t0, w) } / Double(n * n)
-        let meanAfter = after.reduce(0) { $0 + Self.darkness($1, t1, w) } / Double(n * n)
+        let meanBefore = shownBefore.reduce(0) { $0 + Self.darkness($1, t0, w) } / shown
+        let meanAfter = shownAfter.reduce(0) { $0 + Self.darkness($1, t1, w) } / shown
 
         var homographies: [Homography] = []
         var images: [RGBImage] = []
         var gains: [Double] = []
+        var balances: [[Double]] = []
+        var files: [Data] = []
         for frame in 0..<2 {
             var fg = SeededGenerator(seed: p.seed, stream: 0x0B &+ UInt64(frame))
             let h = cameraHomography(p, generator: &fg)
             let gain = fg.uniform(0.85, 1.15)
+            let balance = p.look.colour ? (0..<3).map { _ in 1 + fg.uniform(-p.whiteBalance, p.whiteBalance) } : [1, 1, 1]
             let grid = frame == 0 ? before : after
             let threshold = frame == 0 ? t0 : t1
-            let img = try render(p, model: model, homography: h, grid: grid, threshold: threshold,
-                                 edgeWidth: w, gain: gain, generator: &fg)
+            var img = try render(p, model: model, homography: h, grid: grid, threshold: threshold,
+                                 edgeWidth: w, gain: gain, balance: balance, generator: &fg)
+            if let q = p.jpegQuality {
+                // The camera's file: what a reader decodes is what the aligner sees.
+                let data = try JPEGWriter.encode(rgb: img, quality: q)
+                guard let rgb = try JPEGReader.read(data: data).rgb else {
+                    throw SynthesisError.invalidParameter(name: "JPEG quality", reason: "the encoded JPEG decoded without colour")
+                }
+                img = rgb
+                files.append(data)
+            }
             homographies.append(h)
             images.append(img)
             gains.append(gain)
+            balances.append(balance)
         }
         let truth = OMPairTruth(
             parameters: p, model: model, homographies: homographies,
@@ -116,13 +145,13 @@ public struct OMPairGenerator: Sendable {
             darkFractionChangePoints: (fractionAfter - fractionBefore) * 100,
             integratedDarknessBefore: meanBefore, integratedDarknessAfter: meanAfter,
             integratedDarknessChangePct: (meanAfter - meanBefore) / meanBefore * 100,
-            truthGridSize: n, exposureGains: gains)
+            truthGridSize: n, exposureGains: gains, whiteBalanceGains: balances)
         let ps = PixelSize(x: p.side / Double(n), y: p.side / Double(n))
-        let mapBefore = try Image(width: n, height: n, pixels: before.map { Float(Self.darkness($0, t0, w)) },
+        let mapBefore = try Image(width: n, height: n, pixels: before.indices.map { visible[$0] ? Float(Self.darkness(before[$0], t0, w)) : .nan },
                                   pixelSize: ps, unit: .micrometre)
-        let mapAfter = try Image(width: n, height: n, pixels: after.map { Float(Self.darkness($0, t1, w)) },
+        let mapAfter = try Image(width: n, height: n, pixels: after.indices.map { visible[$0] ? Float(Self.darkness(after[$0], t1, w)) : .nan },
                                  pixelSize: ps, unit: .micrometre)
-        return OMPair(before: images[0], after: images[1], truth: truth,
+        return OMPair(before: images[0], after: images[1], beforeJPEG: files.first, afterJPEG: files.last, truth: truth,
                       darknessBefore: mapBefore, darknessAfter: mapAfter)
     }
 
@@ -155,17 +184,16 @@ public struct OMPairGenerator: Sendable {
     }
 
     private func render(_ p: OMPairParameters, model: AnchorModel, homography h: Homography, grid: [Double],
-                        threshold: Double, edgeWidth: Double, gain: Double,
+                        threshold: Double, edgeWidth: Double, gain: Double, balance: [Double],
                         generator g: inout SeededGenerator) throws -> RGBImage {
         let inv = try h.inverse()
         let w = p.width, ht = p.height, n = p.truthGridSize
         let s = p.side
         let electrodes = model.regions.filter { $0.name.hasPrefix("T") }
-        let substrate: (Double, Double, Double) = (70, 82, 112)
-        let metal: (Double, Double, Double) = (214, 182, 96)
-        let light: (Double, Double, Double) = (206, 196, 172)
+        let (substrate, metal, light) = p.look.palette
         let c = p.darkContrast
-        let dark = (light.0 * (1 - c), light.1 * (1 - 1.15 * c), light.2 * (1 - 1.3 * c))
+        let dark = p.look.colour ? (light.0 * (1 - c), light.1 * (1 - 1.15 * c), light.2 * (1 - 1.3 * c))
+                                 : (light.0 * (1 - c), light.1 * (1 - c), light.2 * (1 - c))
         func fieldAt(_ m: Point2) -> Double {
             // Bilinear interpolation of the grid (cell-centred samples).
             let gx = min(max(m.x / s * Double(n) - 0.5, 0), Double(n - 1))
@@ -179,9 +207,10 @@ public struct OMPairGenerator: Sendable {
         // Classify the (w + 1) × (h + 1) pixel corners: 0 substrate, 1 electrode, 2 active.
         // A pixel whose four corners agree is coloured from its centre; the few pixels on an
         // edge are supersampled 3 × 3 (area coverage to 1/9).
+        // Electrodes lie on top of the film where they overlap it.
         func regionClass(_ m: Point2) -> UInt8 {
-            if m.x >= 0 && m.x < s && m.y >= 0 && m.y < s { return 2 }
             for e in electrodes where e.contains(m) { return 1 }
+            if m.x >= 0 && m.x < s && m.y >= 0 && m.y < s { return 2 }
             return 0
         }
         func colour(_ m: Point2, _ cls: UInt8) -> (Double, Double, Double) {
@@ -234,15 +263,17 @@ public struct OMPairGenerator: Sendable {
         let angle = g.uniform(0, 2 * .pi)
         let dirX = Double.cos(angle), dirY = Double.sin(angle)
         let half = (Double(w * w + ht * ht)).squareRoot() / 2
-        let strength = p.illuminationGradient
+        let strength = p.illuminationGradient, vignette = p.vignetting
         var samples = [UInt8](repeating: 0, count: w * ht * 3)
         for y in 0..<ht {
             for x in 0..<w {
                 let dx = (Double(x) - Double(w - 1) / 2) / half, dy = (Double(y) - Double(ht - 1) / 2) / half
-                let illum = gain * (1 + strength * (dirX * dx + dirY * dy) - 0.5 * strength * (dx * dx + dy * dy))
+                let illum = gain * (1 + strength * (dirX * dx + dirY * dy)) * (1 - vignette * (dx * dx + dy * dy))
+                // A grey camera has one sensor value per pixel: the same noise in every channel.
+                let shared = p.look.colour || p.noise == 0 ? 0 : p.noise * 255 * g.normal()
                 for k in 0..<3 {
-                    var v = Double(planes[k][y * w + x]) * illum
-                    if p.noise > 0 { v += p.noise * 255 * g.normal() }
+                    var v = Double(planes[k][y * w + x]) * illum * balance[k]
+                    if p.noise > 0 { v += p.look.colour ? p.noise * 255 * g.normal() : shared }
                     samples[(y * w + x) * 3 + k] = UInt8(min(max(v.rounded(), 0), 255))
                 }
             }

@@ -42,5 +42,10 @@ struct SnakePhotoTests {
             #expect(turned.homography.apply(p.position).distance(to: (turn * upright.homography).apply(p.position)) < 0.5)
         }
         #expect(r.differenceRMSRelative[0] < 0.02)
+        // The verdict: every pad outline is an edge of the photograph.
+        #expect(r.quality.status == .ok, "\(r.quality.reasons.map(\.message))")
+        #expect(upright.quality.evidence["outline_support"] ?? 0 > 0.9)
+        // Issue 11: rotation within 0.3° of 0° or 180°.
+        #expect(abs(upright.rotationDegrees) < 0.3 + 1e-9 || abs(abs(upright.rotationDegrees) - 180) < 0.3 + 1e-9)
     }
 }
