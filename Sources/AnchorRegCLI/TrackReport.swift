@@ -6,10 +6,23 @@ import Foundation
 /// The self-contained report.html of `track`: the drift trajectory, the velocity against
 /// time, and every frame's thumbnail with its verdict.
 enum TrackReport {
+    static let style = """
+        body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
+        h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em}
+        table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
+        th{background:#f3f3f3}td.l,th.l{text-align:left}
+        .imgs{display:flex;flex-wrap:wrap;gap:1em}.imgs figure{margin:0}
+        figcaption{font-size:.85em;color:#555}code{background:#f6f6f6;padding:1px 3px}
+        """
+
+    static func img(_ png: Data, alt: String) -> String {
+        "<img alt=\"\(ReportPage.escape(alt))\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
+    }
+
     static func html(_ frames: [TrackedFrame], thumbnails: [(TrackedFrame, Data?)], model: String) -> String {
-        let e = HTMLReport.escape
+        let e = ReportPage.escape
         let good = frames.filter { $0.latticePosition != nil }
-        var s = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>AnchorReg — series of \(frames.count) frames</title><style>\(HTMLReport.style)"
+        var s = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>AnchorReg — series of \(frames.count) frames</title><style>\(style)"
         s += ".thumbs{display:flex;flex-wrap:wrap;gap:.6em}.thumbs figure{margin:0;width:170px}.thumbs img{width:160px;border:3px solid #ccc}"
         s += ".ok img{border-color:#2a2}.doubtful img{border-color:#e90}.refused img{border-color:#d22}</style></head><body>"
         s += "<h1>AnchorReg series tracking: \(frames.count) frames registered to <code>\(e(model))</code></h1>"
@@ -29,7 +42,7 @@ enum TrackReport {
         s += "<h2>Frames</h2><div class=thumbs>"
         for (t, png) in thumbnails {
             s += "<figure class=\(t.quality.status.rawValue)>"
-            if let png { s += HTMLReport.img(png, alt: "frame \(t.index)") }
+            if let png { s += img(png, alt: "frame \(t.index)") }
             var cap = "#\(t.index) \(e((t.file as NSString).lastPathComponent)) — <b>\(t.quality.status.rawValue)</b>"
             if let o = t.cellOffset { cap += "<br>cell (0,0) = (\(o.i), \(o.j))" }
             if let d = t.drift { cap += String(format: "<br>drift (%.3f, %.3f) nm", d.x, d.y) }

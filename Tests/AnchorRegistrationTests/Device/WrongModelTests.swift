@@ -42,8 +42,7 @@ struct WrongModelTests {
     /// device4 (a square with four electrodes) on the snake photograph: a contact pad fits the
     /// square, but no electrode is where the model draws them.
     @Test func device4OnTheSnakePhoto() throws {
-        let path = SnakePhotoTests.dir + "snakesmall2.jpg"
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        let path = try SnakePhotoTests.file("snakesmall2.jpg")
         let rgb = try #require(try ImageFile.read(path: path).rgb)
         let model = try BuiltinModels.named("device4:40")
         #expect(Self.status(rgb.luminance(), model) != .ok)
