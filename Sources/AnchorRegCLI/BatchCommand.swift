@@ -26,8 +26,10 @@ struct BatchCommand: ParsableCommand {
 
             Examples:
               anchorreg batch frames --model si111-7x7 --out results
-              anchorreg batch frames/frame-00.tif frames/frame-01.tif --model si111-7x7 --out some --outputs json,csv,png
-              anchorreg batch frames --model si111-7x7 --out sharded --shard 0/3 --threads 1
+              anchorreg batch frames/frame-00.tif frames/frame-01.tif --model si111-7x7 \\
+                  --out some --outputs json,csv,png
+              anchorreg batch frames --model si111-7x7 --out sharded --shard 0/3 \\
+                  --threads 1
               anchorreg batch merge results --out table.csv
             """,
         subcommands: [BatchRunCommand.self, BatchMergeCommand.self],
@@ -38,7 +40,12 @@ struct BatchCommand: ParsableCommand {
 struct BatchRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Locate the frames of this shard into --out (the default of `anchorreg batch`; see `anchorreg batch --help`).")
+        abstract: "Locate the frames of this shard into --out (the default of `anchorreg batch`; see `anchorreg batch --help`).",
+        discussion: """
+            Examples:
+              anchorreg batch run frames --model si111-7x7 --out results-run
+              anchorreg batch run frames --model si111-7x7 --out shard1 --shard 1/2
+            """)
 
     @Argument(help: "Image files, or folders searched recursively for image files.")
     var inputs: [String] = []

@@ -25,9 +25,11 @@ struct TrackCommand: ParsableCommand {
             See docs/series.md.
 
             Examples:
-              anchorreg synth si7x7 --seed 6 --size 256 --fov-nm 12 --series 5 --interval 40 --out series6
+              anchorreg synth si7x7 --seed 6 --size 256 --fov-nm 12 \\
+                  --series 5 --interval 40 --out series6
               anchorreg track series6 --model si111-7x7 --out track6
-              anchorreg track series6/frame_000.tiff series6/frame_001.tiff series6/frame_002.tiff --model si111-7x7 --json
+              anchorreg track series6/frame_000.tiff series6/frame_001.tiff \\
+                  series6/frame_002.tiff --model si111-7x7 --json
             """)
 
     @Argument(help: "Frame files, or one directory holding them.")

@@ -26,9 +26,11 @@ struct WatchCommand: ParsableCommand {
             kept in a state file (DIR/.anchorreg-watch.json unless --state), replaced atomically \
             after every frame, so a restart skips what is done. See docs/series.md.
 
+            Without --idle-exit it runs until SIGINT (Ctrl-C) or SIGTERM.
+
             Examples:
-              anchorreg watch incoming --model si111-7x7 --log frames.jsonl
-              anchorreg watch incoming --model si111-7x7 --idle-exit 5     (stop after 5 s without a new file)
+              anchorreg watch incoming --model si111-7x7 --log frames.jsonl --idle-exit 2
+              anchorreg watch incoming --model si111-7x7 --idle-exit 5  (stop after 5 s without a new file)
             """)
 
     @Argument(help: "The folder to watch.") var directory: String

@@ -45,6 +45,6 @@ import Testing
         let all = dir.appendingPathComponent("all")
         cmd = try AnchorRegCommand.parseAsRoot(["register", input, "--model", "si111-7x7", "--out", all.path])
         try cmd.run()
-        #expect(files(all) == ["result.json", "corrected.tif", "corrected.png", "overlay.png", "report.html"])
+        #expect(files(all) == ["result.json", "corrected.tif", "distortion.tif", "corrected.png", "overlay.png", "report.html"])
     }
 }

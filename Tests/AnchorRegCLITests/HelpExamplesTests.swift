@@ -110,6 +110,7 @@ import Testing
         for name in ["snakesmall1.jpg", "snakesmall2.jpg", "snake_design.jpg"] { try link(name, "optical-snake-hackerfab/" + name) }
         for setup in ["anchorreg synth si7x7 --seed 1 --size 256 --out fixture-stm",
                       "anchorreg synth om-pair --seed 3 --size 400x300 --out fixture-om",
+                      "anchorreg synth si7x7 --seed 6 --size 256 --fov-nm 12 --series 3 --interval 40 --out series6",
                       "anchorreg models from-image snake_design.jpg --extractor rectangle --out snake.json"] {
             let r = try sh(setup, in: dir, binaries: binaries)
             try #require(r.status == 0, "fixture `\(setup)` failed: \(r.stderr)")
@@ -118,6 +119,12 @@ import Testing
             for n in names { try fm.copyItem(at: dir.appendingPathComponent(from), to: dir.appendingPathComponent(n)) }
         }
         try copy("fixture-stm/frame.tiff", ["frame.tif", "frame1.tif", "frame2.tif", "adatoms.tif"])
+        // A folder of frames (batch) and a watched folder holding one frame (watch).
+        for folder in ["frames", "incoming"] {
+            try fm.createDirectory(at: dir.appendingPathComponent(folder), withIntermediateDirectories: false)
+        }
+        try copy("fixture-stm/frame.tiff", ["frames/frame-00.tif", "incoming/frame-00.tif"])
+        try copy("series6/frame_001.tiff", ["frames/frame-01.tif"])
         // before.jpg/after.jpg hold the synthetic pair's PNG bytes (there is no JPEG writer;
         // readers go by the file's signature, not its extension).
         try copy("fixture-om/before.png", ["a.png", "c.png", "mask.png", "before.jpg"])
