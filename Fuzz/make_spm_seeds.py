@@ -110,6 +110,49 @@ put("spm", "small", spm(3, 2, 6))
 put("raw", "u16", bytes([2, 3, 1, 0]) + bytes(range(40)))
 put("raw", "f64", bytes([0, 1, 11, 8]) + struct.pack("<2I2d", 1, 2, 0.5, -1.0))
 
+def sm4(pages):
+    """An RHK SM4 file with the given pages (data type, label, width, height, values), laid
+    out as the SM4 object lists describe (the shared .SM4 holds spectra only)."""
+    b = bytearray()
+    u16 = lambda v: b.extend(struct.pack("<H", v))
+    u32 = lambda v: b.extend(struct.pack("<I", v & 0xFFFFFFFF))
+    patch = lambda at, v: b.__setitem__(slice(at, at + 4), struct.pack("<I", v))
+    u16(56); b.extend("STiMage 005.006 1".encode("utf-16-le")); u16(0)
+    u32(len(pages)); u32(1); u32(12); u32(0); u32(0)
+    fo = len(b); u32(1); u32(0); u32(16)
+    patch(fo + 4, len(b)); u32(len(pages)); u32(1); u32(0); u32(0)
+    ao = len(b); u32(2); u32(0); u32(32)
+    patch(ao + 4, len(b))
+    slots = []
+    for i, (dtype, label, w, h, vals) in enumerate(pages):
+        b.extend(bytes([i + 1]) * 16); u32(dtype); u32(0); u32(2); u32(6)
+        slots.append(len(b)); u32(3); u32(0); u32(0); u32(4); u32(0); u32(0)
+    for i, (dtype, label, w, h, vals) in enumerate(pages):
+        strings = len(b)
+        texts = [label, "", "", "", "", "12/03/26", "18:00:00", "m", "m", "m"]
+        for t in texts:
+            u16(len(t)); b.extend(t.encode("utf-16-le"))
+        ssize = len(b) - strings
+        hdr = len(b)
+        u16(180); u16(len(texts)); u32(1); u32(0); u32(0); u32(0); u32(0)
+        u32(w); u32(h); u32(0); u32(0); u32(0); u32(4 * len(vals)); u32(0); u32(0)
+        b.extend(struct.pack("<11f", -2e-10, 1e-10, 1e-12, 1, 0, 0, 5e-10, 0.01, -0.5, 1e-10, 0))
+        u32(0); u32(0); u32(0); u32(1)
+        b.extend(bytes(64))
+        u32(10); u32(strings); u32(ssize)
+        hsize = len(b) - hdr
+        data = len(b)
+        b.extend(struct.pack("<%di" % len(vals), *vals))
+        patch(slots[i] + 4, hdr); patch(slots[i] + 8, hsize)
+        patch(slots[i] + 16, data); patch(slots[i] + 20, 4 * len(vals))
+    return bytes(b)
+
+
+put("sm4", "image-and-line", sm4([(0, "Topography", 4, 3, list(range(0, 1200, 100))),
+                                  (1, "I(V)", 8, 1, [1] * 8),
+                                  (0, "Current", 2, 2, [5, 6, 7, 8])]))
+
+
 for fmt in ["sxm", "gwy", "gsf", "npy", "spm"]:
     for f in os.listdir(os.path.join(here, "seeds", fmt)):
         put("any", fmt + "-" + f, open(os.path.join(here, "seeds", fmt, f), "rb").read())
