@@ -11,8 +11,10 @@ Figures (no third-party packages):
   0.0005 nm/s), v_true = dL/dt of the drift law at the frame's centre time.
 - forecast: |forecast_next_drift - true drift to the next frame|, in cells (|a1|).
 - cells: each frame's truth corner holes mapped through the frame's decomposition and its
-  cell_offset into frame 0's numbering; the frame is followed right when every hole's
-  (global cell - frame-0 cell) equals frame 0's.
+  cell_offset into frame 0's numbering n; frame 0's holes give the integer map n = A·g + b
+  from the truth's global cells g (A is not always the identity: the registration may number
+  the lattice turned by one of its symmetries); a frame is followed right when every hole
+  obeys frame 0's map.
 - stack: the same mapping gives each global corner hole's position on the absolute grid in
   every frame that sees it; its deviation from its mean over the frames, in cells.
 """
@@ -34,6 +36,34 @@ def model_point(d, p):
     c, sn = math.cos(d["rotation_rad"]), math.sin(d["rotation_rad"])
     m = d["centre_model"]
     return (m[0] + c * qx + sn * qy, m[1] - sn * qx + c * qy)
+
+
+def solve3(a, b):
+    """Gaussian elimination, 3x3."""
+    m = [row[:] + [v] for row, v in zip(a, b)]
+    for c in range(3):
+        p = max(range(c, 3), key=lambda r: abs(m[r][c]))
+        m[c], m[p] = m[p], m[c]
+        for r in range(3):
+            if r != c:
+                f = m[r][c] / m[c][c]
+                m[r] = [x - f * y for x, y in zip(m[r], m[c])]
+    return [m[r][3] / m[r][r] for r in range(3)]
+
+
+def integer_map(pairs):
+    """n = A g + b fitted to (g, n) pairs and rounded to integers."""
+    rows = [[g[0], g[1], 1] for g, _ in pairs]
+    ata = [[sum(r[i] * r[j] for r in rows) for j in range(3)] for i in range(3)]
+    out = []
+    for k in range(2):
+        atb = [sum(r[i] * n[k] for r, (_, n) in zip(rows, pairs)) for i in range(3)]
+        out.append([round(v) for v in solve3(ata, atb)])
+    return out
+
+
+def apply(mp, g):
+    return tuple(mp[k][0] * g[0] + mp[k][1] * g[1] + mp[k][2] for k in range(2))
 
 
 def main(series_dir, track_dir):
@@ -74,7 +104,7 @@ def main(series_dir, track_dir):
             fc_err.append(math.hypot(fn[0] - actual[0], fn[1] - actual[1]) / cell)
         ft_points = json.load(open(os.path.join(series_dir, "truth_%03d.json" % k)))["corner_holes"]
         d, o = f["decomposition"], f["cell_offset"]
-        diffs = set()
+        pairs = []
         for hole in ft_points:
             m = model_point(d, hole["image"])
             M = (m[0] + a1[0] * o[0] + a2[0] * o[1], m[1] + a1[1] * o[0] + a2[1] * o[1])
@@ -82,12 +112,12 @@ def main(series_dir, track_dir):
             w = (a1[0] * M[1] - a1[1] * M[0]) / det
             n = (round(u), round(w))
             g = tuple(hole["cell"])
-            diffs.add((g[0] - n[0], g[1] - n[1]))
+            pairs.append((g, n))
             positions.setdefault(g, []).append(M)
         follow_n += 1
-        if ref is None and len(diffs) == 1:
-            ref = next(iter(diffs))
-        follow_ok += diffs == {ref}
+        if ref is None:
+            ref = integer_map(pairs)
+        follow_ok += ref is not None and all(apply(ref, g) == n for g, n in pairs)
     dev = []
     for g, ps in positions.items():
         if len(ps) < 2:

@@ -2,19 +2,21 @@
 # Issue 12 acceptance for `track`: N random 50-frame synthetic series (default 10), each
 # generated, tracked and scored against its truth by evaluate_series.py; the summary is printed
 # as JSON lines (one per series) and a total. Uses the release build.
-#   Benchmarks/series/run_series_benchmark.sh [SERIES] [FRAMES] [WORKDIR]
+#   Benchmarks/series/run_series_benchmark.sh [SERIES] [FRAMES] [WORKDIR] [FIRST]
+# (seeds 1000 + FIRST … 1000 + FIRST + SERIES − 1; FIRST defaults to 1)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 n=${1:-10}
 frames=${2:-50}
 work=${3:-$(mktemp -d)}
-bin="$root/.build/release/anchorreg"
+first=${4:-1}
+bin="${ANCHORREG_BIN:-$root/.build/release/anchorreg}"
 [ -x "$bin" ] || (cd "$root" && swift build -c release --product anchorreg)
 mkdir -p "$work"
 results="$work/results.jsonl"
 : > "$results"
-for seed in $(seq 1 "$n"); do
+for seed in $(seq "$first" $((first + n - 1))); do
   s="$work/series$seed"; t="$work/track$seed"
   "$bin" synth si7x7 --seed "$((1000 + seed))" --series "$frames" --random --out "$s" --force > /dev/null
   start=$(date +%s.%N)

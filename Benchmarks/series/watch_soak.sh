@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 total=${1:-200}
 work=${2:-$(mktemp -d)}
-bin="$root/.build/release/anchorreg"
+bin="${ANCHORREG_BIN:-$root/.build/release/anchorreg}"
 [ -x "$bin" ] || (cd "$root" && swift build -c release --product anchorreg)
 rm -rf "$work/src" "$work/in" "$work/log.jsonl"
 mkdir -p "$work/in"
