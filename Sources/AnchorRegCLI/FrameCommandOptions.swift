@@ -110,6 +110,9 @@ struct FrameRun {
                 lines.append(h.faulted_group.map { "  faulted half: \($0) (t = \(String(format: "%.1f", h.t_statistic)))" } ?? "  faulted half: undecided (\(h.note ?? ""))")
             }
         }
+        if let q = r.quality {
+            lines.append("  quality: \(q.status.rawValue)" + (q.reasons.isEmpty ? "" : " — " + q.reasons.map(\.code).joined(separator: ", ")))
+        }
         lines.append(String(format: "  %.1f ms", r.timings_ms["total"] ?? 0))
         return lines.joined(separator: "\n")
     }

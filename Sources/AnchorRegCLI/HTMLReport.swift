@@ -26,11 +26,27 @@ enum HTMLReport {
         figcaption{font-size:.85em;color:#555}code{background:#f6f6f6;padding:1px 3px}
         """
 
+    /// The verdict as a coloured box: status, then one line per reason.
+    static func verdictBanner(_ q: Verdict) -> String {
+        let colour = switch q.status { case .ok: "#e6f4ea;border-color:#2e7d32"; case .doubtful: "#fff4e0;border-color:#ef8f00"; case .refused: "#fde8e8;border-color:#c62828" }
+        let headline = switch q.status {
+        case .ok: "The frame shows the model: every check passed."
+        case .doubtful: "Doubtful: the result may be wrong — see why below."
+        case .refused: "Refused: the frame does not show the model (or not well enough to say where it is). Do not use this result."
+        }
+        var s = "<div class=\"verdict\" style=\"background:\(colour);border:2px solid;padding:.6em 1em;margin:1em 0\"><b>Quality: \(q.status.rawValue)</b> — \(escape(headline))"
+        if !q.reasons.isEmpty {
+            s += "<ul>" + q.reasons.map { "<li><b>\($0.status.rawValue)</b> (<code>\(escape($0.code))</code>): \(escape($0.message))</li>" }.joined() + "</ul>"
+        }
+        return s + "</div>"
+    }
+
     static func frame(report r: FrameReport, inputName: String, overlayPNG: Data, correctedPNG: Data, corrected: Image) -> String {
         let h = r.homography.normalized()
         let t = r.transform
         var s = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>AnchorReg — \(escape(inputName))</title><style>\(style)</style></head><body>"
         s += "<h1>AnchorReg registration of <code>\(escape(inputName))</code> to <code>\(escape(r.model))</code></h1>"
+        if let q = r.quality { s += verdictBanner(q) }
         s += "<div class=\"imgs\"><figure>\(img(overlayPNG, alt: "overlay"))<figcaption>Input (levelled). Grey: extracted points; yellow: kept by the vote filter; cyan +: rough placement A·P<sub>m</sub>; red ○: fitted H·P<sub>m</sub> (orange: outlier); green: sites present; magenta ×: defects.</figcaption></figure>"
         s += "<figure>\(img(correctedPNG, alt: "corrected"))<figcaption>Corrected image on the model's absolute grid: \(corrected.width)×\(corrected.height) px, \(fmt(corrected.pixelSize?.x ?? .nan)) \(escape(r.unit)) per pixel.</figcaption></figure></div>"
         s += "<h2>Transform (model \(escape(r.unit)) → image pixels)</h2><table>"
@@ -87,7 +103,7 @@ enum HTMLReport {
             s += "</table>"
         }
         s += "<h2>Timings</h2><table>"
-        for k in ["level", "lattice", "extract", "vote", "rough", "fine", "sites", "total"] {
+        for k in ["level", "lattice", "extract", "vote", "rough", "fine", "sites", "quality", "total"] {
             if let v = r.timings_ms[k] { s += "<tr><td class=l>\(k)</td><td>\(fmt(v, 3)) ms</td></tr>" }
         }
         s += "</table><p style=\"color:#777;font-size:.8em\">AnchorReg \(AnchorRegVersion.string). Image coordinates: pixel centres at integers, x right, y down. Method after Diao et al., Sci. Rep. 15, 13486 (2025).</p></body></html>\n"
