@@ -1,7 +1,7 @@
 import AnchorGeometry
 
-/// k-fold cross-validation of the homography over the fitted anchors: H is fitted (normalised
-/// DLT, no robust weighting: the anchors are the registration's inliers) on k − 1 folds and
+/// k-fold cross-validation of the homography over the fitted anchors: H is fitted (linear
+/// normalised DLT, no polish, no robust weighting: the anchors are the registration's inliers) on k − 1 folds and
 /// its residual measured on the anchors of the held-out fold. A lattice that really is the
 /// model's predicts anchors it did not see as well as those it fitted; one forced onto the
 /// image fits its own anchors and misses the others.
@@ -27,7 +27,7 @@ enum HeldOutResidual {
                 fm.append(model[i])
                 fi.append(image[i])
             }
-            guard let h = try? Homography.estimate(from: fm, to: fi) else { return nil }
+            guard let h = try? Homography.estimateLinear(from: fm, to: fi) else { return nil }
             for i in Swift.stride(from: fold, to: n, by: k) {
                 out[i] = h.apply(model[i]).distance(to: image[i])
             }

@@ -55,6 +55,36 @@ import AnchorModels
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
+    /// The wider study behind the figures in docs/registration.md (run with
+    /// `VERDICT_STUDY=1`; a few minutes in a debug build): 72 frames of four structures that
+    /// are not Si(111)-7×7 (the three above and a plain square lattice), six lattice
+    /// constants, three noise levels, half of them calibrated near the 7×7 scale and half
+    /// without calibration.
+    @Test func wrongStructureStudy() throws {
+        guard ProcessInfo.processInfo.environment["VERDICT_STUDY"] != nil else { return }
+        var rng = SplitMix(seed: 77)
+        var counts: [String: [Verdict.Status: Int]] = [:]
+        var total: [Verdict.Status: Int] = [:]
+        for kind in LatticeSceneForVerdict.Kind.allCases {
+            for (k, period) in [14.0, 20, 26, 32, 40, 48].enumerated() {
+                for noise in [0.05, 0.2, 0.5] {
+                    let calibrated = (k + Int(noise * 10)) % 2 == 0
+                    let pixel = BuiltinModels.si111CellConstant / period * (0.85 + 0.3 * rng.uniform())
+                    let scene = LatticeSceneForVerdict(kind: kind, period: period, rotationDegrees: 180 * rng.uniform(), noise: noise,
+                                                       size: 256, seed: rng.next(), pixelSize: calibrated ? pixel : nil)
+                    let (s, _) = status(try scene.image(), si)
+                    counts["\(kind)", default: [:]][s, default: 0] += 1
+                    total[s, default: 0] += 1
+                }
+            }
+        }
+        for (k, c) in counts.sorted(by: { $0.key < $1.key }) {
+            print("study \(k): ok \(c[.ok, default: 0]), doubtful \(c[.doubtful, default: 0]), refused \(c[.refused, default: 0])")
+        }
+        print("study all: ok \(total[.ok, default: 0]), doubtful \(total[.doubtful, default: 0]), refused \(total[.refused, default: 0])")
+        #expect(total[.ok, default: 0] == 0)
+    }
+
     /// A perovskite-like centred square (A corners, weaker B centre) given a plain square
     /// lattice of its own constant: the model misses the B column. Calibrated and not.
     @Test func centredSquareIsNotASquareLattice() throws {
