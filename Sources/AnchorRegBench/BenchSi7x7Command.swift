@@ -63,6 +63,7 @@ struct BenchSi7x7Command: ParsableCommand {
     func run() throws {
         let generator = Si7x7SceneGenerator()
         var evaluations: [SceneEvaluation] = []
+        var verdicts: [String: Int] = [:]   // quality status → frames, for the summary line
         let bar = ProgressBar(total: only == nil ? seeds : only!.split(separator: ",").count, label: "frames")
         let list: [UInt64] = only.map { $0.split(separator: ",").compactMap { UInt64($0) } }
             ?? (0..<seeds).map { firstSeed + UInt64($0) }
@@ -79,6 +80,7 @@ struct BenchSi7x7Command: ParsableCommand {
             }
             switch result {
             case .success(let a):
+                verdicts[a.registration.quality?.status.rawValue ?? "none", default: 0] += 1
                 evaluations.append(SceneEvaluation.evaluate(a, scene: scene, milliseconds: best))
             case .failure(let e):
                 var ev = SceneEvaluation(seed: seed, registered: false, error: "\(e)")
@@ -95,6 +97,7 @@ struct BenchSi7x7Command: ParsableCommand {
         }
         let report = Si7x7StudySummary.report(evaluations) + SceneEvaluation.acceptanceSummary(evaluations)
         FileHandle.standardError.write(Data(report.utf8))
+        FileHandle.standardError.write(Data("quality verdicts: \(verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n".utf8))
         if !json { print(report, terminator: "") }
     }
 

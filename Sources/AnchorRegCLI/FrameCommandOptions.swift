@@ -114,6 +114,9 @@ struct FrameRun {
                 lines.append(h.faulted_group.map { "  faulted half: \($0) (t = \(String(format: "%.1f", h.t_statistic)))" } ?? "  faulted half: undecided (\(h.note ?? ""))")
             }
         }
+        if let q = r.quality {
+            lines.append("  quality: \(q.status.rawValue)" + (q.reasons.isEmpty ? "" : " — " + q.reasons.map(\.code).joined(separator: ", ")))
+        }
         lines.append(String(format: "  analysis %.1f ms wall, %.1f ms CPU (read the file, register%@; in process)",
                             r.timings_ms["total"] ?? 0, r.timings_ms["cpu_total"] ?? 0, showSites ? ", locate sites" : ""))
         return lines.joined(separator: "\n")

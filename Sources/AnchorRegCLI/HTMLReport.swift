@@ -27,7 +27,7 @@ enum HTMLReport {
     static func frame(report r: FrameReport, analysis: FrameAnalysis, inputName: String, corrected: Image,
                       correctedGrid: OutputGrid?, extras: Extras = .init()) throws -> String {
         var doc = ReportDocument(kind: extras.kind, title: "AnchorReg \(extras.kind): \((inputName as NSString).lastPathComponent) → \(r.model)")
-        doc.verdict = extras.verdict
+        doc.verdict = extras.verdict ?? r.quality
         doc.metadata = extras.fileInfo
         let u = r.unit
         let levelled = analysis.levelled

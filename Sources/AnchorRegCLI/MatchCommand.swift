@@ -14,7 +14,9 @@ struct MatchCommand: ParsableCommand {
             code (1 adatom, 0 defect). The cell offset at which the two frames' codes agree best \
             is the correspondence (the paper's Fig. 6d). It uses no intensities, so different \
             tip contrast, brightness and drift do not matter. Prints the offset, its confidence \
-            and the image-to-image homography (A pixels → B pixels); writes match.json with --out.
+            and the image-to-image homography (A pixels → B pixels); writes match.json with --out. \
+            When either frame's verdict is "refused" (it does not show the model) nothing is \
+            matched: the reasons go to standard error and the exit status is 2.
 
             Examples:
               anchorreg match frame1.tif frame2.tif --model si111-7x7
@@ -54,11 +56,30 @@ struct MatchCommand: ParsableCommand {
         var image_to_image: Homography
         var homography_first: Homography
         var homography_second: Homography
+        /// Each frame's verdict (see `register`).
+        var quality_first: Verdict?
+        var quality_second: Verdict?
+    }
+
+    /// What `--json` prints when a frame's verdict is "refused" (exit status 2).
+    struct Refusal: Encodable {
+        var first: String
+        var second: String
+        var quality_first: Verdict?
+        var quality_second: Verdict?
     }
 
     func run() throws {
         let a = try FrameRun.run(file: first, input: input, options: frame, locateSites: true)
         let b = try FrameRun.run(file: second, input: input, options: frame, locateSites: true)
+        // A frame that does not show the model has no cells to match: say why and stop.
+        let verdicts = [(first, a.report.quality), (second, b.report.quality)]
+        if verdicts.contains(where: { $0.1?.status == .refused }) {
+            if json { try JSONOutput.print(Refusal(first: first, second: second, quality_first: a.report.quality, quality_second: b.report.quality)) }
+            for (name, q) in verdicts { try? VerdictExit.check(q, frame: name) }
+            throw ExitCode(VerdictExit.refusedStatus)
+        }
+        for (name, q) in verdicts { try VerdictExit.check(q, frame: name) }
         guard let lattice = a.analysis.model.lattice else {
             throw CLIError.usage("match needs a lattice model with object sites; \(a.analysis.model.name) is not one")
         }
@@ -68,7 +89,8 @@ struct MatchCommand: ParsableCommand {
         let output = Output(first: first, second: second, cell_offset: m.offset, confidence: m.confidence, score: m.score,
                             second_best_score: m.secondScore, compared_half_cells: m.comparedHalves,
                             shared_defects: m.sharedDefects, mismatched_bits: m.mismatches, image_to_image: t.normalized(),
-                            homography_first: a.analysis.registration.homography, homography_second: b.analysis.registration.homography)
+                            homography_first: a.analysis.registration.homography, homography_second: b.analysis.registration.homography,
+                            quality_first: a.report.quality, quality_second: b.report.quality)
         if let out {
             let files = OutputFiles(directory: out, force: force)
             try files.prepare()

@@ -16,6 +16,10 @@ struct RegisterCommand: ParsableCommand {
             distortion.tif (the field's dx, dy in model units, two pages), corrected.png, \
             overlay.png and report.html into --out.
 
+            Every result carries a verdict (result.json "quality": ok, doubtful or refused, \
+            with reasons and evidence; see docs/registration.md). A refused result is still \
+            written, its reasons go to standard error and the exit status is 2.
+
             Examples:
               anchorreg register Si_7x7_028.sxm --model si111-7x7 --out reg028
               anchorreg register image_with_defects.dat --raw 256,256,f64le,8 \\
@@ -114,5 +118,26 @@ enum FrameCommandRunner {
             }
             print("  " + ProcessClock.summary())
         }
+        try VerdictExit.check(result.report.quality, frame: file)
+    }
+}
+
+/// The exit of a frame command by its verdict: a refused result exits with status 2 (after
+/// its outputs are written) and its reasons go to standard error.
+enum VerdictExit {
+    /// Exit status of a refused result.
+    static let refusedStatus: Int32 = 2
+
+    /// The verdict's reasons as lines for standard error.
+    static func lines(_ verdict: Verdict, frame: String) -> [String] {
+        ["\(frame): quality \(verdict.status.rawValue)"] + verdict.reasons.map { "  \($0.status.rawValue): \($0.message) [\($0.code)]" }
+    }
+
+    /// Prints the reasons of a doubtful or refused `verdict` on standard error; throws
+    /// `ExitCode(2)` when it is refused.
+    static func check(_ verdict: Verdict?, frame: String) throws {
+        guard let verdict, verdict.status != .ok else { return }
+        FileHandle.standardError.write(Data((lines(verdict, frame: frame).joined(separator: "\n") + "\n").utf8))
+        if verdict.status == .refused { throw ExitCode(refusedStatus) }
     }
 }

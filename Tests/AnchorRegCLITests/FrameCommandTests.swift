@@ -34,9 +34,10 @@ import ArgumentParser
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name) missing")
         }
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/result.json"))) as! [String: Any]
-        for key in ["homography", "pixel_size", "anchors", "sites", "cells", "metrics", "timings_ms"] {
+        for key in ["homography", "pixel_size", "anchors", "sites", "cells", "metrics", "quality", "timings_ms"] {
             #expect(json[key] != nil, "result.json lacks \(key)")
         }
+        #expect((json["quality"] as? [String: Any])?["status"] as? String == "ok", "\(json["quality"] ?? "")")
         let site = try #require((json["sites"] as? [[String: Any]])?.first)
         for key in ["cell", "half", "index", "image", "model", "present"] { #expect(site.keys.contains(key)) }
         let anchor = try #require((json["anchors"] as? [[String: Any]])?.first)
@@ -49,6 +50,30 @@ import ArgumentParser
         #expect(throws: CLIError.self) { try cmd.run() }
         cmd = try #require(try AnchorRegCommand.parseAsRoot(["locate", input, "--model", "si111-7x7", "--out", out, "--force"]) as? LocateCommand)
         try cmd.run()
+    }
+
+    /// The shared SrTiO3 HAADF frame is not Si(111)-7×7: `locate` writes its outputs with
+    /// the refusal in result.json and report.html, and exits with status 2.
+    @Test func refusedFrameExitsWithStatusTwo() throws {
+        let dir = try tempDir()
+        let out = dir.appendingPathComponent("sto").path
+        let input = InfoConvertCommandTests.real + "/srtio3-haadf-atomap/test_ADF_cropped.npy"
+        let cmd = try #require(try AnchorRegCommand.parseAsRoot(["locate", input, "--model", "si111-7x7", "--out", out]) as? LocateCommand)
+        do {
+            try cmd.run()
+            Issue.record("locate did not exit non-zero on a refused frame")
+        } catch let e as ExitCode {
+            #expect(e.rawValue == 2)
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/result.json"))) as! [String: Any]
+        let quality = try #require(json["quality"] as? [String: Any])
+        #expect(quality["status"] as? String == "refused")
+        #expect(((quality["reasons"] as? [[String: Any]]) ?? []).contains { $0["code"] as? String == "aspect_shear_unexplained" })
+        #expect((quality["evidence"] as? [String: Any])?["slow_axis_drift"] != nil)
+        // No sites are guessed for a structure the frame does not show.
+        #expect((json["sites"] as? [Any])?.isEmpty == true)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("Quality: refused"))
     }
 
     @Test func badOptionsAreRefusedBeforeAnyWork() throws {

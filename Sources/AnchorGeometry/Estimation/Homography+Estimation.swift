@@ -29,6 +29,17 @@ extension Homography {
     /// Algebraic fit (and optional LM polish) in normalised coordinates, with the uniqueness
     /// check. Four correspondences use the exact minimal solver, more the inhomogeneous DLT;
     /// the 9×9 eigen-solution is the fallback that also diagnoses degenerate sets.
+    /// The linear least-squares homography (normalised DLT, Hartley & Zisserman Alg. 4.2)
+    /// mapping `model` to `image`, without the Levenberg–Marquardt polish of `estimate`: for
+    /// many fits on subsets of one set, e.g. cross-validation over anchors.
+    ///
+    /// - Throws: `GeometryError` for fewer than 4 pairs or a degenerate configuration.
+    package static func estimateLinear(from model: [Point2], to image: [Point2]) throws -> Homography {
+        let data = try NormalizedCorrespondences(model: model, image: image)
+        let hn = try normalizedLeastSquares(data, indices: nil, polish: false)
+        return try data.denormalize(hn).checkedEstimate()
+    }
+
     static func normalizedLeastSquares(_ data: NormalizedCorrespondences, indices: [Int]?, polish: Bool) throws -> Homography {
         let m = indices?.count ?? data.count
         var algebraic: Homography? = nil

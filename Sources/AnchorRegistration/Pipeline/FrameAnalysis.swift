@@ -26,7 +26,10 @@ public struct FrameAnalysis: Sendable {
         var sites: [LocatedSite] = []
         var halves: HalfAssignment? = nil
         var cells: [CellCode] = []
-        if locateSites, let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
+        // Sites of a structure the frame does not show would be guesses: a refused frame gets
+        // none (its verdict says why).
+        if locateSites, registration.quality?.status != .refused,
+           let lattice = model.lattice, lattice.sites.contains(where: { $0.role == .object }) {
             var clock = Stopwatch()
             let cpuBefore = registration.timings.cpuTotal
             // The site stage follows the main domain's anchors (another domain's residuals

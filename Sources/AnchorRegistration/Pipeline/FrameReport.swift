@@ -121,6 +121,9 @@ public struct FrameReport: Encodable, Sendable {
     public var cells: [Cell]
     public var halves: Halves?
     public var metrics: Metrics
+    /// The verdict (`LatticeVerdict`): `status` ok / doubtful / refused, `reasons`
+    /// [{code, status, message}] and the `evidence` behind them (keys in docs/registration.md).
+    public var quality: Verdict?
     public var timings_ms: [String: Double]
 
     public init(_ analysis: FrameAnalysis, file: String?, filePixelSize: [Double]?) {
@@ -158,9 +161,10 @@ public struct FrameReport: Encodable, Sendable {
             neighbour_spread_before: r.metrics.neighbourSpreadBefore, neighbour_spread_after: r.metrics.neighbourSpreadAfter,
             neighbour_spread_after_homography_only: r.metrics.neighbourSpreadAfterHomographyOnly,
             anchors_in_view: r.metrics.anchorsInView)
+        quality = r.quality
         let t = r.timings
         timings_ms = ["level": t.level, "lattice": t.lattice, "extract": t.extract, "vote": t.vote,
-                      "rough": t.rough, "fine": t.fine, "sites": t.sites, "total": t.total,
+                      "rough": t.rough, "fine": t.fine, "sites": t.sites, "quality": t.quality, "total": t.total,
                       "cpu_total": t.cpuTotal]
     }
 }

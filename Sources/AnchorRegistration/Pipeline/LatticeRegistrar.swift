@@ -34,6 +34,20 @@ public enum LatticeRegistrar {
     static func registerKeepingLevelled(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions
     ) throws -> (registration: Registration, levelled: Image) {
+        var result = try registerEitherPath(image, to: model, options: options)
+        // Every result carries a verdict on whether the frame shows the model.
+        var clock = Stopwatch()
+        result.registration.quality = LatticeVerdict.judge(result.registration, levelled: result.levelled, image: image, model: model)
+        result.registration.timings.quality = clock.lap()
+        result.registration.timings.total += result.registration.timings.quality
+        result.registration.timings.cpuTotal += clock.cpuTotal()
+        return result
+    }
+
+    /// The standard path, or the tolerant one when the standard path refuses (see `register`).
+    static func registerEitherPath(
+        _ image: Image, to model: AnchorModel, options: RegistrationOptions
+    ) throws -> (registration: Registration, levelled: Image) {
         try refuseUnresolvable(image, model: model, options: options)
         guard options.tolerantFallback, model.lattice != nil else {
             return try registerStandard(image, to: model, options: options)

@@ -33,6 +33,8 @@ public struct Registration: Sendable, Codable {
         public var rough = 0.0
         public var fine = 0.0
         public var sites = 0.0
+        /// The verdict (`LatticeVerdict`).
+        public var quality = 0.0
         public var total = 0.0
         /// CPU time of the analysing thread over `total`'s span (ms): what to compare on a
         /// busy machine.
@@ -112,6 +114,10 @@ public struct Registration: Sendable, Codable {
     /// whose lattice is the same as domain 0's but shifted by a fraction of a cell. Empty or
     /// a single entry when the frame holds one domain.
     public var domains: [Domain] = []
+    /// Whether the frame shows the model (`LatticeVerdict`): set by `LatticeRegistrar.register`
+    /// at the end of registration; `nil` where no verdict was computed (a path called on its
+    /// own, e.g. `registerTolerant`).
+    public var quality: Verdict? = nil
 
     /// One lattice domain.
     public struct Domain: Sendable, Codable, Equatable {
