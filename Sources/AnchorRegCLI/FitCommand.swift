@@ -1,4 +1,5 @@
 import AnchorGeometry
+import AnchorImaging
 import AnchorRegistration
 import ArgumentParser
 import Foundation
@@ -135,6 +136,7 @@ struct FitCommand: ParsableCommand {
     }
 
     static func readText(_ path: String) throws -> String {
+        do { try ImageFile.requireRegularFile(path) } catch { throw CLIError.input("\(error)") }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -13,6 +13,12 @@ struct FrameOutputs {
     let source: Image
     let inputName: String
 
+    /// The files `writeAll` writes, in its order.
+    static func fileNames(withSites: Bool) -> [String] {
+        ["result.json", "corrected.tif", "corrected.png", "overlay.png"]
+            + (withSites ? ["sites.csv", "cells.csv"] : []) + ["report.html"]
+    }
+
     /// Writes everything; returns the paths written.
     func writeAll(resolution: Double?, withSites: Bool) throws -> [String] {
         try files.prepare()

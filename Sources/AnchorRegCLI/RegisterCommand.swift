@@ -86,11 +86,21 @@ enum FrameCommandRunner {
     static func run(file: String, input: ImageInputOptions, frame: FrameCommandOptions, output: FrameOutputOptions,
                     locateSites: Bool) throws {
         let (out, resolution, force, json) = (output.out, output.resolution, output.force, output.json)
-        let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
         let folder = out ?? (URL(fileURLWithPath: file).lastPathComponent + ".anchorreg")
-        let outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
-                                   report: result.report, source: result.image, inputName: file)
-        let written = try outputs.writeAll(resolution: resolution, withSites: locateSites)
+        // Outputs are checked (and a new folder claimed) before the analysis.
+        let claim = try OutputFiles(directory: folder, force: force).claim(FrameOutputs.fileNames(withSites: locateSites))
+        let result: FrameRun
+        let written: [String]
+        do {
+            result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
+            let outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
+                                       report: result.report, source: result.image, inputName: file)
+            written = try outputs.writeAll(resolution: resolution, withSites: locateSites)
+        } catch {
+            claim.end(failed: true)
+            throw error
+        }
+        claim.end(failed: false)
         if json {
             try JSONOutput.print(result.report)
         } else {

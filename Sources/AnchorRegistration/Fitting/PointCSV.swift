@@ -128,7 +128,8 @@ public enum PointCSV {
 
             func number(_ c: Int, _ name: String) throws -> Double {
                 let text = fields[c]
-                guard let v = Double(text) else { throw PointCSVError.notANumber(line: line, column: name, text: text) }
+                // Double(_:) stops at a NUL byte ("1\u{0}9" would read as 1): refuse it.
+                guard !text.utf8.contains(0), let v = Double(text) else { throw PointCSVError.notANumber(line: line, column: name, text: text) }
                 guard v.isFinite else { throw PointCSVError.notFinite(line: line, column: name, text: text) }
                 return v
             }

@@ -227,7 +227,9 @@ public enum SiteLocator {
         guard groups == ["A", "B"] else { return nil }
         // Per cell: sum and count of the present adatoms of each half.
         var perCell: [CellIndex: (sumA: Double, countA: Int, sumB: Double, countB: Int)] = [:]
+        // Sites in a fixed order (cell, then name) so every sum below is taken in one order.
         let present = sites.filter(\.present)
+            .sorted { ($0.cell.i, $0.cell.j, $0.name) < ($1.cell.i, $1.cell.j, $1.name) }
         let presentValues = present.map(\.value)
         let presentMedian = median(presentValues)
         let scale = robustScale(presentValues.map { $0 - presentMedian })
@@ -240,8 +242,15 @@ public enum SiteLocator {
                 perCell[s.cell, default: (0, 0, 0, 0)].countB += 1
             }
         }
-        let diffs = perCell.values.filter { $0.countA >= 3 && $0.countB >= 3 }
-            .map { $0.sumA / Double($0.countA) - $0.sumB / Double($0.countB) }
+        // Cells in a fixed order: a dictionary's iteration order changes from run to run, and
+        // the sums below would change in their last digits with it.
+        let cells = perCell.keys.sorted { ($0.i, $0.j) < ($1.i, $1.j) }
+        var diffs: [Double] = []
+        for cell in cells {
+            let c = perCell[cell]!
+            guard c.countA >= 3, c.countB >= 3 else { continue }
+            diffs.append(c.sumA / Double(c.countA) - c.sumB / Double(c.countB))
+        }
         guard diffs.count >= 2 else {
             return HalfAssignment(faultedGroup: nil, tStatistic: 0, meanDifference: 0, confidence: 0,
                                   cellsUsed: diffs.count, note: "fewer than two complete cells in the frame")
