@@ -149,15 +149,31 @@ def main():
             counts[kind] += 1
             if kind in ("crash", "silent"):
                 findings.append((kind, name))
-        report = {"probes": len(all_probes), **counts, "findings": findings}
+        # Determinism: locate twice on the same frame gives the same result.json, timings aside.
+        def result(folder):
+            subprocess.run([a.bin, "locate", os.path.join(tmp, "frame.tiff"), "--model", "si111-7x7", "--out", folder],
+                           capture_output=True, timeout=a.timeout * 5, cwd=tmp)
+            with open(os.path.join(folder, "result.json")) as fh:
+                r = json.load(fh)
+            def strip(x):
+                if isinstance(x, dict):
+                    return {k: strip(v) for k, v in x.items() if "timing" not in k and k not in ("seconds", "milliseconds")}
+                if isinstance(x, list):
+                    return [strip(v) for v in x]
+                return x
+            return json.dumps(strip(r), sort_keys=True)
+        identical = result(os.path.join(tmp, "run-a")) == result(os.path.join(tmp, "run-b"))
+        if not identical:
+            findings.append(("nondeterministic", "locate result.json differs between two runs"))
+        report = {"probes": len(all_probes), **counts, "locate_twice_identical": identical, "findings": findings}
         if a.json:
             print(json.dumps(report, indent=2))
         else:
-            print("probes %d: crash %d, hang %d, silent %d, refused %d, accepted (legitimate) %d"
-                  % (len(all_probes), counts["crash"], counts["hang"], counts["silent"], counts["error"], counts["ok"]))
+            print("probes %d: crash %d, hang %d, silent %d, refused %d, accepted (legitimate) %d; locate twice identical: %s"
+                  % (len(all_probes), counts["crash"], counts["hang"], counts["silent"], counts["error"], counts["ok"], identical))
             for kind, name in findings:
                 print("  %s: %s" % (kind, name))
-        sys.exit(1 if counts["crash"] or counts["hang"] or counts["silent"] else 0)
+        sys.exit(1 if counts["crash"] or counts["hang"] or counts["silent"] or not identical else 0)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -86,8 +86,8 @@ struct FitCommand: ParsableCommand {
             throw ValidationError("--threshold must be a positive number of pixels")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard rotation.isFinite, rotationTolerance.isFinite, rotationTolerance >= 0 else {
-            throw ValidationError("--rotation and --rotation-tolerance must be finite, the tolerance ≥ 0")
+        guard rotation.isFinite, abs(rotation) <= 360, rotationTolerance.isFinite, (0...180).contains(rotationTolerance) else {
+            throw ValidationError("--rotation must be an angle within −360…360° and --rotation-tolerance within 0…180°")
         }
         guard scale.isFinite, scale > 0, scaleTolerance.isFinite, scaleTolerance >= 0, scaleTolerance < 1 else {
             throw ValidationError("--scale must be > 0 and --scale-tolerance in [0, 1)")

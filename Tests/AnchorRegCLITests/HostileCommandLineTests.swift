@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TestData
 import Testing
 @testable import AnchorRegCLI
 
@@ -71,5 +72,15 @@ import Testing
                                                     "--model", "si111-7x7", "--out", dir.path])
         #expect { try cmd.run() } throws: { "\($0)".contains("result.json exists; pass --force") }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(OutputFiles.lockName).path))
+    }
+
+    @Test("absurd angles, distances and thread counts are refused at parse time or before work")
+    func absurdOptions() throws {
+        for args in [["fit", "x.csv", "--unpaired", "--rotation", "1e308"], ["fit", "x.csv", "--unpaired", "--rotation-tolerance", "1e308"],
+                     ["validate", "--threads", "9223372036854775807"]] {
+            #expect(throws: (any Error).self, "\(args)") { try AnchorRegCommand.parseAsRoot(args) }
+        }
+        var detect = try AnchorRegCommand.parseAsRoot(["detect", try TestData.realPath("si7x7-ethz-nanolib/Si_7x7_028.sxm"), "--min-distance", "1e308"])
+        #expect { try detect.run() } throws: { "\($0)".contains("--min-distance") }
     }
 }
