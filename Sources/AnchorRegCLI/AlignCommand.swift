@@ -81,6 +81,10 @@ public struct AlignCommand: ParsableCommand {
     }
 
     public func run() throws {
+        // The output folder is claimed and checked before any image is read.
+        let claim = try OutputFiles(directory: out, force: force).claim(["result.json", "report.html"])
+        var succeeded = false
+        defer { claim.end(failed: !succeeded) }
         let anchorModel = try AnchorModel.load(model)
         let bar = ProgressBar(total: images.count + 3, label: "align", enabled: !json)
         var frames: [AlignmentFrame] = []
@@ -115,6 +119,7 @@ public struct AlignCommand: ParsableCommand {
                         to: "report.html")
         bar.advance()
         bar.finish()
+        succeeded = true
         if json {
             try JSONOutput.print(summary)
         } else {
