@@ -37,9 +37,13 @@ public enum BuiltinModels {
         let param = parts.count > 1 ? String(parts[1]) : nil
         func number(default d: Double) throws -> Double {
             guard let param else { return d }
+            // 1e9 model units (1 km in µm) bounds every derived length far from overflow.
             guard let v = Double(param), v.isFinite, v > 0 else {
                 throw ModelError.invalidParameter(model: name, parameter: param,
                                                   reason: "expected a positive number")
+            }
+            guard v <= 1e9 else {
+                throw ModelError.invalidParameter(model: name, parameter: param, reason: "expected at most 1e9")
             }
             return v
         }

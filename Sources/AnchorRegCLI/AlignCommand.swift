@@ -88,6 +88,10 @@ public struct AlignCommand: ParsableCommand {
     }
 
     public func run() throws {
+        // The output folder is claimed and checked before any image is read.
+        let claim = try OutputFiles(directory: out, force: force).claim(["result.json", "report.html"])
+        var succeeded = false
+        defer { claim.end(failed: !succeeded) }
         let anchorModel = try AnchorModel.load(model)
         let outputs = try OutputSelection.resolve(selection.outputs, json: json)
         let bar = ProgressBar(total: images.count + 3, label: "align", policy: progress.policy)
@@ -122,6 +126,7 @@ public struct AlignCommand: ParsableCommand {
         }
         bar.advance()
         bar.finish()
+        succeeded = true
         if json {
             try JSONOutput.printStreaming(summary)
         } else {

@@ -142,8 +142,9 @@ struct DetectCommand: ParsableCommand {
     /// (already levelled).
     func detect(in image: Image) throws -> [DetectedPoint] {
         let pol: PointPolarity? = polarity == .both ? nil : PointPolarity(rawValue: polarity.rawValue)
-        if let d = minDistance, !(d.isFinite && d >= 0) {
-            throw CLIError.usage("--min-distance must be a finite number ≥ 0")
+        // Bounded so that a pixel count derived from it cannot overflow an Int.
+        if let d = minDistance, !(d.isFinite && d >= 0 && d <= 1_000_000) {
+            throw CLIError.usage("--min-distance must be a number of pixels within 0…1000000")
         }
         var points: [DetectedPoint]
         switch method {

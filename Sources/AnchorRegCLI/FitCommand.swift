@@ -1,5 +1,6 @@
 import AnchorGeometry
 import AnchorModels
+import AnchorImaging
 import AnchorRegistration
 import ArgumentParser
 import Foundation
@@ -96,8 +97,8 @@ struct FitCommand: ParsableCommand {
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if json && jsonl { throw ValidationError("--json and --jsonl: give one") }
-        guard rotation.isFinite, rotationTolerance.isFinite, rotationTolerance >= 0 else {
-            throw ValidationError("--rotation and --rotation-tolerance must be finite, the tolerance ≥ 0")
+        guard rotation.isFinite, abs(rotation) <= 360, rotationTolerance.isFinite, (0...180).contains(rotationTolerance) else {
+            throw ValidationError("--rotation must be an angle within −360…360° and --rotation-tolerance within 0…180°")
         }
         guard scale.isFinite, scale > 0, scaleTolerance.isFinite, scaleTolerance >= 0, scaleTolerance < 1 else {
             throw ValidationError("--scale must be > 0 and --scale-tolerance in [0, 1)")
@@ -105,6 +106,8 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A FIFO or device would block or never end: refused by kind before opening.
+        do { try ImageFile.requireRegularFile(file) } catch { throw CLIError.input("\(error)") }
         guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError.input("cannot read \(file)") }
         if let out, FileManager.default.fileExists(atPath: out), !force {
             throw CLIError.output("\(out) exists; pass --force to overwrite it")

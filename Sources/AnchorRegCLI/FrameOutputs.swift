@@ -16,6 +16,18 @@ struct FrameOutputs {
     /// Verdict, file facts and ground truth for report.html.
     var reportExtras = HTMLReport.Extras()
 
+    /// The files `write` writes for `selection`, in its order.
+    static func fileNames(_ selection: OutputSelection, withSites: Bool) -> [String] {
+        var names: [String] = []
+        if selection.contains(.json) { names.append("result.json") }
+        if selection.contains(.tiff) { names += ["corrected.tif", "distortion.tif"] }
+        if selection.contains(.gsf) { names.append("corrected.gsf") }
+        if selection.contains(.png) { names += ["corrected.png", "overlay.png"] }
+        if selection.contains(.html) { names.append("report.html") }
+        if withSites && selection.contains(.csv) { names += ["sites.csv", "cells.csv"] }
+        return names
+    }
+
     /// Writes the selected kinds of output; returns the paths written. The corrected image
     /// and the PNGs are made only when a selected output needs them (the report embeds its
     /// PNGs whether or not `.png` files are written).

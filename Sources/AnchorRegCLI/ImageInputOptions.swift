@@ -5,7 +5,7 @@ import ArgumentParser
 /// Use with `@OptionGroup var input: ImageInputOptions`.
 public struct ImageInputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Channel to use, by name (\"Z (forward)\", or a unique prefix such as \"Current\") or index (0 = first).",
+        "Channel to use, by name (\"Z (forward)\", or a unique prefix such as \"Current (b\"; an ambiguous prefix lists the candidates) or index (0 = first).",
         valueName: "NAME|INDEX"))
     public var channel: String?
 

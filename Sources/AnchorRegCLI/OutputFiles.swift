@@ -61,6 +61,8 @@ public struct OutputFiles: Sendable {
         do {
             try data.write(to: tmp)
         } catch {
+            // A full disk leaves a partial temporary behind: remove it.
+            try? fm.removeItem(at: tmp)
             throw CLIError.output("cannot write \(target.path): \(error.localizedDescription)")
         }
         if rename(tmp.path, target.path) != 0 {

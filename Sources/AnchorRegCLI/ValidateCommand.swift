@@ -79,7 +79,7 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, !(1...4096).contains(threads) { throw ValidationError("--threads must be within 1…4096") }
         if let estimator, !ValidationFitters.estimatorNames.contains(estimator) {
             throw ValidationError("unknown --estimator \(estimator); choose one of \(ValidationFitters.estimatorNames.joined(separator: ", "))")
         }

@@ -1,4 +1,4 @@
 import AnchorRegCLI
 
 AllocatorTuning.apply()
-AnchorRegCommand.main()
+AnchorRegCommand.mainRefusingDashFileNames()

@@ -12,7 +12,8 @@ extension ImageDocument {
     /// only channel whose name starts with `name` (so "Current" picks "Current (forward)" when
     /// no other channel starts that way; when several do, the error lists them). A decimal
     /// number that names no channel selects by index.
-    /// - Throws: `FormatError.noSuchChannel` listing the available channels.
+    /// - Throws: `FormatError.ambiguousChannel` naming the channels a shared prefix begins,
+    ///   `FormatError.noSuchChannel` listing the available channels.
     public func channel(named name: String) throws -> ImageChannel {
         if let c = channels.first(where: { $0.name == name }) { return c }
         let lower = name.lowercased()
@@ -20,6 +21,9 @@ extension ImageDocument {
         let prefixed = channels.filter { $0.name.lowercased().hasPrefix(lower) }
         if prefixed.count == 1 { return prefixed[0] }
         if let i = Int(name), channels.indices.contains(i) { return channels[i] }
+        if prefixed.count > 1 {
+            throw FormatError.ambiguousChannel(format: format, requested: name, candidates: prefixed.map(\.name))
+        }
         throw FormatError.noSuchChannel(format: format, requested: name, available: channelList)
     }
 

@@ -70,6 +70,9 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupported(format: ImageFormat, String)
     /// The requested channel or page does not exist.
     case noSuchChannel(format: ImageFormat, requested: String, available: [String])
+    /// The requested name is the prefix of several channels (Nanonis files hold a forward
+    /// and a backward channel of each signal): `candidates` are their names.
+    case ambiguousChannel(format: ImageFormat, requested: String, candidates: [String])
     /// I/O failure (file missing, unreadable, not writable, exists and `--force` not given).
     case io(String)
 
@@ -82,6 +85,9 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupported(let f, let s): return "\(f.label): unsupported: \(s)"
         case .noSuchChannel(let f, let r, let a):
             return "\(f.label): no channel \"\(r)\"; available: \(a.joined(separator: ", "))"
+        case .ambiguousChannel(let f, let r, let c):
+            return "\(f.label): channel \"\(r)\" is ambiguous, it begins " +
+                c.map { "\"\($0)\"" }.joined(separator: ", ") + "; give more of the name, e.g. --channel \"\(c[0])\""
         case .io(let s): return s
         }
     }

@@ -89,6 +89,7 @@ public enum ImageFile {
     ///   when its format is unknown, and the reader's own `FormatError` for bad content.
     public static func read(path: String, options: ImageReadOptions = .init()) throws -> ImageDocument {
         let url = URL(fileURLWithPath: path)
+        try requireRegularFile(path)
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)

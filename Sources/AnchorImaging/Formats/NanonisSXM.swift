@@ -79,6 +79,11 @@ public enum NanonisSXM {
             guard r.count == 2, r.allSatisfy({ $0.isFinite }) else {
                 throw FormatError.corrupt(format: format, "SCAN_RANGE \"\(rangeText)\" is not two numbers")
             }
+            // A scanner's range is micrometres, at most millimetres; 1 m bounds it with room
+            // and keeps nm pixel sizes finite (1e308 m would give inf nm).
+            guard r.allSatisfy({ abs($0) <= 1 }) else {
+                throw FormatError.corrupt(format: format, "SCAN_RANGE \"\(rangeText)\" m is larger than 1 m; no scanner covers that")
+            }
             if r[0] > 0, r[1] > 0 {
                 pixelSize = PixelSize(x: r[0] * 1e9 / Double(nx), y: r[1] * 1e9 / Double(ny))
                 unit = .nanometre

@@ -17,7 +17,8 @@ public enum RawImport {
     ///   - maxPixels: refuse layouts with more pixels than this (default 2^28).
     /// - Throws: `FormatError.truncated(.raw, …)` when the file is shorter than
     ///   `offset + rows·cols·bytesPerSample`; `.unsupported(.raw, …)` for non-positive or
-    ///   oversized dimensions or a negative offset.
+    ///   oversized dimensions or a negative offset; `.corrupt(.raw, …)` when float samples are
+    ///   implausible (mostly NaN/Inf, denormals, a range of 1e30), naming a type that fits.
     /// - Complexity: O(rows · cols).
     public static func read(data: Data, layout: RawLayout,
                             maxPixels: Int = Image.defaultMaxPixels) throws -> ImageDocument {
@@ -41,6 +42,17 @@ public enum RawImport {
                 format: .raw,
                 "layout \(layout.rows)×\(layout.cols) \(layout.sampleType.rawValue) at offset \(layout.offset) "
                     + "needs \(SampleDecoding.byteCountText(needed)) bytes, file has \(data.count)")
+        }
+        // Floating-point samples that look like nothing measured mean a wrong type or byte
+        // order: say so now, with the type that fits, rather than fail later in the analysis.
+        if [.f32le, .f32be, .f64le, .f64be].contains(layout.sampleType), let problem = RawPlausibility.problem(pixels) {
+            let fits = RawPlausibility.plausibleFloatTypes(data, layout: layout)
+            let hint = fits.first.map {
+                "; as \($0.rawValue) they look plausible — try --raw \(layout.rows),\(layout.cols),\($0.rawValue),\(layout.offset)"
+            } ?? "; check the type, byte order, offset and shape"
+            throw FormatError.corrupt(
+                format: .raw,
+                "read as \(layout.sampleType.rawValue), \(problem): the layout is probably wrong\(hint)")
         }
         let image = try Image(width: layout.cols, height: layout.rows, pixels: pixels, maxPixels: maxPixels)
         return ImageDocument(

@@ -86,6 +86,10 @@ enum TIFFDecompression {
 
     /// PackBits (Apple's run-length scheme, TIFF compression 32773).
     static func packBits(_ input: UnsafeBufferPointer<UInt8>, expected: Int) throws -> [UInt8] {
+        // Strict: a run that passes the end of the strip, or data left over after the strip
+        // is full, means the bytes are not PackBits (an uncompressed strip tagged 32773 would
+        // otherwise decode to scrambled pixels without complaint).
+        let notPackBits = "the strip is probably not PackBits-compressed (wrong Compression tag)"
         var out = [UInt8](repeating: 0, count: expected)
         var i = 0, o = 0
         while o < expected && i < input.count {
@@ -95,19 +99,29 @@ enum TIFFDecompression {
                 guard i + run <= input.count else {
                     throw Failure(message: "PackBits literal run of \(run) bytes passes the end of the data", truncated: true)
                 }
-                let take = min(run, expected - o)
-                for k in 0..<take { out[o + k] = input[i + k] }
-                i += run; o += take
+                guard run <= expected - o else {
+                    throw Failure(message: "PackBits literal run of \(run) bytes passes the end of the strip (\(expected) bytes): \(notPackBits)", truncated: false)
+                }
+                for k in 0..<run { out[o + k] = input[i + k] }
+                i += run; o += run
             } else if n != -128 {
                 guard i < input.count else { throw Failure(message: "PackBits repeat without its byte", truncated: true) }
-                let take = min(1 - n, expected - o)
+                guard 1 - n <= expected - o else {
+                    throw Failure(message: "PackBits repeat of \(1 - n) bytes passes the end of the strip (\(expected) bytes): \(notPackBits)", truncated: false)
+                }
                 let b = input[i]; i += 1
-                for k in 0..<take { out[o + k] = b }
-                o += take
+                for k in 0..<(1 - n) { out[o + k] = b }
+                o += 1 - n
             }
         }
         guard o == expected else {
             throw Failure(message: "PackBits data decodes to \(o) bytes, expected \(expected)", truncated: true)
+        }
+        // One pad byte (even-length strips) or no-op codes (0x80) may follow; anything else
+        // is data the strip does not hold.
+        let rest = input.count - i
+        if rest > 1 && !(i..<input.count).allSatisfy({ input[$0] == 0x80 }) {
+            throw Failure(message: "PackBits strip full after \(i) of \(input.count) bytes: \(notPackBits)", truncated: false)
         }
         return out
     }

@@ -48,6 +48,7 @@ public enum LatticeRegistrar {
     static func registerEitherPath(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions
     ) throws -> (registration: Registration, levelled: Image) {
+        try options.check(forWidth: image.width, height: image.height)
         try refuseUnresolvable(image, model: model, options: options)
         guard options.tolerantFallback, model.lattice != nil else {
             return try registerStandard(image, to: model, options: options)

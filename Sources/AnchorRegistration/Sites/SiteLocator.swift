@@ -260,7 +260,9 @@ public enum SiteLocator {
         guard groups == ["A", "B"] else { return nil }
         // Per cell: sum and count of the present adatoms of each half.
         var perCell: [CellIndex: (sumA: Double, countA: Int, sumB: Double, countB: Int)] = [:]
+        // Sites in a fixed order (cell, then name) so every sum below is taken in one order.
         let present = sites.filter(\.present)
+            .sorted { ($0.cell.i, $0.cell.j, $0.name) < ($1.cell.i, $1.cell.j, $1.name) }
         let presentValues = present.map(\.value)
         let presentMedian = median(presentValues)
         let scale = robustScale(presentValues.map { $0 - presentMedian })

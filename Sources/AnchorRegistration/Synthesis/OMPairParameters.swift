@@ -79,7 +79,7 @@ public struct OMPairParameters: Sendable, Hashable, Codable {
         guard (64...8192).contains(width), (64...8192).contains(height) else {
             throw bad("size", "\(width)×\(height); each side 64…8192 px")
         }
-        guard side.isFinite, side > 0 else { throw bad("side", "\(side) µm; must be positive") }
+        guard side.isFinite, side > 0, side <= 1e6 else { throw bad("side", "\(side) µm; must be positive and at most 1e6 µm (1 m)") }
         guard darkFractionBefore.isFinite, (0.02...0.98).contains(darkFractionBefore) else {
             throw bad("dark fraction", "\(darkFractionBefore); use 0.02…0.98")
         }

@@ -183,7 +183,7 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
         guard fieldOfView.isFinite, fieldOfView > 0.5, fieldOfView <= 1000 else {
             throw bad("field of view", "\(fieldOfView) nm; use 0.5…1000 nm (10–40 typical)")
         }
-        guard rotationDegrees.isFinite else { throw bad("rotation", "not finite") }
+        guard rotationDegrees.isFinite, abs(rotationDegrees) <= 360 else { throw bad("rotation", "\(rotationDegrees)°; use a finite angle within −360…360°") }
         guard drift.isFinite, drift.length < 0.5 * fieldOfView else {
             throw bad("drift", "\(drift) nm per frame; must be finite and below half the field of view")
         }
@@ -224,7 +224,8 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
             throw bad("adsorbate density", "\(adsorbateDensity) per 100 nm²; use 0…20")
         }
         for (n, v) in [("noise", noise), ("1/f noise", pinkNoise), ("line offset", lineOffset)] {
-            guard v.isFinite, v >= 0 else { throw bad(n, "\(v); must be finite and ≥ 0") }
+            // Above 100 adatom heights the frame is noise alone (and 1e308 overflows to inf).
+            guard v.isFinite, v >= 0, v <= 100 else { throw bad(n, "\(v); must be within 0…100 (units of an adatom's height)") }
         }
         if let centre, !centre.isFinite { throw bad("centre", "not finite") }
         let c = contrast

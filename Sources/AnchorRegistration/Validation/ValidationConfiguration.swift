@@ -109,6 +109,11 @@ public struct ValidationConfiguration: Codable, Sendable, Equatable {
 
     /// Checks every parameter and throws `GeometryError.invalidParameter` naming the first
     /// one out of range.
+    /// Most samples (conditions × samples per condition) one study may run.
+    public static let maximumSamples = 20_000_000
+    /// Most generated points (Σ over conditions of samples × n²) one study may run.
+    public static let maximumPointWork = 20_000_000_000
+
     public func validate() throws {
         guard !pointCounts.isEmpty else {
             throw GeometryError.invalidParameter(name: "points", reason: "give at least one point count")
@@ -131,6 +136,23 @@ public struct ValidationConfiguration: Codable, Sendable, Equatable {
         }
         guard samplesPerCondition >= 1 else {
             throw GeometryError.invalidParameter(name: "samples", reason: "need at least 1 sample per condition")
+        }
+        // Limits from the work and memory the study causes (the per-sample errors are kept
+        // for the quantiles), not from the count alone; the full study (64 conditions ×
+        // 10,000 samples) is 30× below them. Products are checked for overflow.
+        let conditionCount = pointCounts.count * noiseLevels.count
+        let (samplesTotal, o1) = conditionCount.multipliedReportingOverflow(by: samplesPerCondition)
+        guard !o1, samplesTotal <= Self.maximumSamples else {
+            throw GeometryError.invalidParameter(
+                name: "samples",
+                reason: "\(samplesPerCondition) per condition × \(conditionCount) conditions is more than the \(Self.maximumSamples) samples a study may hold in memory; use fewer samples or conditions")
+        }
+        let pointsPerRound = pointCounts.reduce(0) { $0 + $1 } * noiseLevels.count
+        let (pointWork, o2) = pointsPerRound.multipliedReportingOverflow(by: samplesPerCondition)
+        guard !o2, pointWork <= Self.maximumPointWork else {
+            throw GeometryError.invalidParameter(
+                name: "samples",
+                reason: "\(samplesPerCondition) samples of up to \(pointCounts.max() ?? 0) points in every condition is more than \(Self.maximumPointWork) generated points; use fewer samples or smaller grids")
         }
         guard missingFraction.isFinite, missingFraction >= 0, missingFraction < 1 else {
             throw GeometryError.invalidParameter(name: "missing", reason: "\(missingFraction) must lie in [0, 1)")

@@ -77,9 +77,13 @@ import Testing
         #expect(try doc.channel(named: "Current").name == "Current (forward)")
         #expect(try doc.channel(named: "1").name == "Z (backward)")
         #expect(try doc.channel(index: 2).name == "Current (forward)")
-        #expect(throws: FormatError.noSuchChannel(format: .sxm, requested: "Z",
-                                                  available: ["0: Z (forward)", "1: Z (backward)", "2: Current (forward)"])) {
+        #expect(throws: FormatError.ambiguousChannel(format: .sxm, requested: "Z",
+                                                     candidates: ["Z (forward)", "Z (backward)"])) {
             _ = try doc.channel(named: "Z")
+        }
+        #expect(throws: FormatError.noSuchChannel(format: .sxm, requested: "Phase",
+                                                  available: ["0: Z (forward)", "1: Z (backward)", "2: Current (forward)"])) {
+            _ = try doc.channel(named: "Phase")
         }
         #expect(throws: FormatError.self) { _ = try doc.channel(index: 3) }
     }

@@ -12,6 +12,8 @@ struct TIFFFixture {
     var kind: Kind = .u16
     var bigEndian = false
     var compression = 1          // 1, 5 (LZW), 8 / 32946 (Deflate), 32773 (PackBits)
+    /// The Compression tag written, when it should differ from how the data are stored.
+    var compressionTag: Int? = nil
     var predictor = 1
     var tile: (Int, Int)? = nil
     var rowsPerStrip: Int? = nil
@@ -153,7 +155,7 @@ struct TIFFFixture {
         func rational(_ t: Int, _ v: Double) { entries.append((t, 5, 1, u32(Int(v * 1000)) + u32(1000))) }
         short(256, [width]); long(257, [height])
         short(258, Array(repeating: bytesPerSample * 8, count: spp))
-        short(259, [compression])
+        short(259, [compressionTag ?? compression])
         short(262, [photometric ?? (spp >= 3 ? 2 : 1)])
         if let description { let d = Array(description.utf8) + [0]; entries.append((270, 2, d.count, d)) }
         short(277, [spp])
