@@ -80,7 +80,7 @@ def main():
         f.write("sample,model_x,model_y,image_x,image_y\n")
         for s, (m, q) in enumerate(samples):
             for (mx, my), (ix, iy) in zip(m, q):
-                f.write(f"{s},{mx!r},{my!r},{ix!r},{iy!r}\n")
+                f.write(f"{s},{float(mx)!r},{float(my)!r},{float(ix)!r},{float(iy)!r}\n")
     rows = sum(len(m) for m, _ in samples)
 
     cv_cpu, cv_wall = [], []

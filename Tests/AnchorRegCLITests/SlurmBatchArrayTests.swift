@@ -68,6 +68,8 @@ import Testing
         while Date() < deadline {
             let q = try Self.sh(["squeue", "-h", "-j", job])
             if q.status == 0 && q.out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { break }
+            // Once purged from the controller, squeue calls the job id invalid: it is done too.
+            if q.status != 0 && q.err.contains("Invalid job id") { break }
             Thread.sleep(forTimeInterval: 0.5)
         }
         let logs = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasPrefix("slurm-") }
