@@ -26,6 +26,16 @@ extension Homography {
         return try data.denormalize(hn).checkedEstimate()
     }
 
+    /// `estimate(from:to:)` without the Levenberg–Marquardt polish: the normalised algebraic
+    /// (DLT) fit alone, for inner loops that fit many times (the distortion models'
+    /// cross-validation), where the polish costs more than it changes.
+    /// - Throws: as `estimate(from:to:)`.
+    package static func estimateAlgebraic(from model: [Point2], to image: [Point2]) throws -> Homography {
+        let data = try NormalizedCorrespondences(model: model, image: image)
+        let hn = try normalizedLeastSquares(data, indices: nil, polish: false)
+        return try data.denormalize(hn).checkedEstimate()
+    }
+
     /// Algebraic fit (and optional LM polish) in normalised coordinates, with the uniqueness
     /// check. Four correspondences use the exact minimal solver, more the inhomogeneous DLT;
     /// the 9×9 eigen-solution is the fallback that also diagnoses degenerate sets.

@@ -47,6 +47,8 @@ public struct SceneEvaluation: Sendable, Codable {
     /// were located (within the OKS 0.95 tolerance).
     public var edgeAdatoms: Int = 0
     public var edgeHits: Int = 0
+    /// Frame side, pixels (for timing by frame size).
+    public var size: Int = 0
 
     public init(seed: UInt64, registered: Bool, error: String?) {
         self.seed = seed
@@ -62,6 +64,7 @@ public struct SceneEvaluation: Sendable, Codable {
         e.spreadBefore = analysis.registration.metrics.neighbourSpreadBefore
         e.spreadAfter = analysis.registration.metrics.neighbourSpreadAfter
         e.distortionChosen = analysis.registration.distortion?.chosen.rawValue
+        e.size = scene.truth.width
         let a = 2.688
         let nmPerPx = scene.truth.pixelSizeTrueAtCentre
         let tolNm = AnchorRegistration.Metrics.tolerance(threshold: 0.95, scale: a, k: 0.1)
@@ -157,6 +160,8 @@ public struct SceneEvaluation: Sendable, Codable {
         for e in linear { counts[e.distortionChosen ?? "none", default: 0] += 1 }
         var bentCounts: [String: Int] = [:]
         for e in bent { bentCounts[e.distortionChosen ?? "none", default: 0] += 1 }
+        let at512 = evaluations.filter { $0.size == 512 }.map(\.milliseconds)
+        out += String(format: "acceptance: thread-CPU per 512² frame (%d frames): median %.1f ms\n", at512.count, q(at512, 0.5))
         out += "acceptance: chosen on homography frames (\(linear.count)): \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
         out += "acceptance: chosen on other frames (\(bent.count)): \(bentCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))\n"
         return out

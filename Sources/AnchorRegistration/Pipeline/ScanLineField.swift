@@ -30,29 +30,59 @@ struct ScanLineField {
     }
 
     /// Fits the field to `samples` (image position, residual displacement), pixels: the lines'
-    /// o, g and the profile e alternately, twice.
-    init(samples: [(position: Point2, residual: Point2)], width: Int, height: Int, halfWidth: Double, minimumCount: Int) {
+    /// o, g and the profile e alternately, twice. With `step` > 1 only every step-th line and
+    /// column is fitted and the others interpolated linearly (for a `halfWidth` of many lines
+    /// the field is smooth on that scale; the distortion selection fits it many times).
+    init(samples: [(position: Point2, residual: Point2)], width: Int, height: Int, halfWidth: Double, minimumCount: Int,
+         step: Int = 1) {
         self.init(width: width, height: height)
         guard samples.count >= max(minimumCount, 3) else { return }
+        let step = max(1, step)
         for round in 0..<2 {
             let e = profile
             fitLines(samples.map { ($0.position, $0.residual - Self.interpolate(e, at: $0.position.x)) },
-                     halfWidth: halfWidth, minimumCount: minimumCount)
+                     halfWidth: halfWidth, minimumCount: minimumCount, step: step)
             if round == 1 { break }
             let rest = samples.map { s -> (position: Point2, residual: Point2) in
                 let y = s.position.y
                 return (s.position, s.residual - Self.lineDisplacement(x: s.position.x, y: y, offsets: offsets, slopes: slopes))
             }
-            fitProfile(rest, width: width, halfWidth: halfWidth, minimumCount: minimumCount)
+            fitProfile(rest, width: width, halfWidth: halfWidth, minimumCount: minimumCount, step: step)
+        }
+    }
+
+    /// The indices 0, step, 2·step, … and the last one.
+    private static func knots(_ count: Int, step: Int) -> [Int] {
+        var k = Array(stride(from: 0, to: count, by: step))
+        if k.last != count - 1 { k.append(count - 1) }
+        return k
+    }
+
+    /// Linear interpolation between the knots' values, in place.
+    private static func fillBetween(_ v: inout [Point2], knots: [Int]) {
+        for (a, b) in zip(knots, knots.dropFirst()) where b > a + 1 {
+            for i in (a + 1)..<b {
+                let f = Double(i - a) / Double(b - a)
+                v[i] = v[a] * (1 - f) + v[b] * f
+            }
         }
     }
 
     /// e(x): the median remaining residual of the samples in a band of columns, less its
     /// least-squares line.
-    private mutating func fitProfile(_ samples: [(position: Point2, residual: Point2)], width: Int, halfWidth: Double, minimumCount: Int) {
+    private mutating func fitProfile(_ samples: [(position: Point2, residual: Point2)], width: Int, halfWidth: Double, minimumCount: Int,
+                                     step: Int) {
         let swapped = samples.map { (position: Point2($0.position.y, $0.position.x), offset: $0.residual) }
         let band = ScanBandField(samples: swapped.map { (y: $0.position.y, offset: $0.offset) }, halfWidth: halfWidth, minimumCount: minimumCount)
-        var e = (0..<width).map { band.displacement(atRow: Double($0)) }
+        var e: [Point2]
+        if step == 1 {
+            e = (0..<width).map { band.displacement(atRow: Double($0)) }
+        } else {
+            let columns = Self.knots(width, step: step)
+            e = [Point2](repeating: .zero, count: width)
+            for (c, d) in zip(columns, band.displacements(atRows: columns.map(Double.init))) { e[c] = d }
+            Self.fillBetween(&e, knots: columns)
+        }
         // Remove the constant and linear part.
         let n = Double(width)
         let mx = (n - 1) / 2
@@ -68,7 +98,7 @@ struct ScanLineField {
         profile = e
     }
 
-    private mutating func fitLines(_ samples: [(Point2, Point2)], halfWidth: Double, minimumCount: Int) {
+    private mutating func fitLines(_ samples: [(Point2, Point2)], halfWidth: Double, minimumCount: Int, step: Int) {
         let height = offsets.count
         let sorted = samples.map { (position: $0.0, residual: $0.1) }.sorted { $0.position.y < $1.position.y }
         let ys = sorted.map(\.position.y)
@@ -80,7 +110,8 @@ struct ScanLineField {
             }
             return a
         }
-        for y in 0..<height {
+        let rows = Self.knots(height, step: step)
+        for y in rows {
             var w = halfWidth
             var lo = 0, hi = 0
             while true {
@@ -98,6 +129,10 @@ struct ScanLineField {
             if kept.count >= 3, kept.count < slice.count, let refit = Self.lineFit(kept) { (o, g) = refit }
             offsets[y] = o
             slopes[y] = g
+        }
+        if step > 1 {
+            Self.fillBetween(&offsets, knots: rows)
+            Self.fillBetween(&slopes, knots: rows)
         }
     }
 

@@ -320,6 +320,30 @@ public struct Si7x7SceneGenerator: Sendable {
         return bounds
     }
 
+    /// The frame's outline in the model (nm): the image border at −0.5 and size − 0.5, one
+    /// point per pixel, mapped through the distortion, in order around the frame.
+    static func frameOutline(_ d: ScanDistortion) -> [Point2] {
+        let x0 = -0.5, y0 = -0.5, x1 = Double(d.width) - 0.5, y1 = Double(d.height) - 0.5
+        var out: [Point2] = []
+        for k in 0..<d.width { out.append(d.modelPoint(x: x0 + Double(k), y: y0)) }
+        for k in 0..<d.height { out.append(d.modelPoint(x: x1, y: y0 + Double(k))) }
+        for k in 0..<d.width { out.append(d.modelPoint(x: x1 - Double(k), y: y1)) }
+        for k in 0..<d.height { out.append(d.modelPoint(x: x0, y: y1 - Double(k))) }
+        return out
+    }
+
+    /// Even-odd ray casting: whether `p` lies inside the closed polygon.
+    static func contains(_ polygon: [Point2], _ p: Point2) -> Bool {
+        var inside = false
+        var j = polygon.count - 1
+        for i in polygon.indices {
+            let a = polygon[i], b = polygon[j]
+            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+            j = i
+        }
+        return inside
+    }
+
     private func makeTruth(_ p: Si7x7SceneParameters, distortion d: ScanDistortion, faulted: String,
                            footprint bounds: ModelBounds, adsorbates: [SyntheticAdsorbate]) throws -> SyntheticSTMTruth {
         let w = p.size, h = p.size
@@ -328,6 +352,7 @@ public struct Si7x7SceneGenerator: Sendable {
         let linear = d.linearModelToImage
         var holes: [SyntheticTruthPoint] = []
         var adatoms: [SyntheticTruthPoint] = []
+        var outline: [Point2] = []
         for j in ranges.j {
             for i in ranges.i {
                 let cell = CellIndex(i, j)
@@ -338,7 +363,17 @@ public struct Si7x7SceneGenerator: Sendable {
                     if !(guess.x > lo - slack && guess.x < hiX + slack && guess.y > lo - slack && guess.y < hiY + slack) {
                         continue
                     }
-                    let q = try d.imagePoint(of: m)
+                    let q: Point2
+                    do {
+                        q = try d.imagePoint(of: m)
+                    } catch {
+                        // Newton can fail only where the map is continued beyond the frame (far
+                        // outside it); a point the frame's outline does not enclose is not in
+                        // the image. One that it does enclose is a real failure.
+                        if outline.isEmpty { outline = Self.frameOutline(d) }
+                        if !Self.contains(outline, m) { continue }
+                        throw error
+                    }
                     guard q.x >= lo, q.x < hiX, q.y >= lo, q.y < hiY else { continue }
                     // Hidden under an adsorbate: within 2σ of its centre.
                     let obscured = adsorbates.contains { m.distance(to: $0.model) < 2 * $0.sigma }

@@ -97,7 +97,8 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
     /// to 8 % of the field (τ 3–30 % of the frame, with a y part that cannot fold the frame),
     /// fast-axis creep up to 1.5 % of the field (τ 3–10 % of a line), lateral bow up to 1 nm,
     /// piezo non-linearity α, β up to 2 % per axis and scan-line jitter up to 0.25 px. At
-    /// least one of them is always present in those frames.
+    /// least one of them is always present in those frames. Where strong slow creep (a steep
+    /// shear of the first lines) meets a steep bow, the bow is reduced so the frame cannot fold.
     public static func random(seed: UInt64, hard: Double = 1, physics: Si7x7ScenePhysics) -> Si7x7SceneParameters {
         switch physics {
         case .classic: return random(seed: seed, hard: hard)
@@ -135,6 +136,16 @@ public struct Si7x7SceneParameters: Sendable, Hashable, Codable {
         if effects[2] { p.bow = bow }
         if effects[3] { p.nonlinearityX = nlx; p.nonlinearityY = nly }
         if effects[4] { p.lineJitter = jitter }
+        // Strong slow creep shears the first lines (x moves by A/τ per frame height); with a
+        // steep bow (y changes along x) the two can fold the frame. Keep the Jacobian's
+        // off-diagonal product below half its diagonal one by limiting the bow.
+        let shear = abs(p.creepAmplitude) / (p.creepTau * fov)
+        let mx = 1 - abs(p.fastCreepAmplitude) / (p.fastCreepTau * fov) - 2 * abs(p.nonlinearityX.x) - 3 * abs(p.nonlinearityX.y)
+        let my = 1 - abs(p.creepAmplitudeY) / (p.creepTau * fov) - 2 * abs(p.nonlinearityY.x) - 3 * abs(p.nonlinearityY.y)
+        let bowSlope = 4 * abs(p.bow) / fov
+        if shear * bowSlope > 0.5 * mx * my {
+            p.bow = (p.bow < 0 ? -1 : 1) * 0.5 * mx * my / shear * fov / 4
+        }
         return p
     }
 
