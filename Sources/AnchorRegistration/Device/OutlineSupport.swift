@@ -13,7 +13,9 @@ import Foundation
 /// steps across the outline: the means of the image 2–5 px inside and outside along the
 /// side's normal differ by more than max(2.1 σ_noise, 4 % of the image's 1–99 % intensity
 /// range) (a step blurred by σ = 3 px keeps ≈ 75 % of its height there). Samples whose
-/// profile leaves the image are not in view and not counted.
+/// profile leaves the image are not in view and not counted, nor are samples of a feature's
+/// side that another region of the model covers on both sides (an electrode drawn over the
+/// film hides the film's edge).
 public struct OutlineSupport: Sendable, Codable, Hashable {
     /// Supported fraction of the sides of the model's four-cornered anchor groups (the
     /// features the registration used), 0…1.
@@ -48,11 +50,17 @@ public struct OutlineSupport: Sendable, Codable, Hashable {
         for (a, b) in quadSides { extent = max(extent, a.distance(to: b)) }
         let onQuadTolerance = 0.01 * max(extent, 1e-12)
         var regionSides: [(Point2, Point2)] = []
+        var covering: [NamedRegion] = []
         for r in model.regions {
             // A region around every feature (a drawing's frame, or the active square that is
             // itself the feature) is no outline of its own.
             if !centres.isEmpty, centres.allSatisfy(r.contains) { continue }
+            covering.append(r)
             for i in r.polygon.indices { regionSides.append((r.polygon[i], r.polygon[(i + 1) % r.polygon.count])) }
+        }
+        func hidden(_ m: Point2, _ normal: Point2) -> Bool {
+            let e = normal * onQuadTolerance
+            return covering.contains { $0.contains(m + e) && $0.contains(m - e) }
         }
         let noise = Double(RectangleExtractor.pixelNoise(image))
         let threshold = max(2.1 * noise, 0.04 * intensitySpan(image))
@@ -69,9 +77,12 @@ public struct OutlineSupport: Sendable, Codable, Hashable {
                 let n = min(400, max(8, Int(len / 4)))
                 let u = Point2((ib.x - ia.x) / len, (ib.y - ia.y) / len)
                 let normal = Point2(-u.y, u.x)
+                let ml = a.distance(to: b)
+                let modelNormal = ml > 0 ? Point2(-(b.y - a.y) / ml, (b.x - a.x) / ml) : Point2(0, 0)
                 for k in 0..<n {
                     let t = 0.08 + 0.84 * (Double(k) + 0.5) / Double(n)
-                    if skipQuadSides, onQuadSide(Point2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t)) { continue }
+                    let m = Point2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t)
+                    if skipQuadSides ? onQuadSide(m) : hidden(m, modelNormal) { continue }
                     let p = Point2(ia.x + (ib.x - ia.x) * t, ia.y + (ib.y - ia.y) * t)
                     var inner = 0.0, outer = 0.0
                     var seen = true

@@ -9,6 +9,9 @@ enum QuadrilateralEdgeRefinement {
         var corners: [Point2]
         var rms: Double
         var counts: [Int]
+        /// Median 25 %–75 % rise width of the clean single-step profiles, px (NaN if none):
+        /// 1.349 σ for an edge blurred by a Gaussian of σ.
+        var riseWidth: Double
     }
 
     /// - Parameters:
@@ -18,9 +21,18 @@ enum QuadrilateralEdgeRefinement {
     ///   - searchRadius: half-length of the profiles, px.
     ///   - noise: white-noise σ of the unblurred image (luminance units); sets the tolerance
     ///     of the clean-step test (`isCleanStep`).
+    ///   - edgeSigma: blur σ of the edges as the profiles see them, px (optics and the
+    ///     extractor's blur; `riseWidth` / 1.349 of an earlier pass). The two-step test looks
+    ///     back 2 σ from the crossing and the clean-step test starts 2 σ inside the edge: a
+    ///     defocused edge (σ 3 px) still rises there, and fixed pixel distances would take its
+    ///     own slope for a second step.
     /// - Returns: nil when a side keeps fewer than 6 edge points or two sides are parallel.
     static func refine(_ corners: [Point2], image: Image, brightStructure: Bool, backgroundLevel: Float,
-                       minContrast: Float, searchRadius r: Double, noise: Float = 0) -> Result? {
+                       minContrast: Float, searchRadius r: Double, noise: Float = 0, edgeSigma: Double = 1.3) -> Result? {
+        let widen = max(1, edgeSigma / 1.3)
+        let back = Int((10 * widen).rounded()), plateauMargin = Int((6 * widen).rounded())
+        let gap = max(cleanStepGap, cleanStepGap * widen)
+        var allWidths: [Double] = []
         let sign: Float = brightStructure ? 1 : -1
         let bgLevel = sign * backgroundLevel
         var lines: [(p: Point2, d: Point2)] = []
@@ -66,11 +78,11 @@ enum QuadrilateralEdgeRefinement {
                 // mid level of the intermediate plateau; drop the profile if the plateau is
                 // too narrow to measure.
                 var twoSteps = false
-                if bestK >= 10, profile[bestK - 10] - outside >= minContrast {
+                if bestK >= back, profile[bestK - back] - outside >= minContrast {
                     twoSteps = true
                     guard let kStart = (0..<bestK).first(where: { profile[$0] - outside >= minContrast }),
-                          kStart + 6 <= bestK - 6 else { continue }
-                    let plateau = Array(profile[(kStart + 6)...(bestK - 6)]).sorted()
+                          kStart + plateauMargin <= bestK - plateauMargin else { continue }
+                    let plateau = Array(profile[(kStart + plateauMargin)...(bestK - plateauMargin)]).sorted()
                     let mid = (outside + plateau[plateau.count / 2]) / 2
                     best = .nan
                     var d = Double.infinity
@@ -83,7 +95,7 @@ enum QuadrilateralEdgeRefinement {
                 guard best.isFinite else { continue }
                 let q = Point2(cx + nx * best, cy + ny * best)
                 unchecked.append(q)
-                if isCleanStep(image, at: q, normal: Point2(nx, ny), sign: sign, contrast: inside - outside, noise: noise) {
+                if isCleanStep(image, at: q, normal: Point2(nx, ny), sign: sign, contrast: inside - outside, noise: noise, gap: gap) {
                     pts.append(q)
                     // Width of the rise from 25 % to 75 % of the step, nearest the crossing.
                     var w = Double.nan
@@ -100,6 +112,7 @@ enum QuadrilateralEdgeRefinement {
                         if let lo = crossing(0.25), let hi = crossing(0.75) { w = hi - lo }
                     }
                     widths.append(w)
+                    if w.isFinite { allWidths.append(w) }
                 }
             }
             // When the interior test leaves less than a quarter of a side's profiles, the
@@ -147,7 +160,9 @@ enum QuadrilateralEdgeRefinement {
         }
         // A refined corner far from the old one means the edges were not found.
         for i in 0..<4 where out[i].distance(to: corners[i]) > 3 * r + 2 { return nil }
-        return Result(corners: out, rms: (sumSq / Double(max(n, 1))).squareRoot(), counts: counts)
+        allWidths.sort()
+        return Result(corners: out, rms: (sumSq / Double(max(n, 1))).squareRoot(), counts: counts,
+                      riseWidth: allWidths.isEmpty ? .nan : allWidths[allWidths.count / 2])
     }
 
     /// Half-width of the blur zone around an edge left out of the clean-step test, px: the
@@ -172,7 +187,7 @@ enum QuadrilateralEdgeRefinement {
     /// (a pad drawn with a dark trench around it, as in the snake photographs) have a
     /// non-flat outside but a clean rise into the interior.
     static func isCleanStep(_ image: Image, at p: Point2, normal n: Point2, sign: Float, contrast: Float,
-                            noise: Float) -> Bool {
+                            noise: Float, gap g: Double = cleanStepGap) -> Bool {
         func mean(_ a: Double, _ b: Double, _ step: Double) -> Float? {
             var s: Float = 0, c = 0
             var t = a
@@ -182,7 +197,6 @@ enum QuadrilateralEdgeRefinement {
             }
             return s / Float(c)
         }
-        let g = cleanStepGap
         guard let i1 = mean(g, g + 2, 0.5), let i2 = mean(g + 2, g + 4, 0.5) else { return false }
         return abs(i1 - i2) <= 0.1 * abs(contrast) + 0.5 * noise
     }

@@ -10,11 +10,9 @@ public struct RectangleExtractorOptions: Sendable, Hashable, Codable {
     /// Gaussian blur σ in pixels of the analysed image before thresholding and edge location
     /// (suppresses sensor noise and JPEG blocking; a symmetric blur does not move straight edges).
     public var blurSigma: Double = 1
-    /// σ of the background estimate used for flattening the illumination before thresholding,
-    /// as a fraction of the analysed image's larger side; 0 switches flattening off. A quarter
-    /// of the image keeps structures that fill a third of the frame while removing a
-    /// vignette or a linear illumination gradient.
-    public var flattenFraction: Double = 0.25
+    /// Whether the illumination (vignetting, gradients) is divided out before thresholding:
+    /// a cubic surface fitted robustly to the background (`illuminationFlattened`).
+    public var flattenIllumination = true
     /// Thin parts (electrodes, meander lines, leads) are cut off by a morphological opening
     /// whose disk radius is this fraction of the largest inscribed radius of the structure.
     /// 0.6 removes strips narrower than 1.2 × the widest part's inscribed radius — electrodes a
@@ -89,8 +87,8 @@ public struct RectangleExtractor: Sendable {
             throw DeviceError.structureNotFound(reason: String(format: "the image is not bimodal (Otsu separability %.2f)", otsu.separability))
         }
         var flat = blurred
-        if options.flattenFraction > 0, let r = blurred.finiteRange, r.min > 0 {
-            flat = (try? Self.illuminationFlattened(blurred, sigma: options.flattenFraction * Double(max(small.width, small.height)))) ?? blurred
+        if options.flattenIllumination, let r = blurred.finiteRange, r.min > 0 {
+            flat = (try? Self.illuminationFlattened(blurred)) ?? blurred
         }
         // Polarity: the Otsu class covering most of the border is the background.
         let flatOtsu = try OtsuThreshold(flat)
@@ -167,13 +165,18 @@ public struct RectangleExtractor: Sendable {
             let local = options.blurSigma > 0 ? try crop.gaussianBlurred(sigma: options.blurSigma) : crop
             let shift = Point2(Double(x0), Double(y0))
             corners = corners.map { $0 - shift }
+            // Each pass learns the edges' blur from the rise widths (a defocused photograph has
+            // σ up to 3 px) and keeps its profiles long enough for it.
+            var edgeSigma = 1.3
             for search in passes {
                 guard let r = QuadrilateralEdgeRefinement.refine(
                     corners, image: local, brightStructure: bright, backgroundLevel: otsu.threshold,
-                    minContrast: minContrast, searchRadius: search, noise: pixelNoise) else { ok = false; break }
+                    minContrast: minContrast, searchRadius: max(search, 3 * edgeSigma), noise: pixelNoise,
+                    edgeSigma: edgeSigma) else { ok = false; break }
                 corners = r.corners
                 residual = r.rms
                 counts = r.counts
+                if r.riseWidth.isFinite { edgeSigma = max(1.3, r.riseWidth / 1.349) }
             }
             corners = corners.map { $0 + shift }
             guard ok else { rejected.append(Double(c.area) * scale * scale); continue }
@@ -188,22 +191,63 @@ public struct RectangleExtractor: Sendable {
                                    openingRadius: radius * Double(factor), rejectedComponentAreas: rejected)
     }
 
-    /// The image divided by its smooth illumination (a Gaussian of σ px computed on a copy
-    /// downsampled to ≈ 64 px, bilinearly upsampled), times the illumination's mean.
-    static func illuminationFlattened(_ image: Image, sigma: Double) throws -> Image {
+    /// The image divided by its illumination, times the illumination's mean.
+    ///
+    /// The illumination is a cubic polynomial surface (a linear gradient times a radial
+    /// vignette, 1 − v·r², is one) fitted on a copy box-downsampled to ≈ 64 px: first to the
+    /// samples of a border ring (an eighth of each side: substrate, but for the leads that
+    /// cross it), then 4 times to all samples within 2.5 robust σ (≥ 2 %) of the last fit's
+    /// relative residual. The substrate covers most of a frame, so the structure, its
+    /// electrodes and their shading fall out as outliers, whatever their grey level — a blur
+    /// of the whole image instead would carry the structure's brightness into the estimate
+    /// around it.
+    static func illuminationFlattened(_ image: Image) throws -> Image {
         let f = max(1, max(image.width, image.height) / 64)
         let small = f > 1 ? try boxDownsampled(image, factor: f) : image
-        let bg = try small.gaussianBlurred(sigma: max(sigma / Double(f), 0.5))
-        guard let r = bg.finiteRange, r.min > 0 else { return image }
-        let mean = bg.pixels.reduce(0, +) / Float(bg.count)
+        var work = small
+        let rx = max(2, small.width / 8), ry = max(2, small.height / 8)
+        for y in 0..<small.height {
+            for x in 0..<small.width where x >= rx && x < small.width - rx && y >= ry && y < small.height - ry {
+                work.pixels[y * small.width + x] = .nan
+            }
+        }
+        var bg = try PolynomialBackground(fitting: work, degree: 3)
+        work = small
+        for _ in 0..<4 {
+            var rel = [Double](repeating: .nan, count: small.count)
+            var used: [Double] = []
+            for y in 0..<small.height {
+                for x in 0..<small.width {
+                    let b = bg.value(x: Double(x), y: Double(y))
+                    guard b > 0 else { continue }
+                    let r = Double(small.pixels[y * small.width + x]) / b - 1
+                    rel[y * small.width + x] = r
+                    used.append(r)
+                }
+            }
+            guard used.count >= 20 else { break }
+            used.sort()
+            let med = used[used.count / 2]
+            let mad = used.map { abs($0 - med) }.sorted()[used.count / 2]
+            let cut = max(2.5 * 1.4826 * mad, 0.02)
+            for i in 0..<small.count {
+                work.pixels[i] = rel[i].isFinite && abs(rel[i] - med) <= cut ? small.pixels[i] : .nan
+            }
+            guard let next = try? PolynomialBackground(fitting: work, degree: 3) else { break }
+            bg = next
+        }
+        var mean = 0.0
+        for y in 0..<small.height { for x in 0..<small.width { mean += bg.value(x: Double(x), y: Double(y)) } }
+        mean /= Double(small.count)
+        guard mean > 0 else { return image }
         var out = image
+        let off = Double(f - 1) / 2
         for y in 0..<image.height {
+            let sy = (Double(y) - off) / Double(f)
             for x in 0..<image.width {
-                // Clamped to the background grid: its border values extend outwards.
-                let bx = min(max((Double(x) - Double(f - 1) / 2) / Double(f), 0), Double(bg.width - 1))
-                let by = min(max((Double(y) - Double(f - 1) / 2) / Double(f), 0), Double(bg.height - 1))
-                let b = bg.sample(at: Point2(bx, by)) ?? mean
-                out.pixels[y * image.width + x] = image.pixels[y * image.width + x] / b * mean
+                let b = bg.value(x: (Double(x) - off) / Double(f), y: sy)
+                let i = y * image.width + x
+                out.pixels[i] = b > 0 ? Float(Double(image.pixels[i]) / b * mean) : image.pixels[i]
             }
         }
         return out

@@ -3,7 +3,7 @@
 public struct OMPairLook: Sendable, Hashable, Codable {
     /// Brightness of the (light) active film relative to the substrate and the electrodes.
     public enum Tone: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Film brighter than both (a light oxide on dark Si/SiO₂, dull electrodes).
+        /// Film brighter than both (a light oxide on dark Si/SiO₂, just above gold).
         case brightest
         /// Film darker than both (a dark film on a light substrate, bright metal).
         case darkest
@@ -54,7 +54,8 @@ public struct OMPairLook: Sendable, Hashable, Codable {
     var palette: (substrate: (Double, Double, Double), metal: (Double, Double, Double), film: (Double, Double, Double)) {
         let p: ((Double, Double, Double), (Double, Double, Double), (Double, Double, Double))
         switch tone {
-        case .brightest: p = ((70, 82, 112), (170, 150, 100), (228, 222, 205))
+        // The look of issue 5's pairs: a light oxide just above gold in luminance.
+        case .brightest: p = ((70, 82, 112), (214, 182, 96), (206, 196, 172))
         case .darkest: p = ((150, 160, 185), (225, 200, 120), (72, 70, 66))
         case .between: p = ((50, 56, 80), (225, 195, 105), (160, 150, 128))
         }

@@ -62,3 +62,56 @@ import AnchorModels
         #expect(throws: SynthesisError.self) { try OMPairGenerator().generate(p) }
     }
 }
+
+@Suite struct OMPairLookTests {
+    /// Luminance of the rendering at model point m of frame 0 (no blur, noise or shading).
+    static func lum(_ pair: OMPair, _ m: Point2) -> Double {
+        let q = pair.truth.homographies[0].apply(m)
+        let x = Int(q.x.rounded()), y = Int(q.y.rounded())
+        let k = (y * pair.before.width + x) * 3
+        let s = pair.before.samples
+        return 0.299 * Double(s[k]) + 0.587 * Double(s[k + 1]) + 0.114 * Double(s[k + 2])
+    }
+
+    static func plain(_ look: OMPairLook) -> OMPairParameters {
+        OMPairParameters(seed: 3, width: 240, height: 180, look: look, illuminationGradient: 0, vignetting: 0,
+                         noise: 0, blurSigma: 0, truthGridSize: 64)
+    }
+
+    @Test(arguments: OMPairLook.Tone.allCases)
+    func filmToneAgainstSubstrateAndMetal(_ tone: OMPairLook.Tone) throws {
+        let pair = try OMPairGenerator().generate(Self.plain(OMPairLook(tone: tone)))
+        let t = pair.darknessBefore
+        // A light film point: the truth grid sample with the least darkness.
+        let i = t.pixels.indices.min { t.pixels[$0] < t.pixels[$1] }!
+        let film = Self.lum(pair, Point2((Double(i % 64) + 0.5) * 40 / 64, (Double(i / 64) + 0.5) * 40 / 64))
+        let metal = Self.lum(pair, Point2(20, -12)), substrate = Self.lum(pair, Point2(-12, -12))
+        switch tone {
+        case .brightest: #expect(film > metal && film > substrate)
+        case .darkest: #expect(film < metal && film < substrate)
+        case .between: #expect(film > substrate && film < metal)
+        }
+    }
+
+    @Test func electrodeEndsGreyAndJPEG() throws {
+        var p = Self.plain(OMPairLook(tone: .between, electrodes: .overlap, colour: false))
+        p.jpegQuality = 80
+        let pair = try OMPairGenerator().generate(p)
+        // Grey camera: equal channels before compression; JPEG of grey stays near-grey.
+        let s = pair.before.samples
+        let spread = stride(from: 0, to: s.count, by: 3).map { max(s[$0], s[$0 + 1], s[$0 + 2]) - min(s[$0], s[$0 + 1], s[$0 + 2]) }
+        #expect(Double(spread.map(Int.init).reduce(0, +)) / Double(spread.count) < 3)
+        #expect(pair.beforeJPEG != nil && pair.afterJPEG != nil)
+        let decoded = try #require(try ImageFile.read(data: pair.beforeJPEG!, fileExtension: "jpg").rgb)
+        #expect(decoded == pair.before)
+        // Overlap: the model's electrodes reach 2 µm into the square, the film there is hidden
+        // (NaN in the truth map), and the picture shows metal there.
+        let t1 = try #require(pair.truth.model.region(named: "T1"))
+        #expect(t1.contains(Point2(20, 1)))
+        #expect(pair.darknessBefore[32, 0].isNaN && !pair.darknessBefore[32, 32].isNaN)
+        // Short: a gap of substrate between electrode and square.
+        let short = try OMPairGenerator().generate(Self.plain(OMPairLook(tone: .between, electrodes: .short)))
+        #expect(abs(Self.lum(short, Point2(20, -1)) - Self.lum(short, Point2(-12, -12))) < 3)
+        #expect(Self.lum(short, Point2(20, -4)) > Self.lum(short, Point2(-12, -12)) + 50)
+    }
+}
