@@ -2,6 +2,7 @@ import AnchorGeometry
 import AnchorImaging
 import AnchorRegistration
 import Foundation
+import TestData
 import Testing
 import ArgumentParser
 @testable import AnchorRegCLI
@@ -57,7 +58,7 @@ import ArgumentParser
     @Test func refusedFrameExitsWithStatusTwo() throws {
         let dir = try tempDir()
         let out = dir.appendingPathComponent("sto").path
-        let input = InfoConvertCommandTests.real + "/srtio3-haadf-atomap/test_ADF_cropped.npy"
+        let input = try TestData.realPath("srtio3-haadf-atomap/test_ADF_cropped.npy")
         let cmd = try #require(try AnchorRegCommand.parseAsRoot(["locate", input, "--model", "si111-7x7", "--out", out]) as? LocateCommand)
         do {
             try cmd.run()

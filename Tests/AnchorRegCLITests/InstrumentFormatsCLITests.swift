@@ -1,6 +1,7 @@
 import AnchorGeometry
 import AnchorImaging
 import Foundation
+import TestData
 import Testing
 @testable import AnchorRegCLI
 
@@ -8,11 +9,8 @@ import Testing
 /// mutated copies of them written to disk (truncated, bytes flipped): every run ends with
 /// a report or a typed `FormatError`, never a crash or another error.
 @Suite struct InstrumentFormatsCLITests {
-    static let formats: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().appendingPathComponent("shared/data/formats")
-    }()
+    /// `shared/data/formats`, found by the one test-data helper.
+    static let formats: URL = TestData.shared.appendingPathComponent("data/formats")
 
     /// File, format, width, height, pixel size x (nm), from shared/data/formats/SOURCES.md.
     static let files: [(String, String, Int, Int, Double)] = [

@@ -66,15 +66,14 @@ public struct BatchFrameRecord: Codable, Sendable, Equatable {
 
     /// The frame's verdict, decided in this one place.
     ///
-    /// Until `Registration` carries its own quality verdict, the evidence is whether the
-    /// analysis refused the frame: an error (unreadable file, too few anchors fit, no lattice)
-    /// is `refused` with the error's text; a registration that completed is `ok` (it passed
-    /// the registration's own acceptance: at least half the model anchors in view fit).
+    /// An error (unreadable file, too few anchors fit, no lattice) is `refused` with the
+    /// error's text; a registration that completed carries its own verdict
+    /// (`Registration.quality`, see `LatticeVerdict`).
     public static func verdict(report: FrameReport?, error: (any Error)?) -> Verdict {
         if let error {
             let code = error is FormatError || error is ImageError ? "unreadable" : "registration_refused"
             return Verdict(reasons: [Verdict.Reason(code: code, status: .refused, message: "\(error)")])
         }
-        return Verdict()
+        return report?.quality ?? Verdict()
     }
 }

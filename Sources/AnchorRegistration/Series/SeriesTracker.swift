@@ -27,10 +27,10 @@ public struct SeriesTracker: Sendable {
         self.window = max(window, 2)
     }
 
-    /// The verdict of a frame's registration before tracking adds its own findings.
-    /// (Until `Registration` carries its own `quality`, a registered frame starts as ok.)
+    /// The verdict of a frame's registration (`Registration.quality`, see `LatticeVerdict`)
+    /// before tracking adds its own findings.
     public static func registrationQuality(_ analysis: FrameAnalysis) -> Verdict {
-        Verdict()
+        analysis.registration.quality ?? Verdict()
     }
 
     /// What a tracker needs to go on after a restart (`watch` keeps it in its state file).

@@ -1,3 +1,4 @@
+import TestData
 import Testing
 import Foundation
 import AnchorGeometry
@@ -20,7 +21,7 @@ import AnchorModels
     }
 
     static func real(_ path: String) throws -> Image {
-        try ImageFile.read(path: RealLatticeTests.realData.appendingPathComponent(path).path).channels[0].image
+        try ImageFile.read(path: TestData.realPath(path)).channels[0].image
     }
 
     // MARK: wrong structures
