@@ -194,11 +194,8 @@ public struct AnchorModel: Hashable, Sendable {
             }
             let anchors = l.sites.filter { $0.role == .anchor }
             guard !anchors.isEmpty else { throw ModelError.noAnchors }
-            for a in 0..<anchors.count {
-                for b in (a + 1)..<anchors.count
-                where anchors[a].fractional.distance(to: anchors[b].fractional) < 1e-12 {
-                    throw ModelError.coincidentAnchors(anchors[a].name, anchors[b].name)
-                }
+            if let (a, b) = Self.firstCoincidentPair(anchors.map(\.fractional), tolerance: 1e-12, inclusive: false) {
+                throw ModelError.coincidentAnchors(anchors[a].name, anchors[b].name)
             }
         case .shape(let s):
             for (k, p) in s.points.enumerated() {
@@ -210,11 +207,8 @@ public struct AnchorModel: Hashable, Sendable {
             let anchors = s.points.filter { $0.role == .anchor }
             guard !anchors.isEmpty else { throw ModelError.noAnchors }
             let scale = anchors.map(\.position.length).max() ?? 0
-            for a in 0..<anchors.count {
-                for b in (a + 1)..<anchors.count
-                where anchors[a].position.distance(to: anchors[b].position) <= 1e-12 * max(scale, 1e-300) {
-                    throw ModelError.coincidentAnchors(anchors[a].name, anchors[b].name)
-                }
+            if let (a, b) = Self.firstCoincidentPair(anchors.map(\.position), tolerance: 1e-12 * max(scale, 1e-300), inclusive: true) {
+                throw ModelError.coincidentAnchors(anchors[a].name, anchors[b].name)
             }
         }
         var regionNames = Set<String>()
