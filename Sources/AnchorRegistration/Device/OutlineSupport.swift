@@ -10,9 +10,11 @@ import Foundation
 ///
 /// The outline is sampled every ≈ 4 image px, leaving out 8 % of each side at its ends
 /// (corners, where sides meet and blur rounds them). A sample is supported when the image
-/// steps across the outline: the means of the image 2–5 px inside and outside along the
+/// steps across the outline — the means of the image 2–5 px inside and outside along the
 /// side's normal differ by more than max(2.1 σ_noise, 4 % of the image's 1–99 % intensity
-/// range) (a step blurred by σ = 3 px keeps ≈ 75 % of its height there). Samples whose
+/// range) (a step blurred by σ = 3 px keeps ≈ 75 % of its height there) — and the step is
+/// on the outline: the steepest point of the profile within ±3 px lies within ±2 px (blur
+/// does not move it; a misplaced corner does, along the sides that meet there). Samples whose
 /// profile leaves the image are not in view and not counted, nor are samples of a feature's
 /// side that another region of the model covers on both sides (an electrode drawn over the
 /// film hides the film's edge).
@@ -93,7 +95,18 @@ public struct OutlineSupport: Sendable, Codable, Hashable {
                     }
                     guard seen else { continue }
                     inView += 1
-                    if abs(inner - outer) / 4 > threshold { supported += 1 }
+                    guard abs(inner - outer) / 4 > threshold else { continue }
+                    // Steepest point of the profile at −3…3 px (differences over 1 px).
+                    var best = 0.0, at = 0.0
+                    var d = -3.0
+                    while d <= 3 {
+                        if let v = image.sample(at: p + normal * (d + 0.5)), let w = image.sample(at: p + normal * (d - 0.5)),
+                           abs(Double(v - w)) > best {
+                            best = abs(Double(v - w)); at = d
+                        }
+                        d += 0.5
+                    }
+                    if abs(at) <= 2 { supported += 1 }
                 }
             }
             return (supported, inView)

@@ -119,7 +119,8 @@ public struct OMPairGenerator: Sendable {
             var fg = SeededGenerator(seed: p.seed, stream: 0x0B &+ UInt64(frame))
             let h = cameraHomography(p, generator: &fg)
             let gain = fg.uniform(0.85, 1.15)
-            let balance = p.look.colour ? (0..<3).map { _ in 1 + fg.uniform(-p.whiteBalance, p.whiteBalance) } : [1, 1, 1]
+            // Drawn only when asked for, so that the default look's images stay those of issue 5.
+            let balance = p.look.colour && p.whiteBalance > 0 ? (0..<3).map { _ in 1 + fg.uniform(-p.whiteBalance, p.whiteBalance) } : [1, 1, 1]
             let grid = frame == 0 ? before : after
             let threshold = frame == 0 ? t0 : t1
             var img = try render(p, model: model, homography: h, grid: grid, threshold: threshold,
