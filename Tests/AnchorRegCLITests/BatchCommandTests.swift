@@ -131,8 +131,7 @@ enum BatchTestFrames {
         let frames = dir.appendingPathComponent("frames")
         try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
         try BatchTestFrames.write(count: 2, into: frames)
-        let examples = BatchCommand.configuration.discussion.split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("anchorreg ") }
+        let examples = HelpExamplesTests.examples(of: BatchCommand.self).map(\.shell)
         #expect(examples.count == 4)
         for line in examples {
             let words = line.split(separator: " ").dropFirst().map(String.init)

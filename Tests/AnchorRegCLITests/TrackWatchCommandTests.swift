@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import ArgumentParser
 import AnchorImaging
 import AnchorRegistration
 @testable import AnchorRegCLI
@@ -9,14 +10,10 @@ import AnchorRegistration
         NSTemporaryDirectory() + "anchorreg-track-test-\(UUID().uuidString)"
     }
 
-    /// Every example line of a command's help, with its output folders in `dir`.
-    static func examples(_ discussion: String) -> [[String]] {
-        discussion.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("anchorreg ") }
-            .map { line in
-                let cmd = line.components(separatedBy: "   ")[0]
-                return Array(cmd.split(separator: " ").dropFirst().map(String.init))
-            }
+    /// Every example of a command's help (continuation lines joined, a trailing comment
+    /// dropped), as arguments after `anchorreg`.
+    static func examples(_ command: any ParsableCommand.Type) -> [[String]] {
+        HelpExamplesTests.examples(of: command).map { Array($0.shell.split(separator: " ").dropFirst().map(String.init)) }
     }
 
     @Test func trackHelpExamplesRunAndJSONIsTheContract() throws {
@@ -25,7 +22,7 @@ import AnchorRegistration
         let cwd = FileManager.default.currentDirectoryPath
         #expect(FileManager.default.changeCurrentDirectoryPath(dir))
         defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
-        let lines = Self.examples(TrackCommand.configuration.discussion)
+        let lines = Self.examples(TrackCommand.self)
         #expect(lines.count == 3)
         for args in lines.dropLast() {
             var cmd = try AnchorRegCommand.parseAsRoot(args)
