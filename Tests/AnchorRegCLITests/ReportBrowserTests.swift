@@ -166,7 +166,8 @@ import Testing
     }
 
     /// The pages in Chromium: no console error, every layer toggles, zoom changes the scale
-    /// bar, a defect row centres its cell, the align slider and blink work, the verdict shows.
+    /// bar, a defect row centres its cell, the align slider and blink work, the verdict shows,
+    /// pixels without data show the checkerboard.
     @Test(.timeLimit(.minutes(20))) func reportsWorkInChromium() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }

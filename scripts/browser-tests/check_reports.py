@@ -6,7 +6,7 @@ For every report: the page loads with no console error; every layer toggle chang
 picture and the viewer's state; zooming changes the scale bar's label and Fit restores it;
 the keyboard zooms; hovering a marker shows its details; clicking a defect-table row centres
 the view on that cell; the before/after slider and Blink change what is shown (align); a
-verdict in the data is shown with each reason. With --screenshots, a screenshot of each page
+verdict in the data is shown with each reason; a pixel without data (NaN) shows the checkerboard. With --screenshots, a screenshot of each page
 goes to DIR/report-KIND.png (KIND from the page's data).
 Prints one line per check and closes with 'N passed, N failed'; exit 1 on any failure.
 """
@@ -81,6 +81,14 @@ def check_report(browser, path, checks, screenshots):
         vid = view["id"]
         stage = page.locator(f"#view-{vid} .stage")
         stage.scroll_into_view_if_needed()
+
+        # No data (NaN) is transparent over the checkerboard, not the colour map's darkest end.
+        hole = page.evaluate(f"window.anchorreg.views['{vid}'].firstNoData()")
+        if hole is not None:
+            page.evaluate(f"window.anchorreg.views['{vid}'].fit()")
+            rgba = page.evaluate(f"window.anchorreg.views['{vid}'].sample({hole[0]}, {hole[1]})")
+            checks.check(rgba[:3] in ([0x9a] * 3, [0xd0] * 3),
+                         f"{vid}: a pixel without data at {hole} shows the checkerboard (rgb {rgba[:3]})")
 
         # Every layer toggles: the viewer's state flips and the picture changes.
         toggles = page.locator(f"#view-{vid} input.layer-toggle")

@@ -133,7 +133,7 @@ enum ReportTemplate {
 
           // ---- pictures ---------------------------------------------------------------------
           // Gray PNGs carry indices 0…255: 0 = no data (transparent), 1…255 the colour map.
-          function picture(pic) {
+          function picture(pic, found) {
             return new Promise(function (resolve, reject) {
               const img = new Image();
               img.onload = function () {
@@ -145,7 +145,11 @@ enum ReportTemplate {
                 const d = g.getImageData(0, 0, c.width, c.height), px = d.data, lut = pic.lut;
                 for (let i = 0; i < px.length; i += 4) {
                   const k = px[i];
-                  if (k === 0) { px[i + 3] = 0; continue; }
+                  if (k === 0) {
+                    px[i + 3] = 0;
+                    if (found && !found.nan) { const j = i / 4; found.nan = [(j % c.width) * (pic.scale || 1), Math.floor(j / c.width) * (pic.scale || 1)]; }
+                    continue;
+                  }
                   px[i] = lut[3 * k]; px[i + 1] = lut[3 * k + 1]; px[i + 2] = lut[3 * k + 2]; px[i + 3] = 255;
                 }
                 g.putImageData(d, 0, 0);
@@ -476,7 +480,14 @@ enum ReportTemplate {
               e.preventDefault();
             });
 
-            this.ready = Promise.all([picture(v.image), v.compare ? picture(v.compare.image_b) : null]).then(function (p) {
+            // `found.nan`: the first pixel without data (view pixels), for the tests.
+            const found = {};
+            this.firstNoData = function () { return found.nan || null; };
+            this.sample = function (x, y) {
+              const p = toScreen(x, y), dpr = canvas.width / Math.max(1, W);
+              return Array.from(canvas.getContext("2d").getImageData(Math.round(p[0] * dpr), Math.round(p[1] * dpr), 1, 1).data);
+            };
+            this.ready = Promise.all([picture(v.image, found), v.compare ? picture(v.compare.image_b) : null]).then(function (p) {
               picA = p[0]; picB = p[1];
               self.draw();
             });
