@@ -133,7 +133,8 @@ def check_report(browser, path, checks, screenshots):
 
         # Hover over a marker with details shows them.
         for layer in view["layers"]:
-            if layer.get("records") and layer.get("visible", True):
+            if layer.get("details") and layer.get("visible", True):
+                fields = data["records"][layer["details"]]["fields"]
                 x, y = layer["points"][0], layer["points"][1]
                 pos = page.evaluate(f"""(() => {{ const v = window.anchorreg.views['{vid}'];
                     const c = document.querySelector('#view-{vid} canvas').getBoundingClientRect();
@@ -142,8 +143,8 @@ def check_report(browser, path, checks, screenshots):
                 page.mouse.move(pos[0], pos[1])
                 tip = page.locator(f"#view-{vid} .tip")
                 text = tip.inner_text() if tip.is_visible() else ""
-                checks.check(all(f in text for f in layer["fields"]),
-                             f"{vid}: hovering a '{layer['id']}' marker shows {', '.join(layer['fields'])}: '{text}'")
+                checks.check(all(f in text for f in fields),
+                             f"{vid}: hovering a '{layer['id']}' marker shows {', '.join(fields)}: '{text}'")
                 page.mouse.move(0, 0)
                 break
 
