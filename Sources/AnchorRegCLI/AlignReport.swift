@@ -29,19 +29,19 @@ enum AlignReport {
             doc.notes.append("Images larger than \(ReportPicture.maxSide) px are shown as overviews reduced by block means; markers keep the full-resolution pixels, and the full-resolution images are in the TIFF files.")
         }
         for k in frames.indices {
-            doc.views.append(try photoView(k, frames[k], r.registrations[k], model: model, unit: u))
+            doc.add(try photoView(k, frames[k], r.registrations[k], model: model, unit: u))
         }
         for (j, d) in r.differences.enumerated() {
             let b = j + 1
             let a0 = AlignOutputs.alignedPreview(r, 0, model: model), ab = AlignOutputs.alignedPreview(r, b, model: model)
-            doc.views.append(ReportDocument.View(
+            doc.add(ReportDocument.View(
                 id: "aligned-\(b)", title: "Aligned: image 0 and image \(b) on the model grid",
                 caption: "Drag the slider to the right to lay image \(b) over image 0 (left of the line), or press Blink to switch between them: what moves is a change of the device or a residual of the alignment. Yellow: model regions; black: outside that photograph.",
                 width: r.grid.width, height: r.grid.height, image: try ReportPicture.rgb(a0),
                 compare: .init(label_a: "0: \(frames[0].name)", label_b: "\(b): \(frames[b].name)", image_b: try ReportPicture.rgb(ab)),
                 length_per_px: 1 / r.grid.pixelsPerUnit, length_unit: u))
             let range = AlignOutputs.differenceRange(d)
-            doc.views.append(ReportDocument.View(
+            doc.add(ReportDocument.View(
                 id: "difference-\(b)", title: "Difference \(b) − 0",
                 caption: "Image \(b) minus image 0 after the intensity normalisation, on the model grid. Red: brighter later; blue: darker later; white: no change; checkerboard: outside one of the images. RMS away from edges \(ReportNumber.sig(r.differenceRMS[j], 2)) (\(ReportNumber.fixed(r.differenceRMSRelative[j] * 100, 2)) % of the intensity range \(ReportNumber.sig(r.intensityRange, 3))) over \(r.differencePixels[j]) px.",
                 width: d.width, height: d.height, image: try ReportPicture.gray(d, map: .coolwarm, range: range),

@@ -35,9 +35,9 @@ enum HTMLReport {
         if inputFactor > 1 {
             doc.notes.append("The \(levelled.width) × \(levelled.height) px input is shown as an overview reduced \(inputFactor)× (block means); markers and coordinates keep the full-resolution pixels. The full-resolution data are in corrected.tif and result.json.")
         }
-        doc.views.append(try inputView(r, analysis: analysis))
+        doc.add(try inputView(r, analysis: analysis))
         if let grid = correctedGrid {
-            doc.views.append(try correctedView(r, analysis: analysis, corrected: corrected, grid: grid))
+            doc.add(try correctedView(r, analysis: analysis, corrected: corrected, grid: grid))
         }
         doc.sections.append(.init(title: "Key figures", rows: keyFigures(r, analysis: analysis)))
         if !extras.groundTruth.isEmpty {
@@ -167,14 +167,17 @@ enum HTMLReport {
                                                    (false, "sites_defect", "sites with a defect", "#ff3df2", "x")] {
             let set = sites.filter { $0.present == present }
             guard !set.isEmpty else { continue }
-            out.append(Layer(id: id + idSuffix, name: name, color: colour, shape: shape,
+            var layer = Layer(id: id + idSuffix, name: name, color: colour, shape: shape,
                              points: set.flatMap { let p = map($0[keyPath: position]); return [round2(p.x), round2(p.y)] },
                              fields: fields,
                              records: set.map { s in
                                  [s.name + (s.index.map { " (\($0))" } ?? ""), "(\(s.cell.i), \(s.cell.j))",
                                   halfText(s.half, group: s.group), "\(ReportNumber.signed(s.score, 1)) σ",
                                   "\(ReportNumber.sig((s.image - s.predicted).length, 2)) px"]
-                             }))
+                             })
+            // The same sites in the same order on both images: one record set.
+            layer.share = id
+            out.append(layer)
         }
         return out
     }
@@ -195,7 +198,8 @@ enum HTMLReport {
         let centres = cellCentres(sites, position: position, byHalf: false)
         guard !centres.isEmpty else { return nil }
         let codes = Dictionary(grouping: cells, by: { "\($0.cell.i),\($0.cell.j)" })
-        return Layer(id: id, name: "cell labels (i, j)", color: "#ffffff", shape: "label",
+        // Labels of hundreds of cells hide the image: then they start hidden.
+        var layer = Layer(id: id, name: "cell labels (i, j)", color: "#ffffff", shape: "label", visible: centres.count <= 200,
                      points: centres.flatMap { let p = map($0.centre); return [round2(p.x), round2(p.y)] },
                      labels: centres.map { "(\($0.cell.i), \($0.cell.j))" },
                      fields: ["cell (i, j)", "half cells", "defects"],
@@ -205,6 +209,8 @@ enum HTMLReport {
                              : mine.map { "\(halfText($0.half, group: $0.group)) \($0.bits)" }.joined(separator: "; ")
                          return ["(\(c.cell.i), \(c.cell.j))", text, "\(mine.reduce(0) { $0 + $1.defects })"]
                      })
+        layer.share = "cell_labels"
+        return layer
     }
 
     /// The mean position of the sites of each cell (or each half cell), in a fixed order.

@@ -88,7 +88,13 @@ import Testing
         let sites = try #require(result["sites"] as? [[String: Any]])
         let shown = ((input["sites_present"]?["points"] as? [Double])?.count ?? 0) + ((input["sites_defect"]?["points"] as? [Double])?.count ?? 0)
         #expect(shown == 2 * sites.count)
-        #expect(input["sites_defect"]?["fields"] as? [String] == ["site", "cell (i, j)", "half", "score", "residual"])
+        // Hover details: stored once for both images, one record per site.
+        let records = try #require(locate["records"] as? [String: [String: Any]])
+        let details = try #require(input["sites_defect"]?["details"] as? String)
+        #expect(details == (try layers(locate, view: "corrected")["sites_defect_model"]?["details"] as? String))
+        let fields = try #require(records[details]?["fields"] as? [String])
+        #expect(fields == ["site", "cell (i, j)", "half", "score", "residual"])
+        #expect((records[details]?["index"] as? [Int])?.count == fields.count * ((input["sites_defect"]?["points"] as? [Double])?.count ?? 0) / 2)
         // The defect table lists every half cell with a 0 bit, each row with a place to centre.
         let cells = try #require(result["cells"] as? [[String: Any]])
         let sections = try #require(locate["sections"] as? [[String: Any]])
@@ -166,7 +172,8 @@ import Testing
     }
 
     /// The pages in Chromium: no console error, every layer toggles, zoom changes the scale
-    /// bar, a defect row centres its cell, the align slider and blink work, the verdict shows.
+    /// bar, a defect row centres its cell, the align slider and blink work, the verdict shows,
+    /// pixels without data show the checkerboard.
     @Test(.timeLimit(.minutes(20))) func reportsWorkInChromium() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }

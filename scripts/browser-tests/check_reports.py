@@ -6,7 +6,7 @@ For every report: the page loads with no console error; every layer toggle chang
 picture and the viewer's state; zooming changes the scale bar's label and Fit restores it;
 the keyboard zooms; hovering a marker shows its details; clicking a defect-table row centres
 the view on that cell; the before/after slider and Blink change what is shown (align); a
-verdict in the data is shown with each reason. With --screenshots, a screenshot of each page
+verdict in the data is shown with each reason; a pixel without data (NaN) shows the checkerboard. With --screenshots, a screenshot of each page
 goes to DIR/report-KIND.png (KIND from the page's data).
 Prints one line per check and closes with 'N passed, N failed'; exit 1 on any failure.
 """
@@ -82,6 +82,14 @@ def check_report(browser, path, checks, screenshots):
         stage = page.locator(f"#view-{vid} .stage")
         stage.scroll_into_view_if_needed()
 
+        # No data (NaN) is transparent over the checkerboard, not the colour map's darkest end.
+        hole = page.evaluate(f"window.anchorreg.views['{vid}'].firstNoData()")
+        if hole is not None:
+            page.evaluate(f"window.anchorreg.views['{vid}'].fit()")
+            rgba = page.evaluate(f"window.anchorreg.views['{vid}'].sample({hole[0]}, {hole[1]})")
+            checks.check(rgba[:3] in ([0x9a] * 3, [0xd0] * 3),
+                         f"{vid}: a pixel without data at {hole} shows the checkerboard (rgb {rgba[:3]})")
+
         # Every layer toggles: the viewer's state flips and the picture changes.
         toggles = page.locator(f"#view-{vid} input.layer-toggle")
         for k in range(toggles.count()):
@@ -125,7 +133,8 @@ def check_report(browser, path, checks, screenshots):
 
         # Hover over a marker with details shows them.
         for layer in view["layers"]:
-            if layer.get("records") and layer.get("visible", True):
+            if layer.get("details") and layer.get("visible", True):
+                fields = data["records"][layer["details"]]["fields"]
                 x, y = layer["points"][0], layer["points"][1]
                 pos = page.evaluate(f"""(() => {{ const v = window.anchorreg.views['{vid}'];
                     const c = document.querySelector('#view-{vid} canvas').getBoundingClientRect();
@@ -134,8 +143,8 @@ def check_report(browser, path, checks, screenshots):
                 page.mouse.move(pos[0], pos[1])
                 tip = page.locator(f"#view-{vid} .tip")
                 text = tip.inner_text() if tip.is_visible() else ""
-                checks.check(all(f in text for f in layer["fields"]),
-                             f"{vid}: hovering a '{layer['id']}' marker shows {', '.join(layer['fields'])}: '{text}'")
+                checks.check(all(f in text for f in fields),
+                             f"{vid}: hovering a '{layer['id']}' marker shows {', '.join(fields)}: '{text}'")
                 page.mouse.move(0, 0)
                 break
 

@@ -91,8 +91,62 @@ struct ReportDocument: Encodable {
         var vectors: [Double]? = nil
         var gain: Double? = nil
         /// What a hover or click on a marker shows: `fields` names, one record per point.
+        /// Not written as such: `ReportDocument.add` moves them into `records` (see `details`).
         var fields: [String]? = nil
         var records: [[String]]? = nil
+        /// Key of this layer's hover details in `ReportDocument.records`.
+        var details: String? = nil
+        /// Layers of different views with the same `share` key have the same records (the
+        /// same sites drawn on two images), stored once.
+        var share: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, color, shape, visible, points, starts, labels, vectors, gain, details
+        }
+    }
+
+    /// The hover details of one or more layers, dictionary-encoded so that 25 000 sites stay
+    /// small: record r's field f is `strings[index[r * fields.count + f]]`.
+    struct RecordSet: Encodable {
+        var fields: [String]
+        var strings: [String]
+        var index: [Int]
+
+        init(fields: [String], rows: [[String]]) {
+            self.fields = fields
+            var table: [String: Int] = [:]
+            strings = []
+            index = []
+            index.reserveCapacity(rows.count * fields.count)
+            for row in rows {
+                for value in row {
+                    if let k = table[value] {
+                        index.append(k)
+                    } else {
+                        table[value] = strings.count
+                        index.append(strings.count)
+                        strings.append(value)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hover details by key (see `Layer.details`).
+    var records: [String: RecordSet] = [:]
+
+    /// Appends `view`, moving its layers' records into `records` (once per `share` key).
+    mutating func add(_ view: View) {
+        var v = view
+        for k in v.layers.indices {
+            guard let rows = v.layers[k].records, let fields = v.layers[k].fields else { continue }
+            let key = v.layers[k].share ?? "\(v.id)/\(v.layers[k].id)"
+            if records[key] == nil { records[key] = RecordSet(fields: fields, rows: rows) }
+            v.layers[k].details = key
+            v.layers[k].records = nil
+            v.layers[k].fields = nil
+        }
+        views.append(v)
     }
 
     /// A section of text and tables under the views.

@@ -36,6 +36,7 @@ enum ReportTemplate {
         .tip{position:absolute;pointer-events:none;background:rgba(20,20,24,.92);color:#fff;font-size:12px;padding:4px 7px;border-radius:4px;white-space:nowrap;display:none;z-index:2}
         .side{width:250px;flex:none;font-size:.9em}
         .side label{display:flex;flex-wrap:wrap;gap:0 6px;align-items:center;margin:2px 0;cursor:pointer}
+        .side label>.name{flex:1 1 0;min-width:0}
         .side .swatch{width:12px;height:12px;border-radius:2px;border:1px solid #0006;flex:none}
         .side .thin{color:var(--muted);font-size:.85em;flex-basis:100%;padding-left:38px}.side .thin:empty{display:none}
         .toolbar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:.3em 0}
@@ -133,7 +134,7 @@ enum ReportTemplate {
 
           // ---- pictures ---------------------------------------------------------------------
           // Gray PNGs carry indices 0…255: 0 = no data (transparent), 1…255 the colour map.
-          function picture(pic) {
+          function picture(pic, found) {
             return new Promise(function (resolve, reject) {
               const img = new Image();
               img.onload = function () {
@@ -145,7 +146,11 @@ enum ReportTemplate {
                 const d = g.getImageData(0, 0, c.width, c.height), px = d.data, lut = pic.lut;
                 for (let i = 0; i < px.length; i += 4) {
                   const k = px[i];
-                  if (k === 0) { px[i + 3] = 0; continue; }
+                  if (k === 0) {
+                    px[i + 3] = 0;
+                    if (found && !found.nan) { const j = i / 4; found.nan = [(j % c.width) * (pic.scale || 1), Math.floor(j / c.width) * (pic.scale || 1)]; }
+                    continue;
+                  }
                   px[i] = lut[3 * k]; px[i + 1] = lut[3 * k + 1]; px[i + 2] = lut[3 * k + 2]; px[i + 3] = 255;
                 }
                 g.putImageData(d, 0, 0);
@@ -169,7 +174,7 @@ enum ReportTemplate {
           }
 
           // ---- the viewer -------------------------------------------------------------------
-          const MARK = { dot: 3.5, ring: 6, plus: 6, x: 5, label: 0, arrow: 0, polygon: 0 };
+          const MARK = { dot: 3, ring: 6, plus: 6, x: 5, label: 0, arrow: 0, polygon: 0 };
 
           function Viewer(v) {
             const self = this;
@@ -189,7 +194,7 @@ enum ReportTemplate {
             const tip = el("div", { class: "tip" });
             stage.append(canvas, scalebar, zoomlabel, tip);
             const side = el("div", { class: "side" });
-            const pick = el("div", { class: "pick", text: v.layers.some(function (L) { return L.records; }) ? "Hover or click a marker for its details." : "" });
+            const pick = el("div", { class: "pick", text: v.layers.some(function (L) { return L.details; }) ? "Hover or click a marker for its details." : "" });
             root.append(toolbar, el("div", { class: "view-body" }, el("div", { style: "flex:1;min-width:0" }, stage, pick), side));
             if (v.caption) root.append(el("p", { class: "caption", text: v.caption }));
             document.getElementById("views").append(root);
@@ -227,7 +232,7 @@ enum ReportTemplate {
                 box.addEventListener("change", function () { visible[L.id] = box.checked; self.draw(); });
                 thinNotes[L.id] = el("span", { class: "thin" });
                 side.append(el("label", null, box, el("span", { class: "swatch", style: "background:" + L.color }),
-                  el("span", { text: L.name + " (" + n + ")" }), thinNotes[L.id]));
+                  el("span", { class: "name", text: L.name + " (" + n + ")" }), thinNotes[L.id]));
               }
             }
             if (v.colorbar) side.append(colorBar(v.colorbar));
@@ -309,7 +314,7 @@ enum ReportTemplate {
 
             // Markers keep their screen size; when zoomed out, at most one marker per screen
             // cell of about two marker sizes is drawn, so a dense layer thins out instead of
-            // covering the image.
+            // covering the image (the layer list says how many are drawn).
             function drawLayer(g, L) {
               const P = L.points;
               g.strokeStyle = L.color; g.fillStyle = L.color; g.lineWidth = 1.6;
@@ -324,7 +329,8 @@ enum ReportTemplate {
                 return { shown: starts.length, inView: starts.length };
               }
               const isLabel = L.shape === "label";
-              const cw = isLabel ? 46 : L.shape === "arrow" ? 18 : 2.2 * MARK[L.shape];
+              // A cell of four marker radii: dense layers cover at most about a fifth of the image.
+              const cw = isLabel ? 46 : L.shape === "arrow" ? 18 : 4 * MARK[L.shape];
               const ch = isLabel ? 16 : cw;
               const taken = new Set();
               let shown = 0, inView = 0;
@@ -408,7 +414,7 @@ enum ReportTemplate {
             function nearest(px, py) {
               let best = null, bd = 100;
               for (const L of v.layers) {
-                if (!visible[L.id] || !L.records) continue;
+                if (!visible[L.id] || !L.details) continue;
                 const P = L.points;
                 for (let i = 0; i < P.length; i += 2) {
                   const p = toScreen(P[i], P[i + 1]);
@@ -419,7 +425,8 @@ enum ReportTemplate {
               return best;
             }
             function describe(h) {
-              return h.L.name + ": " + h.L.fields.map(function (f, j) { return f + " " + h.L.records[h.i][j]; }).join(" · ");
+              const set = D.records[h.L.details], nf = set.fields.length;
+              return h.L.name + ": " + set.fields.map(function (f, j) { return f + " " + set.strings[set.index[h.i * nf + j]]; }).join(" · ");
             }
 
             let drag = null;
@@ -476,7 +483,14 @@ enum ReportTemplate {
               e.preventDefault();
             });
 
-            this.ready = Promise.all([picture(v.image), v.compare ? picture(v.compare.image_b) : null]).then(function (p) {
+            // `found.nan`: the first pixel without data (view pixels), for the tests.
+            const found = {};
+            this.firstNoData = function () { return found.nan || null; };
+            this.sample = function (x, y) {
+              const p = toScreen(x, y), dpr = canvas.width / Math.max(1, W);
+              return Array.from(canvas.getContext("2d").getImageData(Math.round(p[0] * dpr), Math.round(p[1] * dpr), 1, 1).data);
+            };
+            this.ready = Promise.all([picture(v.image, found), v.compare ? picture(v.compare.image_b) : null]).then(function (p) {
               picA = p[0]; picB = p[1];
               self.draw();
             });
