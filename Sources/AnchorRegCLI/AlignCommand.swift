@@ -121,7 +121,8 @@ public struct AlignCommand: ParsableCommand {
         let summary = AlignSummary(result, paths: images, frames: frames, model: anchorModel, profiles: profiles, files: written)
         if outputs.contains(.json) { try files.write(JSONOutput.encodeStreaming(summary), to: "result.json") }
         if outputs.contains(.html) {
-            try files.write(text: try AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles),
+            try files.write(text: try AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles,
+                                                      verdict: result.quality),
                             to: "report.html")
         }
         bar.advance()
@@ -145,15 +146,6 @@ public struct AlignCommand: ParsableCommand {
             print("quality: \(result.quality.status.rawValue)")
             if outputs.contains(.html) { print("wrote \(out)/report.html") } else if !outputs.isEmpty { print("wrote \(written.count + (outputs.contains(.json) ? 1 : 0)) files to \(out)/") }
         }
-        try Self.exit(by: result.quality, allowRefused: allowPoorFit)
-    }
-
-    /// Prints the reasons of a doubtful or refused verdict on standard error and exits with
-    /// status 2 when it is refused (unless `allowRefused`), after the outputs are written.
-    static func exit(by verdict: Verdict, allowRefused: Bool) throws {
-        guard verdict.status != .ok else { return }
-        let lines = ["align: quality \(verdict.status.rawValue)"] + verdict.reasons.map { "  \($0.status.rawValue): \($0.message) [\($0.code)]" }
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-        if verdict.status == .refused && !allowRefused { throw ExitCode(2) }
+        try VerdictExit.check(result.quality, frame: "align", allowRefused: allowPoorFit)
     }
 }

@@ -145,10 +145,10 @@ enum VerdictExit {
     }
 
     /// Prints the reasons of a doubtful or refused `verdict` on standard error; throws
-    /// `ExitCode(2)` when it is refused.
-    static func check(_ verdict: Verdict?, frame: String) throws {
+    /// `ExitCode(2)` when it is refused, unless `allowRefused` (e.g. `align --allow-poor-fit`).
+    static func check(_ verdict: Verdict?, frame: String, allowRefused: Bool = false) throws {
         guard let verdict, verdict.status != .ok else { return }
         FileHandle.standardError.write(Data((lines(verdict, frame: frame).joined(separator: "\n") + "\n").utf8))
-        if verdict.status == .refused { throw ExitCode(refusedStatus) }
+        if verdict.status == .refused && !allowRefused { throw ExitCode(refusedStatus) }
     }
 }

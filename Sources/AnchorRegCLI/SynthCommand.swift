@@ -62,7 +62,7 @@ public struct SynthSi7x7Command: ParsableCommand {
               anchorreg synth si7x7 --seed 5 --random --out s5   (random difficulty)
               anchorreg synth si7x7 --seed 6 --size 256 --fov-nm 12 \\
                   --series 5 --interval 40 --out series6
-              anchorreg synth si7x7 --seed 7 --series 50 --random --out series7   (a random series as in issue 12's study)
+              anchorreg synth si7x7 --seed 7 --series 4 --random --out series7  (a random series)
               anchorreg synth si7x7 --seed 6 --random --physics widened --out s6
               anchorreg synth si7x7 --seed 7 --creep 1.2,0.1 --fast-creep 0.2,0.05 \\
                   --bow 0.8 --nonlinearity-x 0.02,-0.01 --line-jitter 0.2 --out s7

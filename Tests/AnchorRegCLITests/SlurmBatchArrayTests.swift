@@ -1,5 +1,8 @@
 import AnchorRegistration
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import AnchorRegCLI
 
@@ -22,19 +25,50 @@ import Testing
 
     struct Output { let status: Int32; let out: String; let err: String }
 
-    static func sh(_ args: [String], environment: [String: String] = [:]) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read before waiting so a full pipe cannot stall the child.
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    /// Runs `args` (through `/usr/bin/env`) with standard input from /dev/null and its output
+    /// in temporary files, and waits for it with `waitpid`, at most `limit` seconds.
+    ///
+    /// Not Foundation's `Process`: the start script leaves daemons (munged, slurmctld,
+    /// slurmd) running that inherit the script's standard output and error, and
+    /// `Process.waitUntilExit` was seen to wait forever on such a child. Files instead of
+    /// pipes, and a wait on the child's own pid, end when the child ends.
+    static func sh(_ args: [String], environment: [String: String] = [:], limit: Double = 600) throws -> Output {
+        let tmp = FileManager.default.temporaryDirectory
+        let outURL = tmp.appendingPathComponent("slurm-test-\(UUID().uuidString).out")
+        let errURL = tmp.appendingPathComponent("slurm-test-\(UUID().uuidString).err")
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        func quote(_ a: String) -> String { "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = (["/usr/bin/env"] + args).map(quote).joined(separator: " ")
+            + " </dev/null >" + quote(outURL.path) + " 2>" + quote(errURL.path)
+        let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0)=\($1)" }
+        let argv = ["/bin/sh", "-c", command]
+        var cArgs = argv.map { strdup($0) } + [nil]
+        var cEnv = env.map { strdup($0) } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &cArgs, &cEnv)
+        guard spawned == 0 else { throw CLIError.input("cannot start \(args.joined(separator: " ")): error \(spawned)") }
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(limit)
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { throw CLIError.input("waitpid failed for \(args.joined(separator: " "))") }
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw CLIError.input("\(args.joined(separator: " ")) ran past \(Int(limit)) s and was stopped")
+            }
+            usleep(50_000)
+        }
+        // WIFEXITED / WEXITSTATUS, spelled out (the C macros are not imported).
+        let exited = status & 0x7f == 0
+        let code: Int32 = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let o = (try? Data(contentsOf: outURL)) ?? Data(), e = (try? Data(contentsOf: errURL)) ?? Data()
+        return Output(status: code, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
     @Test func threeTaskArrayGivesTheTableOfOneLocalProcess() throws {

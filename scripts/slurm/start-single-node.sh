@@ -41,7 +41,7 @@ if [[ ! -s /etc/munge/munge.key ]]; then
     chown munge:munge /etc/munge/munge.key; chmod 0400 /etc/munge/munge.key
 fi
 if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
-    runuser -u munge -- /usr/sbin/munged || fail "munged did not start"
+    runuser -u munge -- /usr/sbin/munged </dev/null >/dev/null 2>&1 || fail "munged did not start"
     for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.2; done
     munge -n | unmunge >/dev/null 2>&1 || fail "munge self-test (munge -n | unmunge) failed"
 fi
@@ -77,8 +77,8 @@ CONF
 
 pid_alive() { [[ -s "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 # -c: a cold start without the saved state (avoids a phantom job after an unclean stop).
-pid_alive /run/slurm/slurmctld.pid || slurmctld -c || fail "slurmctld did not start (see /var/log/slurm/slurmctld.log)"
-pid_alive /run/slurm/slurmd.pid || slurmd || fail "slurmd did not start (see /var/log/slurm/slurmd.log)"
+pid_alive /run/slurm/slurmctld.pid || slurmctld -c </dev/null >/dev/null 2>&1 || fail "slurmctld did not start (see /var/log/slurm/slurmctld.log)"
+pid_alive /run/slurm/slurmd.pid || slurmd </dev/null >/dev/null 2>&1 || fail "slurmd did not start (see /var/log/slurm/slurmd.log)"
 
 for i in $(seq 120); do
     state=$(node_state)
