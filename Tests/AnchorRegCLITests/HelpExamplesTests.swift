@@ -125,6 +125,12 @@ import Testing
         }
         try copy("fixture-stm/frame.tiff", ["frames/frame-00.tif", "incoming/frame-00.tif"])
         try copy("series6/frame_001.tiff", ["frames/frame-01.tif"])
+        // Batch outputs for the `batch merge` examples: one whole run and three shards.
+        for setup in ["anchorreg batch frames --model si111-7x7 --out results --quiet"]
+                + (0..<3).map({ "anchorreg batch frames --model si111-7x7 --out shard\($0) --shard \($0)/3 --quiet" }) {
+            let r = try sh(setup, in: dir, binaries: binaries)
+            try #require(r.status == 0, "fixture `\(setup)` failed: \(r.stderr)")
+        }
         // before.jpg/after.jpg hold the synthetic pair's PNG bytes (there is no JPEG writer;
         // readers go by the file's signature, not its extension).
         try copy("fixture-om/before.png", ["a.png", "c.png", "mask.png", "before.jpg"])

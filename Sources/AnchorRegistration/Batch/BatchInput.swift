@@ -31,7 +31,9 @@ public struct BatchInput: Sendable, Equatable {
                 found.append(BatchInput(path: arg, name: (arg as NSString).lastPathComponent))
                 continue
             }
-            let root = URL(fileURLWithPath: arg, isDirectory: true).standardizedFileURL
+            // A folder given through a symbolic link is listed where it really is: the
+            // enumerator reports resolved paths, which must share the root's prefix.
+            let root = URL(fileURLWithPath: arg, isDirectory: true).standardizedFileURL.resolvingSymlinksInPath()
             guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
                                              options: [.skipsHiddenFiles]) else {
                 throw BatchError.unreadableInput("cannot list the folder \(arg)")
@@ -39,7 +41,7 @@ public struct BatchInput: Sendable, Equatable {
             for case let url as URL in walker {
                 guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
                       ImageFile.extensions[url.pathExtension.lowercased()] != nil else { continue }
-                let full = url.standardizedFileURL.path
+                let full = url.standardizedFileURL.resolvingSymlinksInPath().path
                 let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
                 guard full.hasPrefix(prefix) else { continue }
                 let relative = String(full.dropFirst(prefix.count))
