@@ -115,9 +115,9 @@ import Testing
         #expect(throws: CLIError.self) { try Self.run(["fit", csv.path]) }
     }
 
-    @Test func helpExamplesRun() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+    /// The files the help examples name: pairs.csv (one sample), batch.csv (samples 7 and 8)
+    /// and points.csv (unpaired model and image points, the image set shifted by (0.3, −0.2)).
+    static func writeExampleInputs(in dir: URL) throws {
         try Self.pairsCSV(samples: [(nil, Self.grid, Self.truth)])
             .write(to: dir.appendingPathComponent("pairs.csv"), atomically: true, encoding: .utf8)
         try Self.pairsCSV(samples: [("7", Self.grid, Self.truth), ("8", Self.grid, Self.truth)])
@@ -129,6 +129,12 @@ import Testing
             points += "image,\(p.x),\(p.y)\n"
         }
         try points.write(to: dir.appendingPathComponent("points.csv"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func helpExamplesRun() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeExampleInputs(in: dir)
         let examples = HelpExamplesTests.examples(of: FitCommand.self).map(\.shell)
         #expect(examples.count == 5)
         for line in examples {

@@ -136,17 +136,7 @@ import Testing
         try copy("fixture-om/before.png", ["a.png", "c.png", "mask.png", "before.jpg"])
         try copy("fixture-om/after.png", ["b.png", "after.jpg"])
         try copy("fixture-om/device.json", ["device.json", "my-device.json"])
-        try FitCommandTests.pairsCSV(samples: [(nil, FitCommandTests.grid, FitCommandTests.truth)])
-            .write(to: dir.appendingPathComponent("pairs.csv"), atomically: true, encoding: .utf8)
-        try FitCommandTests.pairsCSV(samples: [("7", FitCommandTests.grid, FitCommandTests.truth), ("8", FitCommandTests.grid, FitCommandTests.truth)])
-            .write(to: dir.appendingPathComponent("batch.csv"), atomically: true, encoding: .utf8)
-        var points = "set,x,y\n"
-        for m in ValidationSampleGenerator.grid(side: 4) { points += "model,\(m.x),\(m.y)\n" }
-        for m in ValidationSampleGenerator.grid(side: 4).reversed() {
-            let p = Homography.translation(0.3, -0.2).apply(m)
-            points += "image,\(p.x),\(p.y)\n"
-        }
-        try points.write(to: dir.appendingPathComponent("points.csv"), atomically: true, encoding: .utf8)
+        try FitCommandTests.writeExampleInputs(in: dir)
     }
 
     @Test("every help example runs as printed, with exit status 0")
