@@ -21,26 +21,7 @@ struct ExportSamplesCommand: ParsableCommand {
               anchorreg-bench export-samples --mode pairing --samples 1000 --out samples-pairing --force
             """)
 
-    @Option(help: ArgumentHelp("Grid point counts n², comma-separated perfect squares ≥ 4.", valueName: "n²,…"))
-    var points: String = ValidationConfiguration.defaultPointCounts.map(String.init).joined(separator: ",")
-
-    @Option(help: ArgumentHelp("Noise std σ per coordinate (model units), comma-separated.", valueName: "σ,…"))
-    var noise: String = ValidationConfiguration.defaultNoiseLevels.map { "\($0)" }.joined(separator: ",")
-
-    @Option(help: "Samples per condition.")
-    var samples: Int = 10_000
-
-    @Option(help: "Seed of every random choice.")
-    var seed: UInt64 = 1
-
-    @Option(help: "paired: correspondences given; pairing: found by the pairing chain.")
-    var mode: ValidationMode = .paired
-
-    @Option(help: ArgumentHelp("Pairing mode: fraction of grid points missing from the image.", valueName: "fraction"))
-    var missing: Double = 0.05
-
-    @Option(help: ArgumentHelp("Pairing mode: spurious image points as a fraction of n².", valueName: "fraction"))
-    var outliers: Double = 0.1
+    @OptionGroup var study: ValidationStudyOptions
 
     @Option(help: ArgumentHelp("Directory to write.", valueName: "dir"))
     var out: String
@@ -52,21 +33,7 @@ struct ExportSamplesCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        func list<T>(_ text: String, _ option: String, _ parse: (String) -> T?) throws -> [T] {
-            try text.split(separator: ",", omittingEmptySubsequences: false).map {
-                let item = $0.trimmingCharacters(in: .whitespaces)
-                guard let v = parse(item) else {
-                    throw ValidationError("\(option): \"\(item)\" is not a valid number (expected a comma-separated list)")
-                }
-                return v
-            }
-        }
-        let config = ValidationConfiguration(
-            pointCounts: try list(points, "--points") { Int($0) },
-            noiseLevels: try list(noise, "--noise") { Double($0) },
-            samplesPerCondition: samples, seed: seed, mode: mode,
-            missingFraction: missing, outlierFraction: outliers)
-        do { try config.validate() } catch let error as GeometryError { throw ValidationError("\(error)") }
+        let config = try study.configuration()
 
         let root = OutputFiles(directory: out, force: force)
         try root.prepare()

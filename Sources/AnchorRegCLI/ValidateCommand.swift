@@ -36,31 +36,12 @@ struct ValidateCommand: ParsableCommand {
               anchorreg validate --mode pairing --points 16,36 --noise 0.02 --samples 20
             """)
 
-    @Option(help: ArgumentHelp("Grid point counts n², comma-separated perfect squares ≥ 4.", valueName: "n²,…"))
-    var points: String = ValidationConfiguration.defaultPointCounts.map(String.init).joined(separator: ",")
-
-    @Option(help: ArgumentHelp("Noise std σ per coordinate (model units), comma-separated.", valueName: "σ,…"))
-    var noise: String = ValidationConfiguration.defaultNoiseLevels.map { "\($0)" }.joined(separator: ",")
-
-    @Option(help: "Samples per condition.")
-    var samples: Int = 10_000
-
-    @Option(help: "Seed of every random choice.")
-    var seed: UInt64 = 1
+    @OptionGroup var study: ValidationStudyOptions
 
     @Option(help: ArgumentHelp(
         "Estimator: \(ValidationFitters.estimatorNames.joined(separator: ", ")) (default: \(ValidationFitters.defaultEstimator(for: .paired)) in paired mode, \(ValidationFitters.defaultEstimator(for: .pairing)) in pairing mode; the best measured, see docs/validation.md).",
         valueName: "name"))
     var estimator: String?
-
-    @Option(help: "paired: correspondences given; pairing: found by the pairing chain.")
-    var mode: ValidationMode = .paired
-
-    @Option(help: ArgumentHelp("Pairing mode: fraction of grid points missing from the image.", valueName: "fraction"))
-    var missing: Double = 0.05
-
-    @Option(help: ArgumentHelp("Pairing mode: spurious image points as a fraction of n².", valueName: "fraction"))
-    var outliers: Double = 0.1
 
     @Option(help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
     var threads: Int?
@@ -78,45 +59,16 @@ struct ValidateCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         if let threads, !(1...4096).contains(threads) { throw ValidationError("--threads must be within 1…4096") }
         if let estimator, !ValidationFitters.estimatorNames.contains(estimator) {
             throw ValidationError("unknown --estimator \(estimator); choose one of \(ValidationFitters.estimatorNames.joined(separator: ", "))")
         }
     }
 
-    func makeConfiguration() throws -> ValidationConfiguration {
-        let config = ValidationConfiguration(
-            pointCounts: try Self.parseList(points, option: "--points") { Int($0) },
-            noiseLevels: try Self.parseList(noise, option: "--noise") { Double($0) },
-            samplesPerCondition: samples, seed: seed, mode: mode,
-            missingFraction: missing, outlierFraction: outliers)
-        do {
-            try config.validate()
-        } catch let error as GeometryError {
-            throw ValidationError("\(error)")
-        }
-        return config
-    }
-
-    /// Parses a comma-separated list, naming the option and the item at fault.
-    static func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
-        let items = text.split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        var out: [T] = []
-        for item in items {
-            guard let v = parse(item) else {
-                throw ValidationError("\(option): \"\(item)\" is not a valid number (expected a comma-separated list)")
-            }
-            out.append(v)
-        }
-        return out
-    }
-
     func run() throws {
-        let config = try makeConfiguration()
+        let config = try study.configuration()
         let fitter = try ValidationFitters.fitter(
-            named: estimator ?? ValidationFitters.defaultEstimator(for: mode), configuration: config)
+            named: estimator ?? ValidationFitters.defaultEstimator(for: study.mode), configuration: config)
         let outputs = OutputFiles(directory: out, force: force)
         if out != nil { try outputs.prepare() }
 
