@@ -28,9 +28,6 @@ struct ModelCellFold {
     /// so the product of their sub-lattice differences estimates the squared superstructure
     /// without a noise bias (see `MotifEvidence.superstructure`).
     let halfQuadrants: [[[Double]]]
-    /// Mean over bins of the variance of one sample about its bin's mean (intensity²): the
-    /// noise (and defects) the fold averages over.
-    let sampleVariance: Double
     /// Samples folded.
     let samples: Int
 
@@ -50,7 +47,6 @@ struct ModelCellFold {
         guard det.isFinite, abs(det) > 1e-12 else { return nil }
         let n2 = 2 * bins
         var sums = [Double](repeating: 0, count: n2 * n2)
-        var squares = [Double](repeating: 0, count: n2 * n2)
         var counts = [Int](repeating: 0, count: n2 * n2)
         var halfSums = [[Double]](repeating: [Double](repeating: 0, count: n2 * n2), count: 2)
         var halfCounts = [[Int]](repeating: [Int](repeating: 0, count: n2 * n2), count: 2)
@@ -113,7 +109,6 @@ struct ModelCellFold {
                     let iu = min(Int(u * fb), n2 - 1), iv = min(Int(v * fb), n2 - 1)
                     let b = iv * n2 + iu
                     sums[b] += value
-                    squares[b] += value * value
                     counts[b] += 1
                     let half = 2 * y < image.height ? 0 : 1
                     halfSums[half][b] += value
@@ -127,7 +122,6 @@ struct ModelCellFold {
         var quadrantCounts = [[Int]](repeating: [Int](repeating: 0, count: bins * bins), count: 4)
         var cell = [Double](repeating: .nan, count: bins * bins)
         var halfQuadrants = [[[Double]]](repeating: quadrants, count: 2)
-        var within = 0.0, withinCount = 0.0
         for qv in 0..<2 {
             for qu in 0..<2 {
                 let q = qv * 2 + qu
@@ -142,10 +136,6 @@ struct ModelCellFold {
                         let n = Double(counts[b])
                         let mean = sums[b] / n
                         quadrants[q][jv * bins + ju] = mean
-                        if counts[b] > 1 {
-                            within += max(0, squares[b] - n * mean * mean)
-                            withinCount += n - 1
-                        }
                     }
                 }
             }
@@ -163,7 +153,6 @@ struct ModelCellFold {
         self.quadrants = quadrants
         self.quadrantCounts = quadrantCounts
         self.halfQuadrants = halfQuadrants
-        self.sampleVariance = withinCount > 0 ? within / withinCount : 0
         self.samples = used
     }
 
