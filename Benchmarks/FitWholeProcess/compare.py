@@ -18,25 +18,9 @@ import argparse, json, math, os, resource, subprocess, sys, time
 import numpy as np
 import cv2
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from homography_protocol import random_h, apply  # noqa: E402
 
-def random_h(rng, n):
-    r = max((n - 1) / 2, 0.5)
-    th = rng.uniform(-math.pi, math.pi)
-    sx, sy = rng.uniform(0.8, 1.25, 2)
-    a = rng.uniform(-0.2, 0.2)
-    g, h = rng.uniform(-0.05, 0.05, 2) / r
-    tx, ty = rng.uniform(-1, 1, 2)
-    T = np.array([[1, 0, tx], [0, 1, ty], [0, 0, 1.0]])
-    P = np.array([[1, 0, 0], [0, 1, 0], [g, h, 1.0]])
-    R = np.array([[math.cos(th), -math.sin(th), 0], [math.sin(th), math.cos(th), 0], [0, 0, 1.0]])
-    S = np.array([[1, a, 0], [0, 1, 0], [0, 0, 1.0]])
-    D = np.diag([sx, sy, 1.0])
-    return T @ P @ R @ S @ D
-
-
-def apply(H, pts):
-    q = np.c_[pts, np.ones(len(pts))] @ H.T
-    return q[:, :2] / q[:, 2:]
 
 
 def child_run(cmd, stdout):
