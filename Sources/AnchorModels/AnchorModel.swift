@@ -167,9 +167,16 @@ public struct AnchorModel: Hashable, Sendable {
 
     /// Checks the model's invariants: finite numbers, non-degenerate lattice, fractional
     /// coordinates in [0, 1), unique names, positive indices, at least one anchor, no two
-    /// anchors at one place, regions with area.
-    /// - Throws: the `ModelError` naming the first problem found.
+    /// anchors at one place, regions with area, sizes within `ModelLimits`.
+    /// - Throws: the `ModelError` naming the first problem found;
+    ///   `ModelError.tooLarge` when the model exceeds `ModelLimits`.
     public func validate() throws {
+        switch geometry {
+        case .lattice(let l): try ModelLimits.check("lattice.sites", count: l.sites.count, limit: ModelLimits.maxPoints)
+        case .shape(let s): try ModelLimits.check("shape.points", count: s.points.count, limit: ModelLimits.maxPoints)
+        }
+        try ModelLimits.check("regions (vertices)", count: regions.reduce(0) { $0 + $1.polygon.count },
+                              limit: ModelLimits.maxRegionVertices)
         var names = Set<String>()
         switch geometry {
         case .lattice(let l):

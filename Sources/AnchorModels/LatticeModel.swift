@@ -79,23 +79,27 @@ public struct LatticeModel: Hashable, Sendable {
     /// Smallest distance between two distinct points of the sites with `role` over the
     /// whole lattice (model units); nil when there is no such site. Searches translations of
     /// the reduced basis, so it is right for any (even very skewed) choice of a1, a2.
-    /// - Complexity: O(25·n²) for n sites of that role.
+    /// - Complexity: O(n log n) for n sites of that role (a k-d tree over the origin cell and
+    ///   its 24 neighbours in the reduced basis).
     public func nearestDistance(role: SiteRole) -> Double? {
         let chosen = sites.filter { $0.role == role }.map { position(u: $0.u, v: $0.v) }
         guard !chosen.isEmpty else { return nil }
         let (b1, b2) = reducedBasis
-        var best = Double.infinity
-        for (ka, pa) in chosen.enumerated() {
-            for (kb, pb) in chosen.enumerated() {
-                for di in -2...2 {
-                    for dj in -2...2 {
-                        if di == 0 && dj == 0 && ka == kb { continue }
-                        let d = pa.distance(to: pb + b1 * Double(di) + b2 * Double(dj))
-                        if d < best { best = d }
-                    }
-                }
+        // Wrap every site into the reduced cell first: a site of a skewed cell may lie many
+        // reduced cells from the origin, beyond the ±2 translations searched below.
+        let det = b1.cross(b2)
+        let wrapped = chosen.map { p -> Point2 in
+            let u = p.cross(b2) / det, v = b1.cross(p) / det
+            return b1 * (u - u.rounded(.down)) + b2 * (v - v.rounded(.down))
+        }
+        // The origin cell's copies come first, so indices 0..<n are the queries.
+        var all = wrapped
+        for di in -2...2 {
+            for dj in -2...2 where di != 0 || dj != 0 {
+                let shift = b1 * Double(di) + b2 * Double(dj)
+                all += wrapped.map { $0 + shift }
             }
         }
-        return best
+        return KDTree.closestPairDistance(all, queries: wrapped.indices)
     }
 }

@@ -42,6 +42,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownModel(name: String, available: [String])
     /// A region of model space holds more lattice cells than allowed (or is not finite).
     case tooManyPoints(requested: Double, limit: Int)
+    /// The model (or its file) is larger than `ModelLimits` allows: `what` names the part.
+    case tooLarge(what: String, count: Int, limit: Int)
     /// A model file could not be read.
     case unreadableFile(path: String, reason: String)
     /// A built-in's parameter (`name:param`) is malformed or out of range.
@@ -79,6 +81,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no built-in model \"\(n)\"; available: \(a.joined(separator: ", ")) (or give a JSON model file)"
         case .tooManyPoints(let n, let l):
             return "model: the region spans \(n.isFinite ? String(Int(n)) : "infinitely many") lattice cells, more than \(l); check the lattice spacing and the image size"
+        case .tooLarge(let w, let n, let l):
+            return "model: \(w) holds \(n), more than the \(l) AnchorReg accepts (real models are far smaller; is this the intended file?)"
         case .unreadableFile(let p, let r): return "cannot read model file \(p): \(r)"
         case .invalidParameter(let m, let p, let r):
             return "model \(m): invalid parameter \"\(p)\": \(r)"

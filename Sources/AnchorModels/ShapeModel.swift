@@ -10,15 +10,9 @@ public struct ShapeModel: Hashable, Sendable {
     }
 
     /// Smallest distance between two points with `role` (nil when fewer than two).
+    /// - Complexity: O(n log n) (a k-d tree; `ModelLimits.maxPoints` bounds n).
     public func nearestDistance(role: SiteRole) -> Double? {
-        let chosen = points.filter { $0.role == role }
-        guard chosen.count >= 2 else { return nil }
-        var best = Double.infinity
-        for a in 0..<chosen.count {
-            for b in (a + 1)..<chosen.count {
-                best = min(best, chosen[a].position.distance(to: chosen[b].position))
-            }
-        }
-        return best
+        let chosen = points.filter { $0.role == role }.map(\.position)
+        return KDTree.closestPairDistance(chosen, queries: chosen.indices)
     }
 }

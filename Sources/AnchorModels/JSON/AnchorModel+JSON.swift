@@ -13,8 +13,9 @@ extension AnchorModel {
     ///   `.geometryKind` (both or neither of `shape` and `lattice`), `.zeroLatticeVector`,
     ///   `.parallelLatticeVectors`, `.fractionalOutOfRange`, `.duplicateSiteName`,
     ///   `.unknownRole`, `.noAnchors`, `.coincidentAnchors`, `.invalidIndex`,
-    ///   `.degenerateRegion`, `.duplicateRegionName`, `.unsupportedVersion`.
+    ///   `.degenerateRegion`, `.duplicateRegionName`, `.unsupportedVersion`, `.tooLarge`.
     public init(jsonData: Data) throws {
+        try ModelLimits.check("the file (bytes)", count: jsonData.count, limit: ModelLimits.maxFileBytes)
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: jsonData)
@@ -47,7 +48,9 @@ extension AnchorModel {
         case (true, false):
             let s = try JSONObjectReader(try r.value("shape"), path: "shape")
             var points: [ShapePoint] = []
-            for (k, v) in try s.array("points").enumerated() {
+            let items = try s.array("points")
+            try ModelLimits.check("shape.points", count: items.count, limit: ModelLimits.maxPoints)
+            for (k, v) in items.enumerated() {
                 let p = try JSONObjectReader(v, path: "shape.points[\(k)]")
                 let f = try Self.common(p, defaultName: "P\(k + 1)")
                 let (x, y) = try p.point("position")
@@ -60,7 +63,9 @@ extension AnchorModel {
             let (a1x, a1y) = try l.point("a1")
             let (a2x, a2y) = try l.point("a2")
             var sites: [Site] = []
-            for (k, v) in try l.array("sites").enumerated() {
+            let items = try l.array("sites")
+            try ModelLimits.check("lattice.sites", count: items.count, limit: ModelLimits.maxPoints)
+            for (k, v) in items.enumerated() {
                 let p = try JSONObjectReader(v, path: "lattice.sites[\(k)]")
                 let f = try Self.common(p, defaultName: "S\(k + 1)")
                 let (u, w) = try p.point("position")
@@ -70,12 +75,16 @@ extension AnchorModel {
             geometry = .lattice(LatticeModel(a1: Point2(a1x, a1y), a2: Point2(a2x, a2y), sites: sites))
         }
         var regions: [NamedRegion] = []
+        var vertexCount = 0
         if r.has("regions") {
             for (k, v) in try r.array("regions").enumerated() {
                 let p = try JSONObjectReader(v, path: "regions[\(k)]")
                 let rname = try p.string("name")
                 var poly: [Point2] = []
-                for (q, pv) in try p.array("polygon").enumerated() {
+                let vertices = try p.array("polygon")
+                vertexCount += vertices.count
+                try ModelLimits.check("regions (vertices)", count: vertexCount, limit: ModelLimits.maxRegionVertices)
+                for (q, pv) in vertices.enumerated() {
                     let (x, y) = try JSONObjectReader.point(pv, path: "regions[\(k)].polygon[\(q)]")
                     poly.append(Point2(x, y))
                 }
