@@ -18,6 +18,21 @@ import Testing
         #expect(throws: Never.self) { try AnchorRegCommand.parseAsRoot(["info", "--", "-dash.sxm"]) }
     }
 
+    @Test("a file name that is not UTF-8 is named as such, not reported as missing")
+    func nonUTF8FileName() throws {
+        #expect(AnchorRegCommand.nonUTF8ArgumentProblem([Array("info".utf8), [0x62, 0xFF, 0x2E, 0x70]])?
+            .contains("argument 2") == true)
+        #expect(AnchorRegCommand.nonUTF8ArgumentProblem([Array("info".utf8), Array("Größe.sxm".utf8)]) == nil)
+        // Through the real binary: the raw bytes reach argv only from a shell.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-utf8-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try HelpExamplesTests.sh("printf x > \"$(printf 'bad\\377.png')\"; anchorreg info \"$(printf 'bad\\377.png')\"",
+                                         in: dir, binaries: try HelpExamplesTests.binaryDirectory())
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("not valid UTF-8"), "\(r.stderr)")
+    }
+
     @Test("validate refuses sample counts that overflow or exceed the work bound")
     func validateSamples() throws {
         for samples in ["9223372036854775807", "100000000"] {
