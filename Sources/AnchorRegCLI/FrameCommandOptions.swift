@@ -34,6 +34,9 @@ struct FrameCommandOptions: ParsableArguments {
     @Flag(name: .customLong("no-tolerant"), help: "Do not retry a refused frame on the tolerant path (median levelling, scan-line field, lattice domains; see docs/registration.md).")
     var noTolerant = false
 
+    @Option(name: .customLong("max-pixels"), help: "Largest frame analysed at its own resolution, in pixels; a larger one is analysed, and written out, as a block-averaged copy (default 16777216 = 4096²).")
+    var maxPixels: Int = AnalysisCopy.defaultMaxPixels
+
     func registrationOptions() throws -> RegistrationOptions {
         guard let est = HomographyEstimator(rawValue: estimator) else {
             throw ValidationError("unknown estimator \"\(estimator)\"; use one of \(HomographyEstimator.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -44,6 +47,9 @@ struct FrameCommandOptions: ParsableArguments {
                 throw ValidationError("unknown extractor \"\(extractor)\"; use one of \(ExtractorKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             kind = k
+        }
+        guard maxPixels >= 4096 else {
+            throw ValidationError("--max-pixels must be at least 4096 (a 64 × 64 frame), got \(maxPixels)")
         }
         if let s = spacingPixels, !(s.isFinite && s > 2) {
             throw ValidationError("--spacing-px must be a number of pixels above 2, got \(s)")
@@ -70,19 +76,25 @@ struct FrameRun {
 
     static func run(file: String, input: ImageInputOptions, options: FrameCommandOptions, locateSites: Bool) throws -> FrameRun {
         // "From file to sites": decoding the file is part of the timed span.
+        let registrationOptions = try options.registrationOptions()
         let wall0 = DispatchTime.now().uptimeNanoseconds, cpu0 = Double(threadCPUNanoseconds()) / 1e6
         let doc = try input.document(file)
         let channel = try input.selectedChannel(of: doc)
-        let image = channel.image
+        // A frame beyond the analysis budget is analysed, and written out, as a binned copy, so
+        // that every pixel coordinate of the outputs refers to the same image.
+        let copy = try AnalysisCopy(of: channel.image, maxPixels: options.maxPixels)
+        let image = copy.image
+        if let note = copy.note { FileHandle.standardError.write(Data("\(file): note: \(note)\n".utf8)) }
         let readMs = Double(DispatchTime.now().uptimeNanoseconds - wall0) / 1e6
         let readCPUms = Double(threadCPUNanoseconds()) / 1e6 - cpu0
         let model = try options.loadModel()
-        let analysis = try FrameAnalysis.analyse(image, model: model, options: options.registrationOptions(), locateSites: locateSites)
+        let analysis = try FrameAnalysis.analyse(image, model: model, options: registrationOptions, locateSites: locateSites)
         var filePixelSize: [Double]? = nil
         if let ps = image.pixelSize, let f = image.unit.factor(to: model.unit) {
             filePixelSize = [ps.x * f, ps.y * f]
         }
         var report = FrameReport(analysis, file: file, filePixelSize: filePixelSize)
+        report.analysis_binning = copy.binning
         report.timings_ms["read"] = readMs
         report.timings_ms["total", default: 0] += readMs
         report.timings_ms["cpu_total", default: 0] += readCPUms

@@ -79,7 +79,9 @@ struct TrackCommand: ParsableCommand {
         var resolution = stackResolution
         for e in ordered {
             let result = Result<FrameAnalysis, any Error> {
-                try FrameAnalysis.analyse(try input.image(e.file), model: model, options: options, locateSites: true)
+                let image = try input.image(e.file)
+                try AnalysisCopy.requireWithinBudget(image)
+                return try FrameAnalysis.analyse(image, model: model, options: options, locateSites: true)
             }
             if resolution == nil, case .success(let a) = result { resolution = a.defaultResolution }
             tracker.add(file: e.file, timing: e.timing, frameTime: e.frameTime, analysis: result)

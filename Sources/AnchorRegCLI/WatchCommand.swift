@@ -106,6 +106,7 @@ struct WatchCommand: ParsableCommand {
                 case .success(let doc):
                     do {
                         let image = try input.selectedChannel(of: doc).image
+                        try AnalysisCopy.requireWithinBudget(image)
                         guard let timing = t.timing else { throw CLIError.input("no acquisition time") }
                         // Unknown recording time: every frame is stamped at its start (a constant
                         // shift that leaves drift and velocity unchanged).

@@ -125,6 +125,10 @@ public struct FrameReport: Encodable, Sendable {
     /// [{code, status, message}] and the `evidence` behind them (keys in docs/registration.md).
     public var quality: Verdict?
     public var timings_ms: [String: Double]
+    /// Block size of the copy the frame was analysed on (`AnalysisCopy`): 1 for the file's own
+    /// pixels; k > 1 when the file had more pixels than the analysis budget, and then every
+    /// pixel coordinate here refers to the k×k-binned copy.
+    public var analysis_binning: Int = 1
 
     public init(_ analysis: FrameAnalysis, file: String?, filePixelSize: [Double]?) {
         let r = analysis.registration
