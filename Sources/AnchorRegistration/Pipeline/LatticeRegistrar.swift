@@ -34,6 +34,12 @@ public enum LatticeRegistrar {
     static func registerKeepingLevelled(
         _ image: Image, to model: AnchorModel, options: RegistrationOptions
     ) throws -> (registration: Registration, levelled: Image) {
+        // A flat frame (a blank or saturated scan) holds no lattice; both paths would search
+        // it at every period and octave before saying so (17 s for a blank 4096² frame).
+        guard let range = image.finiteRange, range.max > range.min else {
+            let value = image.finiteRange.map { "every finite sample is \($0.min)" } ?? "no sample is finite"
+            throw RegistrationError.noLattice("the image is flat (\(value)): there is no contrast to register")
+        }
         var result = try registerEitherPath(image, to: model, options: options)
         // Every result carries a verdict on whether the frame shows the model.
         var clock = Stopwatch()
