@@ -114,47 +114,70 @@ struct FitCommand: ParsableCommand {
         }
         let options = RobustEstimationOptions(threshold: threshold, seed: seed, refine: refine)
         let method = HomographyEstimator(rawValue: estimator) ?? .default
-        let fits: [SampleFit]
-        let hasSampleColumn: Bool
+        let prior = PlacementPrior(rotationDegrees: rotation, rotationToleranceDegrees: rotationTolerance,
+                                   scale: scale, scaleTolerance: scaleTolerance)
+        let periodic = self.periodic, threads = self.threads, unpaired = self.unpaired
+        let plan = try Self.chunking(file: file, unpaired: unpaired)
+        let policy = progress.policy
+        var bar: ProgressBar?
+        var writer: FitResultWriter?
+        /// Fits one chunk of whole samples on every core and writes it; the writer is made with
+        /// the first chunk, which tells whether the file is a batch.
+        func fitAndWrite<S: Sendable>(_ sets: [S], sample: (S) -> String?,
+                                      fit: @escaping @Sendable (S) -> SampleFit) throws {
+            let progress = bar ?? ProgressBar(total: plan.samples ?? sets.count, label: "fit", policy: policy)
+            bar = progress
+            let fits = BatchFit.map(sets, threads: threads, progress: { progress.advance(by: $0) }) { _, set in fit(set) }
+            let batch = sets.first.map { sample($0) != nil } ?? false
+            if writer == nil {
+                if !batch, let only = fits.first, let error = only.error {
+                    throw CLIError.input("\(file): \(error)")
+                }
+                writer = try FitResultWriter(standardOutput: jsonl ? .jsonl : json ? .json : .text, out: out,
+                                             fileForm: jsonl ? .jsonl : .json, force: force, batch: batch)
+            }
+            try writer?.write(fits)
+        }
         if unpaired {
-            let sets = try PointCSV.readUnpaired(contentsOfFile: file)
-            hasSampleColumn = sets.first?.sample != nil
-            let prior = PlacementPrior(rotationDegrees: rotation, rotationToleranceDegrees: rotationTolerance,
-                                       scale: scale, scaleTolerance: scaleTolerance)
-            let periodic = self.periodic
-            let bar = ProgressBar(total: sets.count, label: "fit", policy: progress.policy)
-            fits = BatchFit.map(sets, threads: threads, progress: { bar.advance(by: $0) }) { _, set in
-                UnpairedFitting.fit(set, prior: prior, periodic: periodic, estimator: method, options: options)
+            try PointCSV.forEachUnpairedChunk(contentsOfFile: file, rowsPerChunk: plan.rowsPerChunk) { sets in
+                try fitAndWrite(sets, sample: \.sample) { set in
+                    UnpairedFitting.fit(set, prior: prior, periodic: periodic, estimator: method, options: options)
+                }
             }
-            bar.finish()
         } else {
-            let sets = try PointCSV.readPairs(contentsOfFile: file)
-            hasSampleColumn = sets.first?.sample != nil
-            let bar = ProgressBar(total: sets.count, label: "fit", policy: progress.policy)
-            fits = BatchFit.map(sets, threads: threads, progress: { bar.advance(by: $0) }) { _, set in
-                PairedFitting.fit(set, estimator: method, options: options)
+            try PointCSV.forEachPairedChunk(contentsOfFile: file, rowsPerChunk: plan.rowsPerChunk) { sets in
+                try fitAndWrite(sets, sample: \.sample) { set in
+                    PairedFitting.fit(set, estimator: method, options: options)
+                }
             }
-            bar.finish()
         }
+        bar?.finish()
+        try writer?.finish()
+    }
 
-        if !hasSampleColumn, let only = fits.first, let error = only.error {
-            throw CLIError.input("\(file): \(error)")
-        }
-        let document = FitJSON(fits: fits, batch: hasSampleColumn)
-        if jsonl {
-            let lines = try document.jsonLines()
-            if let out { try OutputFiles.writeAtomically(lines, to: URL(fileURLWithPath: out), force: force) }
-            FileHandle.standardOutput.write(lines)
-            return
-        }
-        let encoded = (json || out != nil) ? try JSONOutput.encodeStreaming(document) : Data()
-        if let out {
-            try OutputFiles.writeAtomically(encoded, to: URL(fileURLWithPath: out), force: force)
-        }
-        if json {
-            FileHandle.standardOutput.write(encoded + Data("\n".utf8))
-        } else {
-            print(FitTextReport.render(fits, batch: hasSampleColumn), terminator: "")
+    /// Files from this size on are fitted chunk by chunk (`chunkRows` rows at a time), so a
+    /// batch of 10⁷ rows runs in bounded memory; smaller files are read whole.
+    static let streamingBytes = 64 << 20
+    static let chunkRows = 1 << 18
+
+    /// `chunkRows` for a large file whose samples each come together, checked by a first
+    /// pass that parses without fitting (it also counts the samples, for the progress bar);
+    /// `.max` (read whole) for a small file or one whose samples are interleaved, which is
+    /// fitted as before at the memory it needs.
+    static func chunking(file: String, unpaired: Bool, streamingBytes: Int = streamingBytes,
+                         chunkRows: Int = chunkRows) throws -> (rowsPerChunk: Int, samples: Int?) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        guard size >= streamingBytes else { return (.max, nil) }
+        var samples = 0
+        do {
+            if unpaired {
+                try PointCSV.forEachUnpairedChunk(contentsOfFile: file, rowsPerChunk: chunkRows) { samples += $0.count }
+            } else {
+                try PointCSV.forEachPairedChunk(contentsOfFile: file, rowsPerChunk: chunkRows) { samples += $0.count }
+            }
+            return (chunkRows, samples)
+        } catch PointCSVError.sampleSplit {
+            return (.max, nil)
         }
     }
 }
@@ -165,17 +188,6 @@ struct FitJSON: Encodable {
     let batch: Bool
 
     enum Keys: String, CodingKey { case fits }
-
-    /// One compact JSON object per sample, each on its own line.
-    func jsonLines() throws -> Data {
-        var out = Data()
-        let encoder = StreamingJSONEncoder(pretty: false)
-        for fit in fits {
-            out.append(contentsOf: try encoder.encode(FitEntry(fit)))
-            out.append(0x0A)
-        }
-        return out
-    }
 
     func encode(to encoder: any Encoder) throws {
         if batch {

@@ -12,6 +12,7 @@ public enum PointCSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case badSet(line: Int, text: String)
     case emptySampleID(line: Int)
     case noRows
+    case sampleSplit(line: Int, sample: String)
     case unreadable(String)
 
     public var description: String {
@@ -33,6 +34,8 @@ public enum PointCSVError: Error, Equatable, Sendable, CustomStringConvertible {
             return "CSV line \(line), column set: \"\(text)\" must be model or image"
         case .emptySampleID(let line):
             return "CSV line \(line), column sample: the sample id is empty"
+        case .sampleSplit(let line, let sample):
+            return "line \(line): sample \(sample) continues here after other samples; a batch read in chunks needs each sample's rows together (sort the file by sample)"
         case .noRows:
             return "CSV: the header is followed by no data rows"
         case .unreadable(let reason):
@@ -131,8 +134,37 @@ public enum PointCSV {
     }
 
     static func readPairs(from source: Source) throws -> [PairedPointSet] {
-        var sets: [PairedPointSet] = []
-        var samples = SampleIndex()
+        var all: [PairedPointSet] = []
+        try forEachPairedChunk(source, rowsPerChunk: .max) { all += $0 }
+        return all
+    }
+
+    static func readUnpaired(from source: Source) throws -> [UnpairedPointSet] {
+        var all: [UnpairedPointSet] = []
+        try forEachUnpairedChunk(source, rowsPerChunk: .max) { all += $0 }
+        return all
+    }
+
+    /// Reads correspondences (see `readPairs`) and hands them to `body` in chunks of whole
+    /// samples, each chunk once at least `rowsPerChunk` rows are held and the next sample
+    /// starts, so that a batch of any size is fitted in bounded memory. Chunks come in file
+    /// order. With a finite `rowsPerChunk` every sample's rows must come together.
+    /// - Throws: `PointCSVError.sampleSplit` when a sample handed on already has more rows
+    ///   further down; the other `PointCSVError`s as `readPairs`.
+    public static func forEachPairedChunk(contentsOfFile path: String, rowsPerChunk: Int,
+                                          _ body: ([PairedPointSet]) throws -> Void) throws {
+        try forEachPairedChunk(.file(path), rowsPerChunk: rowsPerChunk, body)
+    }
+
+    /// Unpaired point sets in chunks of whole samples, as `forEachPairedChunk`.
+    public static func forEachUnpairedChunk(contentsOfFile path: String, rowsPerChunk: Int,
+                                            _ body: ([UnpairedPointSet]) throws -> Void) throws {
+        try forEachUnpairedChunk(.file(path), rowsPerChunk: rowsPerChunk, body)
+    }
+
+    static func forEachPairedChunk(_ source: Source, rowsPerChunk: Int,
+                                   _ body: ([PairedPointSet]) throws -> Void) throws {
+        var chunk = SampleChunk<PairedPointSet>(rowsPerChunk: rowsPerChunk)
         var columns: (Int, Int, Int, Int, Int?)?
         try stream(source, required: ["model_x", "model_y", "image_x", "image_y"], optional: ["sample"]) { row in
             let column = row.column
@@ -143,20 +175,17 @@ public enum PointCSV {
             }()
             let m = Point2(try row.number(mx, "model_x"), try row.number(my, "model_y"))
             let i = Point2(try row.number(ix, "image_x"), try row.number(iy, "image_y"))
-            let k = try samples.set(of: row, column: sc) { id in
-                sets.append(PairedPointSet(sample: id, model: [], image: [], lines: []))
-                return sets.count - 1
-            }
-            sets[k].model.append(m)
-            sets[k].image.append(i)
-            sets[k].lines.append(row.line)
+            let k = try chunk.set(of: row, column: sc, body) { PairedPointSet(sample: $0, model: [], image: [], lines: []) }
+            chunk.sets[k].model.append(m)
+            chunk.sets[k].image.append(i)
+            chunk.sets[k].lines.append(row.line)
         }
-        return sets
+        try chunk.flush(body)
     }
 
-    static func readUnpaired(from source: Source) throws -> [UnpairedPointSet] {
-        var sets: [UnpairedPointSet] = []
-        var samples = SampleIndex()
+    static func forEachUnpairedChunk(_ source: Source, rowsPerChunk: Int,
+                                     _ body: ([UnpairedPointSet]) throws -> Void) throws {
+        var chunk = SampleChunk<UnpairedPointSet>(rowsPerChunk: rowsPerChunk)
         try stream(source, required: ["set", "x", "y"], optional: ["sample"]) { row in
             let column = row.column
             let (setC, xc, yc, sc) = (column["set"]!, column["x"]!, column["y"]!, column["sample"])
@@ -165,13 +194,53 @@ public enum PointCSV {
                 throw PointCSVError.badSet(line: row.line, text: row.text(setC))
             }
             let p = Point2(try row.number(xc, "x"), try row.number(yc, "y"))
-            let k = try samples.set(of: row, column: sc) { id in
-                sets.append(UnpairedPointSet(sample: id, model: [], image: []))
+            let k = try chunk.set(of: row, column: sc, body) { UnpairedPointSet(sample: $0, model: [], image: []) }
+            if isModel { chunk.sets[k].model.append(p) } else { chunk.sets[k].image.append(p) }
+        }
+        try chunk.flush(body)
+    }
+
+    /// The samples read but not yet handed on, with the rows they hold.
+    struct SampleChunk<Set> {
+        let rowsPerChunk: Int
+        var samples = SampleIndex()
+        var sets: [Set] = []
+        /// Sets handed on before `sets[0]` (sample index = `handedOn` + position in `sets`).
+        var handedOn = 0
+        var rows = 0
+
+        init(rowsPerChunk: Int) { self.rowsPerChunk = max(1, rowsPerChunk) }
+
+        /// Position in `sets` of the row's sample; a new sample first hands on the chunk when
+        /// it is full.
+        mutating func set(of row: CSVRowStream.Row, column: Int?, _ body: ([Set]) throws -> Void,
+                          make: (String?) -> Set) throws -> Int {
+            rows += 1
+            var pending: String?? = nil
+            let k = try samples.set(of: row, column: column) { id in
+                pending = .some(id)
+                return handedOn + sets.count
+            }
+            if let id = pending {
+                if rows - 1 >= rowsPerChunk {
+                    try flush(body)
+                    rows = 1
+                }
+                sets.append(make(id))
                 return sets.count - 1
             }
-            if isModel { sets[k].model.append(p) } else { sets[k].image.append(p) }
+            guard k >= handedOn else {
+                throw PointCSVError.sampleSplit(line: row.line, sample: column.map { row.text($0) } ?? "")
+            }
+            return k - handedOn
         }
-        return sets
+
+        mutating func flush(_ body: ([Set]) throws -> Void) throws {
+            guard !sets.isEmpty else { return }
+            try body(sets)
+            handedOn += sets.count
+            sets.removeAll(keepingCapacity: false)
+        }
     }
 
     /// Runs `body` on every data row of `source`, with the header's column map.

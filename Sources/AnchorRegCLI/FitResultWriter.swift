@@ -1,0 +1,89 @@
+import AnchorModels
+import AnchorRegistration
+import Foundation
+
+/// Writes `fit` results as they come, chunk by chunk, to standard output (text, a JSON
+/// document or JSON Lines) and to the `--out` file (a JSON document, or JSON Lines with
+/// `--jsonl`), so a batch of any size never has to be held whole. The bytes are those of the
+/// whole document encoded at once (`JSONOutput.encodeStreaming`), whatever the chunking.
+final class FitResultWriter {
+    /// `none`: nothing on that side (tests write only the file).
+    enum Form { case none, text, json, jsonl }
+
+    private let standardOutput: Form
+    private let file: AtomicFileStream?
+    private let fileForm: Form
+    private let batch: Bool
+    private var entries = 0
+
+    /// - Parameters:
+    ///   - batch: the file has a `sample` column (a JSON document is `{"fits": […]}`).
+    init(standardOutput: Form, out: String?, fileForm: Form, force: Bool, batch: Bool) throws {
+        self.standardOutput = standardOutput
+        self.fileForm = fileForm
+        self.batch = batch
+        file = try out.map { try AtomicFileStream(target: URL(fileURLWithPath: $0), force: force) }
+    }
+
+    /// Writes the next fits, in order.
+    func write(_ fits: [SampleFit]) throws {
+        guard !fits.isEmpty else { return }
+        let first = entries == 0
+        entries += fits.count
+        if standardOutput == .text {
+            FileHandle.standardOutput.write(Data(FitTextReport.render(fits, batch: batch).utf8))
+        } else if standardOutput != .none {
+            FileHandle.standardOutput.write(try piece(fits, form: standardOutput, first: first))
+        }
+        try file?.write(try piece(fits, form: fileForm, first: first))
+    }
+
+    /// Ends the JSON document and puts the `--out` file in place.
+    func finish() throws {
+        let end: String
+        if !batch {
+            end = ""
+        } else if entries == 0 {
+            end = "{\n  \"fits\" : []\n}"
+        } else {
+            end = "\n  ]\n}"
+        }
+        if standardOutput == .json { FileHandle.standardOutput.write(Data((end + "\n").utf8)) }
+        if fileForm == .json { try file?.write(Data(end.utf8)) }
+        try file?.commit()
+    }
+
+    /// The bytes of `fits` in a JSON form: lines, or the document's entries.
+    private func piece(_ fits: [SampleFit], form: Form, first: Bool) throws -> Data {
+        var out = Data()
+        switch form {
+        case .none, .text:
+            break
+        case .jsonl:
+            let encoder = StreamingJSONEncoder(pretty: false)
+            for fit in fits {
+                out.append(contentsOf: try encoder.encode(FitJSON.FitEntry(fit)))
+                out.append(0x0A)
+            }
+        case .json:
+            let encoder = StreamingJSONEncoder(pretty: true)
+            guard batch else {
+                if let only = fits.first { out.append(contentsOf: try encoder.encode(FitJSON.FitEntry(only))) }
+                return out
+            }
+            if first { out.append(contentsOf: Array("{\n  \"fits\" : [\n".utf8)) }
+            for (k, fit) in fits.enumerated() {
+                if !(first && k == 0) { out.append(contentsOf: Array(",\n".utf8)) }
+                // An entry sits two levels deep in the document: each of its lines indented by
+                // four more spaces (JSON strings hold no raw newline).
+                let entry = try encoder.encode(FitJSON.FitEntry(fit))
+                out.append(contentsOf: Array("    ".utf8))
+                for byte in entry {
+                    out.append(byte)
+                    if byte == 0x0A { out.append(contentsOf: Array("    ".utf8)) }
+                }
+            }
+        }
+        return out
+    }
+}
