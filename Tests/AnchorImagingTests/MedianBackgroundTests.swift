@@ -39,7 +39,7 @@ import AnchorGeometry
         #expect(worst < 0.15, "largest deviation from the pattern \(worst) (step 20, pattern amplitude 1)")
     }
 
-    /// A window over 32 px is sampled on a stride (here 3 px for 81 px): the terraces are
+    /// A window over 16 px is sampled on a stride (here 6 px for 81 px): the terraces are
     /// still levelled and the 40 px pattern kept, as with every pixel.
     @Test func wideWindowsAreSampledAndStillLevel() throws {
         let (image, pattern) = try steppedLattice(width: 480, height: 360, period: 40)

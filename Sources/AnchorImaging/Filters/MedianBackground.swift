@@ -11,8 +11,8 @@ extension Image {
     /// Non-finite samples are ignored; a window without finite samples gives no background
     /// (the pixel is kept as it is). Calibration is kept.
     ///
-    /// A window wider than 32 px is sampled every ⌈window / 32⌉ pixels in x and y (at most
-    /// 33 × 33 samples per node): the median of a regular sample of whole cells is the same
+    /// A window wider than 16 px is sampled every ⌈window / 16⌉ pixels in x and y (at most
+    /// 17 × 17 samples per node): the median of a regular sample of whole cells is the same
     /// background estimate, and the cost no longer grows with the window. Without it a frame
     /// with large cells cost 64 quickselects per pixel (30 s for 4096²).
     ///
@@ -20,7 +20,7 @@ extension Image {
     ///   - window: side of the median window, pixels (≥ 3).
     ///   - step: grid spacing of the background, pixels (1…window).
     /// - Throws: `ImageError.invalidParameter` for a window or step out of range.
-    /// - Complexity: O((width · height / step²) · min(window, 33)²) expected (quickselect per node).
+    /// - Complexity: O((width · height / step²) · min(window, 17)²) expected (quickselect per node).
     public func medianBackgroundRemoved(window: Int, step: Int) throws -> Image {
         guard window >= 3 else { throw ImageError.invalidParameter(name: "window", reason: "the median window must be at least 3 px, got \(window)") }
         guard step >= 1, step <= window else {
@@ -31,7 +31,7 @@ extension Image {
         var buf = [Float]()
         buf.reserveCapacity(window * window)
         let half = window / 2
-        let stride = (window + 31) / 32
+        let stride = (window + 15) / 16
         for gy in 0..<ny {
             let cy = min(gy * step, height - 1)
             for gx in 0..<nx {
