@@ -293,7 +293,8 @@ public enum GwyddionGWY {
 
     /// A `.gwy` file holding `channels` as `/0/data`, `/1/data`, … with their names as
     /// titles, lateral sizes in metres (`si_unit_xy = m`) when calibrated (otherwise the
-    /// pixel counts and an empty unit), values as doubles with `si_unit_z = valueUnit`.
+    /// pixel counts and an empty unit), values as doubles in the SI base unit of
+    /// `valueUnit` (see `dataFieldObject`).
     public static func write(channels: [ImageChannel]) -> Data {
         var comps: [GwyComponent] = []
         for (n, ch) in channels.enumerated() {
@@ -309,7 +310,14 @@ public enum GwyddionGWY {
     }
 
     /// The `GwyDataField` object for `image` (see `write(channels:)`).
+    ///
+    /// Gwyddion keeps SI base units and drops a prefix it finds in a stored `unitstr`, so
+    /// values are written in the base unit of `valueUnit` (`ValueUnit`): an image in nm is
+    /// written ×10⁻⁹ with `si_unit_z = m`, one in pA ×10⁻¹² with `A`. A value unit that is
+    /// not SI is written as it is, unscaled; no value unit gives an empty `si_unit_z`.
     public static func dataFieldObject(_ image: Image) -> GwyObject {
+        let z = image.valueUnit.map { ValueUnit(parsing: $0) }
+        let scale = z?.factorToBase ?? 1
         var xreal = Double(image.width), yreal = Double(image.height), xy = ""
         if let ps = image.pixelSize, let f = image.unit.factor(to: .metre),
            (Double(image.width) * ps.x * f).isFinite, (Double(image.height) * ps.y * f).isFinite {
@@ -323,8 +331,8 @@ public enum GwyddionGWY {
             GwyComponent("xreal", .double(xreal)),
             GwyComponent("yreal", .double(yreal)),
             GwyComponent("si_unit_xy", .object(GwyObject(typeName: "GwySIUnit", components: [GwyComponent("unitstr", .string(xy))]))),
-            GwyComponent("si_unit_z", .object(GwyObject(typeName: "GwySIUnit", components: [GwyComponent("unitstr", .string(image.valueUnit ?? ""))]))),
-            GwyComponent("data", .doubleArray(image.pixels.map { Double($0) })),
+            GwyComponent("si_unit_z", .object(GwyObject(typeName: "GwySIUnit", components: [GwyComponent("unitstr", .string(z?.base ?? ""))]))),
+            GwyComponent("data", .doubleArray(image.pixels.map { Double($0) * scale })),
         ])
     }
 
