@@ -16,7 +16,9 @@ struct ConvertCommand: ParsableCommand {
               .png        16-bit gray preview: the channel's finite min…max mapped linearly
                           onto 0…65535 (calibration kept as pHYs); 8-bit RGB for a colour
                           photograph when no --channel is chosen.
-              .gsf        Gwyddion Simple Field (float32, calibrated).
+              .gsf        Gwyddion Simple Field (float32, calibrated, ZUnits = value unit).
+              .gwy        Gwyddion native file (calibrated; values in SI base units, so
+                          a frame in nm is stored in m with si_unit_z = m).
               .npy        NumPy float32 array (rows × columns; no calibration).
 
             Examples:
@@ -29,7 +31,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The input image file.")
     var input: String
 
-    @Argument(help: "The output file (.tif, .tiff, .png, .gsf, .npy).")
+    @Argument(help: "The output file (.tif, .tiff, .png, .gsf, .gwy, .npy).")
     var output: String
 
     @OptionGroup var source: ImageInputOptions
@@ -56,8 +58,8 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-        guard ["tif", "tiff", "png", "gsf", "npy"].contains(ext) else {
-            throw CLIError.usage("cannot write \".\(ext)\" files; OUT must end in .tif, .tiff, .png, .gsf or .npy")
+        guard ["tif", "tiff", "png", "gsf", "gwy", "npy"].contains(ext) else {
+            throw CLIError.usage("cannot write \".\(ext)\" files; OUT must end in .tif, .tiff, .png, .gsf, .gwy or .npy")
         }
         if FileManager.default.fileExists(atPath: output) && !force {
             throw CLIError.output("\(output) exists; pass --force to overwrite it")
@@ -68,12 +70,16 @@ struct ConvertCommand: ParsableCommand {
         let useRGB = source.channel == nil && doc.rgb != nil && (ext == "png" || ext == "tif" || ext == "tiff")
         let chosen = try source.selectedChannel(of: doc)
         let image = chosen.image
+        // Gwyddion shows the title: name the file and the channel, not a generic "gray".
+        let title = "\(URL(fileURLWithPath: input).lastPathComponent) — \(chosen.name)"
         let data: Data
         switch ext {
         case "png":
             data = useRGB ? try PNGCodec.encode(rgb: doc.rgb!) : try PNGCodec.encode(image, bitDepth: 16)
         case "gsf":
-            data = GwyddionGSF.write(image, title: chosen.name)
+            data = GwyddionGSF.write(image, title: title)
+        case "gwy":
+            data = GwyddionGWY.write(image, title: title)
         case "npy":
             data = NumPyNPY.write(image)
         default:

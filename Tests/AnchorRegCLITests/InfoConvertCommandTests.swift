@@ -58,6 +58,28 @@ import Testing
         #expect(preview.pixels.first == 0 && preview.pixels.last == 65535)
         #expect(preview.unit == .nanometre && abs(preview.pixelSize!.x - 0.25) < 1e-3)
 
+        // A height frame in nm: .gsf keeps ZUnits = nm, .gwy stores metres (SI base units),
+        // both titled with the file and channel; the TIFF carries vunit=nm.
+        var height = src
+        height.valueUnit = "nm"
+        let heightPath = dir.appendingPathComponent("height.tif").path
+        try TIFFWriter.encode(height).write(to: URL(fileURLWithPath: heightPath))
+        for ext in ["gsf", "gwy", "tif"] {
+            let path = dir.appendingPathComponent("height-out.\(ext)").path
+            cmd = try AnchorRegCommand.parseAsRoot(["convert", heightPath, path])
+            try cmd.run()
+            let doc = try ImageFile.read(path: path)
+            let img = doc.channels[0].image
+            #expect(img.unit == .nanometre && abs(img.pixelSize!.x - 0.25) < 1e-9 && abs(img.pixelSize!.y - 0.5) < 1e-9)
+            if ext == "gwy" {
+                #expect(img.valueUnit == "m" && doc.channels[0].name == "height.tif — gray")
+                for (a, b) in zip(img.pixels, height.pixels) { #expect(abs(Double(a) - Double(b) * 1e-9) < 1e-15) }
+            } else {
+                #expect(img.valueUnit == "nm" && img.pixels == height.pixels)
+            }
+            if ext == "gsf" { #expect(doc.metadata["ZUnits"] == "nm" && doc.channels[0].name == "height.tif — gray") }
+        }
+
         // Existing output without --force: refused, file untouched.
         let before = try Data(contentsOf: URL(fileURLWithPath: tif))
         cmd = try AnchorRegCommand.parseAsRoot(["convert", png, tif])
