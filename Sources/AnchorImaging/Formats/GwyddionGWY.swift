@@ -295,11 +295,31 @@ public enum GwyddionGWY {
     /// titles, lateral sizes in metres (`si_unit_xy = m`) when calibrated (otherwise the
     /// pixel counts and an empty unit), values as doubles in the SI base unit of
     /// `valueUnit` (see `dataFieldObject`).
+    ///
+    /// Gwyddion has no missing values in a data field: a channel with non-finite samples
+    /// (the empty corners of a corrected image) gets them replaced by the mean of its finite
+    /// samples, as Gwyddion's own importers do, and a mask `/N/mask` (1 where a sample was
+    /// missing, 0 elsewhere) that Gwyddion shows over the image and excludes from its
+    /// statistics.
     public static func write(channels: [ImageChannel]) -> Data {
         var comps: [GwyComponent] = []
         for (n, ch) in channels.enumerated() {
-            comps.append(GwyComponent("/\(n)/data", .object(dataFieldObject(ch.image))))
+            var image = ch.image
+            let missing = image.pixels.map { !$0.isFinite }
+            let hasMissing = missing.contains(true)
+            if hasMissing {
+                var sum = 0.0, count = 0
+                for v in image.pixels where v.isFinite { sum += Double(v); count += 1 }
+                let fill = count > 0 ? Float(sum / Double(count)) : 0
+                for i in image.pixels.indices where missing[i] { image.pixels[i] = fill }
+            }
+            comps.append(GwyComponent("/\(n)/data", .object(dataFieldObject(image))))
             comps.append(GwyComponent("/\(n)/data/title", .string(ch.name)))
+            if hasMissing, var mask = try? Image(width: image.width, height: image.height,
+                                                 pixels: missing.map { $0 ? 1 : 0 }, pixelSize: image.pixelSize, unit: image.unit) {
+                mask.valueUnit = nil
+                comps.append(GwyComponent("/\(n)/mask", .object(dataFieldObject(mask))))
+            }
         }
         return serialize(GwyObject(typeName: "GwyContainer", components: comps))
     }

@@ -55,6 +55,25 @@ import AnchorGeometry
         #expect(abs(ps.x - 0.2) < 1e-12 && abs(ps.y - 0.3) < 1e-12)
     }
 
+    /// Missing samples become the mean of the others, flagged by a /0/mask field.
+    @Test func gwyMasksMissingSamples() throws {
+        let img = try Image(width: 2, height: 2, pixels: [1, .nan, 3, .infinity], pixelSize: PixelSize(x: 1, y: 1),
+                            unit: .nanometre, valueUnit: "nm")
+        let data = GwyddionGWY.write(img, title: "t")
+        let root = try GwyddionGWY.parse(data: data)
+        guard case .object(let field)? = root["/0/data"], case .doubleArray(let values)? = field["data"],
+              case .object(let mask)? = root["/0/mask"], case .doubleArray(let flags)? = mask["data"] else {
+            Issue.record("no data or mask"); return
+        }
+        for (v, e) in zip(values, [1e-9, 2e-9, 3e-9, 2e-9]) { #expect(abs(v - e) < 1e-22) }
+        #expect(values.count == 4)
+        #expect(flags == [0, 1, 0, 1])
+        #expect(mask["xres"] == .int32(2) && mask["xreal"] == field["xreal"])
+        // A complete image gets no mask.
+        let full = try GwyddionGWY.parse(data: GwyddionGWY.write(try Image(width: 1, height: 1, pixels: [5]), title: "t"))
+        #expect(full["/0/mask"] == nil)
+    }
+
     @Test func gwyKeepsNonSIUnitsUnscaled() throws {
         let img = try Image(width: 2, height: 1, pixels: [3, 4], valueUnit: "counts")
         let back = try GwyddionGWY.read(data: GwyddionGWY.write(img, title: "t")).channels[0].image
