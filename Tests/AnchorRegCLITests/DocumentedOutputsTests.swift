@@ -105,6 +105,23 @@ import AnchorRegistration
         try Self.compare(json: out.appendingPathComponent("result.json"), documented: try #require(doc["result.json"]), file: "demo result.json")
     }
 
+    @Test func alignWritesTheDocumentedKeys() throws {
+        let doc = try Self.documented()
+        let dir = try BatchTestFrames.tempDir("documented-align")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pair = dir.appendingPathComponent("pair").path
+        var cmd = try AnchorRegCommand.parseAsRoot(["synth", "om-pair", "--seed", "5", "--size", "400x300", "--truth-grid", "128", "--out", pair])
+        try cmd.run()
+        let out = dir.appendingPathComponent("run")
+        cmd = try AnchorRegCommand.parseAsRoot(["align", pair + "/before.png", pair + "/after.png", "--model", pair + "/device.json",
+                                                "--region", "active", "--profile", "0,20,40,20", "--out", out.path, "--outputs", "json,csv"])
+        try cmd.run()
+        try Self.compare(json: out.appendingPathComponent("result.json"), documented: try #require(doc["align/result.json"]),
+                         file: "align result.json")
+        // profiles.csv: a comment line, then distance/x/y in the model unit and one column per frame.
+        #expect(try Self.header(out.appendingPathComponent("profiles.csv")) == ["distance_um", "x_um", "y_um", "\"before.png\"", "\"after.png\""])
+    }
+
     /// Tables whose header is fixed in code: compared with the code's own header line.
     @Test func fixedTablesMatchTheDocument() throws {
         let doc = try Self.documented()
