@@ -122,6 +122,15 @@ import AnchorRegistration
         #expect(try Self.header(out.appendingPathComponent("profiles.csv")) == ["distance_um", "x_um", "y_um", "\"before.png\"", "\"after.png\""])
     }
 
+    @Test func validateWritesTheDocumentedConditions() throws {
+        let doc = try Self.documented()
+        let dir = try BatchTestFrames.tempDir("documented-validate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var cmd = try AnchorRegCommand.parseAsRoot(["validate", "--points", "4", "--noise", "0", "--samples", "5", "--out", dir.path + "/v"])
+        try cmd.run()
+        #expect(try Self.header(dir.appendingPathComponent("v/conditions.csv")) == doc["conditions.csv"])
+    }
+
     /// Tables whose header is fixed in code: compared with the code's own header line.
     @Test func fixedTablesMatchTheDocument() throws {
         let doc = try Self.documented()
