@@ -1,5 +1,6 @@
 import AnchorGeometry
 import AnchorImaging
+import AnchorModels
 import ArgumentParser
 import Foundation
 
@@ -45,6 +46,7 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a JSON summary on standard output.")
     var json = false
 
+    /// `--json`: every key always present (`pixel_size` and `value_unit` null when absent).
     struct Summary: Encodable {
         var input: String
         var output: String
@@ -52,8 +54,11 @@ struct ConvertCommand: ParsableCommand {
         var channel: String
         var width: Int
         var height: Int
-        var pixel_size: [Double]?
+        /// Lateral size of a pixel in `unit`, null for an uncalibrated image.
+        @NullWhenAbsent var pixel_size: [Double]?
         var unit: String
+        /// Unit of the sample values as the file gives it, null when it gives none.
+        @NullWhenAbsent var value_unit: String?
     }
 
     func run() throws {
@@ -91,7 +96,7 @@ struct ConvertCommand: ParsableCommand {
         let summary = Summary(
             input: input, output: output, format: ext == "tiff" ? "tif" : ext, channel: useRGB ? "rgb" : chosen.name,
             width: image.width, height: image.height, pixel_size: image.pixelSize.map { [$0.x, $0.y] },
-            unit: image.pixelSize == nil ? "" : image.unit.rawValue)
+            unit: image.pixelSize == nil ? "" : image.unit.rawValue, value_unit: useRGB ? nil : image.valueUnit)
         if json { try JSONOutput.print(summary) } else {
             print("wrote \(output) (\(summary.channel), \(image.width) × \(image.height))")
         }

@@ -36,6 +36,17 @@ import Testing
         #expect(throws: FormatError.self) { _ = try badLayout.report() }
     }
 
+    /// convert --json writes every key, null where absent, and the value unit when known.
+    @Test func convertSummaryKeepsEveryKey() throws {
+        let bare = ConvertCommand.Summary(input: "a.png", output: "b.gwy", format: "gwy", channel: "gray", width: 2, height: 1,
+                                          pixel_size: nil, unit: "", value_unit: nil)
+        let text = String(decoding: try JSONOutput.encode(bare), as: UTF8.self)
+        #expect(text.contains("\"pixel_size\" : null") && text.contains("\"value_unit\" : null"))
+        let height = ConvertCommand.Summary(input: "a.sxm", output: "b.gwy", format: "gwy", channel: "Z (forward)", width: 2, height: 1,
+                                            pixel_size: [0.2, 0.2], unit: "nm", value_unit: "m")
+        #expect(String(decoding: try JSONOutput.encode(height), as: UTF8.self).contains("\"value_unit\" : \"m\""))
+    }
+
     @Test func convertWritesCalibratedTIFFAndPNGAndRefusesOverwrite() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
