@@ -5,8 +5,8 @@
 ///
 /// Parsing: a spelling that is itself a known base unit ("m", "A", "V", "T", "Pa", …) is
 /// that unit with factor 1 — so "A" is ampere and "T" tesla, never a bare prefix; otherwise a
-/// one-character SI prefix (y z a f p n µ μ u m c d k M G T P E Z Y) followed by a base unit;
-/// "Å" is 10⁻¹⁰ m. Anything else is kept as it is with factor 1 and `isSI == false`.
+/// one-character SI prefix (y z a f p n µ μ u m c d k M G T P E Z Y, and `~`, NanoScope's µ)
+/// followed by a base unit; "Å" is 10⁻¹⁰ m. Anything else is kept as it is with factor 1 and `isSI == false`.
 public struct ValueUnit: Equatable, Sendable {
     /// The base unit ("m", "A", …), or the whole spelling when it is not an SI unit.
     public var base: String
@@ -15,9 +15,9 @@ public struct ValueUnit: Equatable, Sendable {
     /// Whether `base` is a recognised SI unit.
     public var isSI: Bool
 
-    static let bases: Set<String> = ["m", "A", "V", "s", "Hz", "N", "W", "Pa", "K", "C", "F", "S", "T", "Ω", "rad", "deg", "g"]
+    static let bases: Set<String> = ["m", "A", "V", "s", "Hz", "N", "W", "Pa", "K", "C", "F", "S", "T", "Ω", "Ohm", "rad", "deg", "g"]
     static let prefixes: [Character: Int] = [
-        "y": -24, "z": -21, "a": -18, "f": -15, "p": -12, "n": -9, "µ": -6, "μ": -6, "u": -6,
+        "y": -24, "z": -21, "a": -18, "f": -15, "p": -12, "n": -9, "µ": -6, "μ": -6, "u": -6, "~": -6,
         "m": -3, "c": -2, "d": -1, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18, "Z": 21, "Y": 24,
     ]
 

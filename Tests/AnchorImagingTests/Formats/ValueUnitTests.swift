@@ -12,6 +12,7 @@ import AnchorGeometry
             ("um", "m", -6, true), ("A", "A", 0, true), ("pA", "A", -12, true), ("nA", "A", -9, true),
             ("V", "V", 0, true), ("mV", "V", -3, true), ("T", "T", 0, true), ("kHz", "Hz", 3, true),
             ("Pa", "Pa", 0, true), ("mg", "kg", -6, true), ("deg", "deg", 0, true),
+            ("~m", "m", -6, true), ("kOhm", "Ohm", 3, true),
             ("luminance", "luminance", 0, false), ("", "", 0, false),
         ]
         for (text, base, exponent, si) in cases {
