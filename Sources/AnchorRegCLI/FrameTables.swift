@@ -30,12 +30,7 @@ enum FrameTables {
     static func valueColumn(_ valueUnit: String?) -> (name: String, factor: Double) {
         guard let v = valueUnit, !v.isEmpty else { return ("value", 1) }
         let u = ValueUnit(parsing: v)
-        if u.isSI && u.base == "m" {
-            var f = 1.0
-            let e = u.exponent + 9
-            for _ in 0..<abs(e) { f *= 10 }
-            return ("height_nm", e >= 0 ? f : 1 / f)
-        }
+        if u.isSI && u.base == "m" { return ("height_nm", u.factor(toExponent: -9)) }
         var name = "value_"
         for ch in v {
             if ch == "µ" || ch == "μ" { name += "u" } else if ch.isASCII && (ch.isLetter || ch.isNumber) { name.append(ch) } else { name += "_" }

@@ -37,10 +37,17 @@ public struct ValueUnit: Equatable, Sendable {
     }
 
     /// 10^exponent: multiply a value in the parsed unit by this to get it in `base`.
-    public var factorToBase: Double {
+    public var factorToBase: Double { Self.powerOfTen(exponent) }
+
+    /// The factor that converts a value in this unit to the same base unit with decimal
+    /// exponent `target` (e.g. `target: -9` for nm when the base is m): 10^(exponent − target).
+    public func factor(toExponent target: Int) -> Double { Self.powerOfTen(exponent - target) }
+
+    /// 10^e, exact for |e| ≤ 22 (a power of ten, or one divided by it, correctly rounded).
+    public static func powerOfTen(_ e: Int) -> Double {
         var f = 1.0
-        for _ in 0..<abs(exponent) { f *= 10 }
-        return exponent >= 0 ? f : 1 / f
+        for _ in 0..<abs(e) { f *= 10 }
+        return e >= 0 ? f : 1 / f
     }
 
     /// `text` with every non-ASCII character written as `\uXXXX` (ImageJ's escape, e.g. µm →

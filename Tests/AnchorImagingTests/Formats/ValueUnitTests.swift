@@ -21,6 +21,9 @@ import AnchorGeometry
         }
         #expect(ValueUnit(parsing: "nm").factorToBase == 1e-9)
         #expect(ValueUnit(parsing: "pA").factorToBase == 1e-12)
+        #expect(ValueUnit(parsing: "m").factor(toExponent: -9) == 1e9)
+        #expect(ValueUnit(parsing: "nm").factor(toExponent: -9) == 1)
+        #expect(ValueUnit(parsing: "Å").factor(toExponent: -9) == 0.1)
     }
 
     @Test func asciiEscapeRoundTrips() {
