@@ -19,3 +19,20 @@ public struct NullWhenAbsent<Value: Encodable & Sendable>: Encodable, Sendable {
 }
 
 extension NullWhenAbsent: Equatable where Value: Equatable {}
+extension NullWhenAbsent: Hashable where Value: Hashable {}
+
+/// Decoding accepts `null` and, for files written before the key existed, a missing key.
+extension NullWhenAbsent: Decodable where Value: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        wrappedValue = c.decodeNil() ? nil : try c.decode(Value.self)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Chosen by synthesized `Decodable` for `@NullWhenAbsent` properties: a missing key
+    /// decodes as nil, as it would for a plain optional.
+    public func decode<T: Decodable & Sendable>(_ type: NullWhenAbsent<T>.Type, forKey key: Key) throws -> NullWhenAbsent<T> {
+        NullWhenAbsent(wrappedValue: try decodeIfPresent(T.self, forKey: key))
+    }
+}
