@@ -21,7 +21,7 @@ public struct AlignCommand: ParsableCommand {
             fraction of the model's outline that the image shows as edges, the stretch of the \
             placement, the residual; see docs/align.md). A refused alignment still writes its \
             outputs, prints its reasons on standard error and exits with status 2 (0 with \
-            --allow-poor-fit). Output: aligned-K.tiff/.png, \
+            --allow-poor-fit). Output: aligned-K.tiff/.png (and .gsf/.gwy with --outputs), \
             overlay-K.png, difference-K.tiff/.png, difference-colorbar.png, profiles.csv/.svg, \
             result.json and a self-contained report.html.
 

@@ -42,10 +42,11 @@ enum AlignOutputs {
     static func write(_ r: DeviceAlignmentResult, frames: [AlignmentFrame], paths: [String], model: AnchorModel,
                       profiles: [LineProfile], to files: OutputFiles, selection: OutputSelection = .defaults) throws -> [String] {
         var written: [String] = []
-        let (tiff, png, gsf) = (selection.contains(.tiff), selection.contains(.png), selection.contains(.gsf))
+        let (tiff, png, gsf, gwy) = (selection.contains(.tiff), selection.contains(.png), selection.contains(.gsf), selection.contains(.gwy))
         for k in r.aligned.indices {
             if tiff { written.append(try files.write(TIFFWriter.encode(r.aligned[k]), to: "aligned-\(k).tiff")) }
             if gsf { written.append(try files.write(GwyddionGSF.write(r.aligned[k], title: frames[k].name), to: "aligned-\(k).gsf")) }
+            if gwy { written.append(try files.write(GwyddionGWY.write(r.aligned[k], title: frames[k].name), to: "aligned-\(k).gwy")) }
             if png {
                 written.append(try files.write(alignedPreview(r, k, model: model).pngData(), to: "aligned-\(k).png"))
                 written.append(try files.write(overlay(frames[k], r.registrations[k], model: model).pngData(), to: "overlay-\(k).png"))
@@ -54,6 +55,7 @@ enum AlignOutputs {
         for (j, d) in r.differences.enumerated() {
             if tiff { written.append(try files.write(TIFFWriter.encode(d), to: "difference-\(j + 1).tiff")) }
             if gsf { written.append(try files.write(GwyddionGSF.write(d, title: "difference \(j + 1)"), to: "difference-\(j + 1).gsf")) }
+            if gwy { written.append(try files.write(GwyddionGWY.write(d, title: "difference \(j + 1)"), to: "difference-\(j + 1).gwy")) }
             if png {
                 written.append(try files.write(d.rendered(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black).pngData(),
                                                to: "difference-\(j + 1).png"))

@@ -4,7 +4,9 @@ import AnchorModels
 import AnchorRegistration
 import Foundation
 
-/// The JSON of `anchorreg align` (`--json` and result.json).
+/// The JSON of `anchorreg align` (`--json` and result.json). Every key is always written
+/// (absent values as `null`); keys, units and meanings in docs/outputs.md, checked by
+/// DocumentedOutputsTests.
 struct AlignSummary: Encodable {
     struct Anchor: Encodable { var name: String; var model: Point2; var image: Point2; var inlier: Bool }
     struct Frame: Encodable {
@@ -20,9 +22,9 @@ struct AlignSummary: Encodable {
         var residual_limit_px: Double
         var trustworthy: Bool
         var rotation_deg: Double
-        var ambiguity: String?
+        @NullWhenAbsent var ambiguity: String?
         /// Symmetric models: how the orientation relative to the first frame was chosen.
-        var orientation_by_content: OrientationChoice?
+        @NullWhenAbsent var orientation_by_content: OrientationChoice?
         var quadrilaterals_found: Int
         var normalisation: IntensityNormalisation
         /// This frame's verdict (DeviceVerdict).
@@ -38,8 +40,8 @@ struct AlignSummary: Encodable {
     var grid: Grid
     var frames: [Frame]
     var difference: [Difference]
-    var measurement: DarknessMeasurement?
-    var change: DarknessChange?
+    @NullWhenAbsent var measurement: DarknessMeasurement?
+    @NullWhenAbsent var change: DarknessChange?
     var profiles: [Profile]
     var notes: [String]
     var files: [String]

@@ -67,7 +67,7 @@ struct BatchRunCommand: ParsableCommand {
     var resolution: Double?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Files per frame: a comma-separated list of json, csv, tiff, png, html, gsf (or none). Default: json.",
+        "Files per frame: a comma-separated list of json, csv, tiff, png, html, gsf, gwy (or none). Default: json.",
         valueName: "kinds"))
     var outputs: String = "json"
 

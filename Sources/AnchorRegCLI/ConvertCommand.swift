@@ -1,5 +1,6 @@
 import AnchorGeometry
 import AnchorImaging
+import AnchorModels
 import ArgumentParser
 import Foundation
 
@@ -16,7 +17,9 @@ struct ConvertCommand: ParsableCommand {
               .png        16-bit gray preview: the channel's finite min…max mapped linearly
                           onto 0…65535 (calibration kept as pHYs); 8-bit RGB for a colour
                           photograph when no --channel is chosen.
-              .gsf        Gwyddion Simple Field (float32, calibrated).
+              .gsf        Gwyddion Simple Field (float32, calibrated, ZUnits = value unit).
+              .gwy        Gwyddion native file (calibrated; values in SI base units, so
+                          a frame in nm is stored in m with si_unit_z = m).
               .npy        NumPy float32 array (rows × columns; no calibration).
 
             Examples:
@@ -29,7 +32,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The input image file.")
     var input: String
 
-    @Argument(help: "The output file (.tif, .tiff, .png, .gsf, .npy).")
+    @Argument(help: "The output file (.tif, .tiff, .png, .gsf, .gwy, .npy).")
     var output: String
 
     @OptionGroup var source: ImageInputOptions
@@ -43,6 +46,7 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a JSON summary on standard output.")
     var json = false
 
+    /// `--json`: every key always present (`pixel_size` and `value_unit` null when absent).
     struct Summary: Encodable {
         var input: String
         var output: String
@@ -50,14 +54,17 @@ struct ConvertCommand: ParsableCommand {
         var channel: String
         var width: Int
         var height: Int
-        var pixel_size: [Double]?
+        /// Lateral size of a pixel in `unit`, null for an uncalibrated image.
+        @NullWhenAbsent var pixel_size: [Double]?
         var unit: String
+        /// Unit of the sample values as the file gives it, null when it gives none.
+        @NullWhenAbsent var value_unit: String?
     }
 
     func run() throws {
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-        guard ["tif", "tiff", "png", "gsf", "npy"].contains(ext) else {
-            throw CLIError.usage("cannot write \".\(ext)\" files; OUT must end in .tif, .tiff, .png, .gsf or .npy")
+        guard ["tif", "tiff", "png", "gsf", "gwy", "npy"].contains(ext) else {
+            throw CLIError.usage("cannot write \".\(ext)\" files; OUT must end in .tif, .tiff, .png, .gsf, .gwy or .npy")
         }
         if FileManager.default.fileExists(atPath: output) && !force {
             throw CLIError.output("\(output) exists; pass --force to overwrite it")
@@ -68,12 +75,16 @@ struct ConvertCommand: ParsableCommand {
         let useRGB = source.channel == nil && doc.rgb != nil && (ext == "png" || ext == "tif" || ext == "tiff")
         let chosen = try source.selectedChannel(of: doc)
         let image = chosen.image
+        // Gwyddion shows the title: name the file and the channel, not a generic "gray".
+        let title = "\(URL(fileURLWithPath: input).lastPathComponent) — \(chosen.name)"
         let data: Data
         switch ext {
         case "png":
             data = useRGB ? try PNGCodec.encode(rgb: doc.rgb!) : try PNGCodec.encode(image, bitDepth: 16)
         case "gsf":
-            data = GwyddionGSF.write(image, title: chosen.name)
+            data = GwyddionGSF.write(image, title: title)
+        case "gwy":
+            data = GwyddionGWY.write(image, title: title)
         case "npy":
             data = NumPyNPY.write(image)
         default:
@@ -85,7 +96,7 @@ struct ConvertCommand: ParsableCommand {
         let summary = Summary(
             input: input, output: output, format: ext == "tiff" ? "tif" : ext, channel: useRGB ? "rgb" : chosen.name,
             width: image.width, height: image.height, pixel_size: image.pixelSize.map { [$0.x, $0.y] },
-            unit: image.pixelSize == nil ? "" : image.unit.rawValue)
+            unit: image.pixelSize == nil ? "" : image.unit.rawValue, value_unit: useRGB ? nil : image.valueUnit)
         if json { try JSONOutput.print(summary) } else {
             print("wrote \(output) (\(summary.channel), \(image.width) × \(image.height))")
         }

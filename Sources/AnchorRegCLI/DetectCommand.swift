@@ -80,7 +80,7 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "extrema: minimum peak level as a fraction of the value range (0…1).")
     var relativeThreshold: Double = 0
 
-    @Option(help: "Write the points as CSV (x,y,strength,scale,polarity).")
+    @Option(help: "Write the points as CSV (x_px,y_px,strength,scale_px,polarity).")
     var csv: String?
 
     @Option(help: "Write a PNG of the image with the points drawn (circles of radius σ√2, dots at the centres).")
@@ -185,7 +185,7 @@ struct DetectCommand: ParsableCommand {
         progress.finish()
 
         if let csv {
-            var text = "x,y,strength,scale,polarity\n"
+            var text = "x_px,y_px,strength,scale_px,polarity\n"
             for p in points {
                 text += "\(p.position.x),\(p.position.y),\(p.strength),\(p.scale),\(p.polarity.rawValue)\n"
             }

@@ -93,7 +93,7 @@ struct FrameRun {
         if let ps = image.pixelSize, let f = image.unit.factor(to: model.unit) {
             filePixelSize = [ps.x * f, ps.y * f]
         }
-        var report = FrameReport(analysis, file: file, filePixelSize: filePixelSize)
+        var report = FrameReport(analysis, file: file, filePixelSize: filePixelSize, channel: channel.name)
         report.analysis_binning = copy.binning
         report.timings_ms["read"] = readMs
         report.timings_ms["total", default: 0] += readMs

@@ -5,7 +5,7 @@ import AnchorRegistration
 import Foundation
 
 /// Writes the files of a `register` / `locate` run: result.json, the corrected image as a
-/// calibrated float32 TIFF and a PNG, the displacement field of the distortion model
+/// calibrated float32 TIFF (lateral unit and value unit), a .gsf / .gwy for Gwyddion, and a PNG, the displacement field of the distortion model
 /// (distortion.tif: pages dx, dy in model units), the overlay PNG, sites.csv / cells.csv, report.html.
 struct FrameOutputs {
     let files: OutputFiles
@@ -22,6 +22,7 @@ struct FrameOutputs {
         if selection.contains(.json) { names.append("result.json") }
         if selection.contains(.tiff) { names += ["corrected.tif", "distortion.tif"] }
         if selection.contains(.gsf) { names.append("corrected.gsf") }
+        if selection.contains(.gwy) { names.append("corrected.gwy") }
         if selection.contains(.png) { names += ["corrected.png", "overlay.png"] }
         if selection.contains(.html) { names.append("report.html") }
         if withSites && selection.contains(.csv) { names += ["sites.csv", "cells.csv"] }
@@ -38,7 +39,7 @@ struct FrameOutputs {
         if selection.contains(.json) {
             written.append(try files.write(JSONOutput.encodeStreaming(report), to: "result.json"))
         }
-        if !selection.isDisjoint(with: [.tiff, .gsf, .png, .html]) {
+        if !selection.isDisjoint(with: [.tiff, .gsf, .gwy, .png, .html]) {
             let corrected = try analysis.corrected(source: analysis.levelled, pixelsPerUnit: resolution)
             if selection.contains(.tiff) {
                 written.append(try files.write(TIFFWriter.encode(corrected), to: "corrected.tif"))
@@ -46,7 +47,10 @@ struct FrameOutputs {
                 written.append(try files.write(TIFFWriter.encode(pages: [field.dx, field.dy]), to: "distortion.tif"))
             }
             if selection.contains(.gsf) {
-                written.append(try files.write(GwyddionGSF.write(corrected, title: inputName), to: "corrected.gsf"))
+                written.append(try files.write(GwyddionGSF.write(corrected, title: gwyddionTitle), to: "corrected.gsf"))
+            }
+            if selection.contains(.gwy) {
+                written.append(try files.write(GwyddionGWY.write(corrected, title: gwyddionTitle), to: "corrected.gwy"))
             }
             if selection.contains(.png) {
                 let correctedPNG = try corrected.rendered(colorMap: .afmhot, range: corrected.percentileRange()).pngData()
@@ -66,6 +70,14 @@ struct FrameOutputs {
             written.append(try files.write(text: cellsCSV(), to: "cells.csv"))
         }
         return written
+    }
+
+    /// Title of the corrected image in .gsf/.gwy files: the input file and its channel
+    /// ("Si_7x7_028.sxm — Z (forward)"), or the file alone when it has no channel name.
+    var gwyddionTitle: String {
+        let name = (inputName as NSString).lastPathComponent
+        guard let c = report.channel, !c.isEmpty else { return name }
+        return "\(name) — \(c)"
     }
 
     /// The input with detected (grey), vote-filtered (yellow), rough-placed (cyan +), fitted
@@ -95,18 +107,7 @@ struct FrameOutputs {
         return rgb
     }
 
-    func sitesCSV() -> String {
-        var out = "cell_i,cell_j,group,half,index,name,kind,image_x,image_y,model_x,model_y,present,score,edge\n"
-        for s in analysis.sites {
-            out += "\(s.cell.i),\(s.cell.j),\(s.group ?? ""),\(s.half ?? ""),\(s.index.map(String.init) ?? ""),\(s.name),\(s.kind ?? ""),"
-            out += "\(s.image.x),\(s.image.y),\(s.model.x),\(s.model.y),\(s.present),\(s.score),\(s.edge)\n"
-        }
-        return out
-    }
+    func sitesCSV() -> String { FrameTables.sites(analysis) }
 
-    func cellsCSV() -> String {
-        var out = "cell_i,cell_j,group,half,bits\n"
-        for c in analysis.cells { out += "\(c.cell.i),\(c.cell.j),\(c.group),\(c.half ?? ""),\(c.bits)\n" }
-        return out
-    }
+    func cellsCSV() -> String { FrameTables.cells(analysis) }
 }

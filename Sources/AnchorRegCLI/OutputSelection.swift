@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// Which kinds of output file a command writes (`--outputs json,csv,tiff,png,html,gsf`).
+/// Which kinds of output file a command writes (`--outputs json,csv,tiff,png,html,gsf,gwy`).
 ///
 /// - `json`: result.json;
 /// - `csv`: tables (sites.csv, cells.csv, profiles.csv);
@@ -9,7 +9,9 @@ import Foundation
 /// - `png`: PNG previews and overlays;
 /// - `html`: the self-contained report.html (it embeds its own PNGs whether or not `png` is
 ///   chosen);
-/// - `gsf`: Gwyddion .gsf images of the corrected data.
+/// - `gsf`: Gwyddion Simple Field .gsf images of the corrected data (`ZUnits` the value unit);
+/// - `gwy`: Gwyddion native .gwy images of the corrected data (values in SI base units,
+///   `si_unit_z` / `si_unit_xy`).
 ///
 /// Without `--outputs`, a command writes what it always wrote (`defaults`), except that
 /// `--json` alone writes no file: a machine that asks for JSON on stdout gets only that.
@@ -22,9 +24,10 @@ struct OutputSelection: OptionSet, Sendable, Hashable {
     static let png = OutputSelection(rawValue: 1 << 3)
     static let html = OutputSelection(rawValue: 1 << 4)
     static let gsf = OutputSelection(rawValue: 1 << 5)
+    static let gwy = OutputSelection(rawValue: 1 << 6)
 
     static let names: [(String, OutputSelection)] = [
-        ("json", .json), ("csv", .csv), ("tiff", .tiff), ("png", .png), ("html", .html), ("gsf", .gsf),
+        ("json", .json), ("csv", .csv), ("tiff", .tiff), ("png", .png), ("html", .html), ("gsf", .gsf), ("gwy", .gwy),
     ]
 
     /// What register/locate/align wrote before `--outputs` existed.
@@ -63,7 +66,7 @@ struct OutputSelection: OptionSet, Sendable, Hashable {
 /// The `--outputs` option, shared by the commands that write files.
 struct OutputSelectionOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Which files to write: a comma-separated list of json, csv, tiff, png, html, gsf (or none, all). "
+        "Which files to write: a comma-separated list of json, csv, tiff, png, html, gsf, gwy (or none, all). "
             + "Default: json,csv,tiff,png,html; with --json alone, none.",
         valueName: "kinds"))
     var outputs: String?

@@ -44,7 +44,7 @@ enum TrackOutputs {
         var model: String
         var unit: String
         var note = "lattice positions: frame 0's model origin in the scanner frame (nm, origin at the image centre, x right = fast axis, y down = slow axis) at each frame's centre time; cell_offset: the frame's cell (0, 0) in frame 0's numbering"
-        var stack: StackInfo?
+        @NullWhenAbsent var stack: StackInfo?
         var frames: [TrackedFrame]
     }
 

@@ -150,4 +150,21 @@ enum BatchTestFrames {
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("some/frames/frame-00.tif/report.html").path))
     }
+
+    /// `--outputs gwy` gives each frame a corrected.gwy in SI base units, titled by the frame.
+    @Test func batchWritesGwyddionFilesWithUnits() throws {
+        let dir = try BatchTestFrames.tempDir("batch-gwy")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let frames = dir.appendingPathComponent("frames")
+        try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
+        try BatchTestFrames.write(count: 1, into: frames)
+        let out = dir.appendingPathComponent("out")
+        var cmd = try AnchorRegCommand.parseAsRoot(["batch", frames.path, "--model", "si111-7x7", "--out", out.path, "--outputs", "json,gwy,gsf"])
+        try cmd.run()
+        let folder = out.appendingPathComponent("frames/frame-00.tif")
+        let gwy = try ImageFile.read(path: folder.appendingPathComponent("corrected.gwy").path)
+        #expect(gwy.channels[0].name == "frame-00.tif — gray" && gwy.channels[0].image.valueUnit == "m")
+        let gsf = try ImageFile.read(path: folder.appendingPathComponent("corrected.gsf").path)
+        #expect(gsf.metadata["ZUnits"] == "nm")
+    }
 }

@@ -53,7 +53,7 @@ import Testing
         var cmd = try AnchorRegCommand.parseAsRoot(["detect", path, "--darker-than-mean", "--csv", csv, "--overlay", png])
         try cmd.run()
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "x,y,strength,scale,polarity")
+        #expect(lines.first == "x_px,y_px,strength,scale_px,polarity")
         #expect(lines.count == 3 && lines.dropFirst().allSatisfy { $0.hasSuffix(",dark") })
         let overlay = try ImageFile.read(path: png)
         #expect(overlay.rgb?.width == 80 && overlay.rgb?.height == 80)

@@ -36,6 +36,17 @@ import Testing
         #expect(throws: FormatError.self) { _ = try badLayout.report() }
     }
 
+    /// convert --json writes every key, null where absent, and the value unit when known.
+    @Test func convertSummaryKeepsEveryKey() throws {
+        let bare = ConvertCommand.Summary(input: "a.png", output: "b.gwy", format: "gwy", channel: "gray", width: 2, height: 1,
+                                          pixel_size: nil, unit: "", value_unit: nil)
+        let text = String(decoding: try JSONOutput.encode(bare), as: UTF8.self)
+        #expect(text.contains("\"pixel_size\" : null") && text.contains("\"value_unit\" : null"))
+        let height = ConvertCommand.Summary(input: "a.sxm", output: "b.gwy", format: "gwy", channel: "Z (forward)", width: 2, height: 1,
+                                            pixel_size: [0.2, 0.2], unit: "nm", value_unit: "m")
+        #expect(String(decoding: try JSONOutput.encode(height), as: UTF8.self).contains("\"value_unit\" : \"m\""))
+    }
+
     @Test func convertWritesCalibratedTIFFAndPNGAndRefusesOverwrite() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -57,6 +68,28 @@ import Testing
         let preview = try ImageFile.read(path: png).channels[0].image
         #expect(preview.pixels.first == 0 && preview.pixels.last == 65535)
         #expect(preview.unit == .nanometre && abs(preview.pixelSize!.x - 0.25) < 1e-3)
+
+        // A height frame in nm: .gsf keeps ZUnits = nm, .gwy stores metres (SI base units),
+        // both titled with the file and channel; the TIFF carries vunit=nm.
+        var height = src
+        height.valueUnit = "nm"
+        let heightPath = dir.appendingPathComponent("height.tif").path
+        try TIFFWriter.encode(height).write(to: URL(fileURLWithPath: heightPath))
+        for ext in ["gsf", "gwy", "tif"] {
+            let path = dir.appendingPathComponent("height-out.\(ext)").path
+            cmd = try AnchorRegCommand.parseAsRoot(["convert", heightPath, path])
+            try cmd.run()
+            let doc = try ImageFile.read(path: path)
+            let img = doc.channels[0].image
+            #expect(img.unit == .nanometre && abs(img.pixelSize!.x - 0.25) < 1e-9 && abs(img.pixelSize!.y - 0.5) < 1e-9)
+            if ext == "gwy" {
+                #expect(img.valueUnit == "m" && doc.channels[0].name == "height.tif — gray")
+                for (a, b) in zip(img.pixels, height.pixels) { #expect(abs(Double(a) - Double(b) * 1e-9) < 1e-15) }
+            } else {
+                #expect(img.valueUnit == "nm" && img.pixels == height.pixels)
+            }
+            if ext == "gsf" { #expect(doc.metadata["ZUnits"] == "nm" && doc.channels[0].name == "height.tif — gray") }
+        }
 
         // Existing output without --force: refused, file untouched.
         let before = try Data(contentsOf: URL(fileURLWithPath: tif))

@@ -35,6 +35,17 @@ import AnchorRegistration
         let stack = try ImageFile.read(path: dir + "/track6/stack.tif")
         #expect(stack.metadata["tiff.pages"] == "5")
         #expect(try stack.defaultChannel().image.unit == .nanometre)
+        // track.json writes every key of every frame, null where it does not apply (frame 0
+        // has no drift yet).
+        let raw = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/track6/track.json"))) as? [String: Any])
+        let rawFrames = try #require(raw["frames"] as? [[String: Any]])
+        let frameKeys: Set = ["index", "file", "time_s", "start_civil_s", "timing_source", "frame_time_s", "quality", "error",
+                              "decomposition", "cell_offset", "cell_check", "lattice_position_nm", "lattice_sigma_nm", "drift_nm",
+                              "drift_velocity_nm_per_s", "drift_velocity_sigma_nm_per_s", "in_frame_velocity_nm_per_s",
+                              "forecast_next_drift_nm", "coded_halves"]
+        for f in rawFrames { #expect(Set(f.keys) == frameKeys, "\(Set(f.keys).symmetricDifference(frameKeys))") }
+        #expect(rawFrames[0]["drift_nm"] is NSNull && rawFrames[0]["error"] is NSNull)
+        #expect(raw.keys.contains("stack"))
         // The --json example runs; the contract it prints, rebuilt from track.json's frames.
         var cmd = try AnchorRegCommand.parseAsRoot(lines.last!)
         try cmd.run()

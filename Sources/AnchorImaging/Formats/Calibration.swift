@@ -24,21 +24,11 @@ extension Calibration {
     /// Splits a unit with an SI prefix into the factor to its base unit and the base unit:
     /// "nm" → (1e-9, "m"), "nA" → (1e-9, "A"), "mV" → (1e-3, "V"), "~m" (NanoScope's µ) and
     /// "um" → (1e-6, "m"), "Å"/"A" only as written ("A" is ampere). Units without a known
-    /// prefix come back unchanged with factor 1 ("m", "V", "deg", "Hz").
+    /// prefix come back unchanged with factor 1 ("m", "V", "deg", "Hz"). The parsing is
+    /// `ValueUnit`'s, which the writers use too.
     static func siBase(_ unit: String) -> (factor: Double, base: String) {
-        let u = unit.trimmingCharacters(in: .whitespaces)
-        if u == "Å" || u == "Å" { return (1e-10, "m") }
-        let bases: Set<String> = ["m", "V", "A", "N", "Hz", "s", "W", "Pa", "F", "C", "T", "S", "Ohm", "Ω"]
-        if bases.contains(u) { return (1, u) }
-        let prefixes: [Character: Double] = [
-            "y": 1e-24, "z": 1e-21, "a": 1e-18, "f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "µ": 1e-6,
-            "μ": 1e-6, "~": 1e-6, "m": 1e-3, "c": 1e-2, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12,
-        ]
-        if let first = u.first, let f = prefixes[first] {
-            let rest = String(u.dropFirst())
-            if bases.contains(rest) { return (f, rest) }
-        }
-        return (1, u)
+        let v = ValueUnit(parsing: unit)
+        return (v.factorToBase, v.base)
     }
 
     /// Nanometres in one `unit` of a lateral length: `LengthUnit` spellings first (so "A"

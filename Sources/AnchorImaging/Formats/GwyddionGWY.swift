@@ -293,12 +293,33 @@ public enum GwyddionGWY {
 
     /// A `.gwy` file holding `channels` as `/0/data`, `/1/data`, … with their names as
     /// titles, lateral sizes in metres (`si_unit_xy = m`) when calibrated (otherwise the
-    /// pixel counts and an empty unit), values as doubles with `si_unit_z = valueUnit`.
+    /// pixel counts and an empty unit), values as doubles in the SI base unit of
+    /// `valueUnit` (see `dataFieldObject`).
+    ///
+    /// Gwyddion has no missing values in a data field: a channel with non-finite samples
+    /// (the empty corners of a corrected image) gets them replaced by the mean of its finite
+    /// samples, as Gwyddion's own importers do, and a mask `/N/mask` (1 where a sample was
+    /// missing, 0 elsewhere) that Gwyddion shows over the image and excludes from its
+    /// statistics.
     public static func write(channels: [ImageChannel]) -> Data {
         var comps: [GwyComponent] = []
         for (n, ch) in channels.enumerated() {
-            comps.append(GwyComponent("/\(n)/data", .object(dataFieldObject(ch.image))))
+            var image = ch.image
+            let missing = image.pixels.map { !$0.isFinite }
+            let hasMissing = missing.contains(true)
+            if hasMissing {
+                var sum = 0.0, count = 0
+                for v in image.pixels where v.isFinite { sum += Double(v); count += 1 }
+                let fill = count > 0 ? Float(sum / Double(count)) : 0
+                for i in image.pixels.indices where missing[i] { image.pixels[i] = fill }
+            }
+            comps.append(GwyComponent("/\(n)/data", .object(dataFieldObject(image))))
             comps.append(GwyComponent("/\(n)/data/title", .string(ch.name)))
+            if hasMissing, var mask = try? Image(width: image.width, height: image.height,
+                                                 pixels: missing.map { $0 ? 1 : 0 }, pixelSize: image.pixelSize, unit: image.unit) {
+                mask.valueUnit = nil
+                comps.append(GwyComponent("/\(n)/mask", .object(dataFieldObject(mask))))
+            }
         }
         return serialize(GwyObject(typeName: "GwyContainer", components: comps))
     }
@@ -309,7 +330,14 @@ public enum GwyddionGWY {
     }
 
     /// The `GwyDataField` object for `image` (see `write(channels:)`).
+    ///
+    /// Gwyddion keeps SI base units and drops a prefix it finds in a stored `unitstr`, so
+    /// values are written in the base unit of `valueUnit` (`ValueUnit`): an image in nm is
+    /// written ×10⁻⁹ with `si_unit_z = m`, one in pA ×10⁻¹² with `A`. A value unit that is
+    /// not SI is written as it is, unscaled; no value unit gives an empty `si_unit_z`.
     public static func dataFieldObject(_ image: Image) -> GwyObject {
+        let z = image.valueUnit.map { ValueUnit(parsing: $0) }
+        let scale = z?.factorToBase ?? 1
         var xreal = Double(image.width), yreal = Double(image.height), xy = ""
         if let ps = image.pixelSize, let f = image.unit.factor(to: .metre),
            (Double(image.width) * ps.x * f).isFinite, (Double(image.height) * ps.y * f).isFinite {
@@ -323,8 +351,8 @@ public enum GwyddionGWY {
             GwyComponent("xreal", .double(xreal)),
             GwyComponent("yreal", .double(yreal)),
             GwyComponent("si_unit_xy", .object(GwyObject(typeName: "GwySIUnit", components: [GwyComponent("unitstr", .string(xy))]))),
-            GwyComponent("si_unit_z", .object(GwyObject(typeName: "GwySIUnit", components: [GwyComponent("unitstr", .string(image.valueUnit ?? ""))]))),
-            GwyComponent("data", .doubleArray(image.pixels.map { Double($0) })),
+            GwyComponent("si_unit_z", .object(GwyObject(typeName: "GwySIUnit", components: [GwyComponent("unitstr", .string(z?.base ?? ""))]))),
+            GwyComponent("data", .doubleArray(image.pixels.map { Double($0) * scale })),
         ])
     }
 

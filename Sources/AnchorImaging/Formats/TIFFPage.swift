@@ -247,7 +247,8 @@ struct TIFFPage {
         if let dateTime = try ifd.text(306), !dateTime.isEmpty { metadata["tiff.datetime"] = dateTime }
         metadata["tiff.sample"] = "\(kind)"
         func img(_ p: [Float]) throws -> Image {
-            try Image(width: width, height: height, pixels: p, pixelSize: pixelSize, unit: unit, maxPixels: maxPixels)
+            try Image(width: width, height: height, pixels: p, pixelSize: pixelSize, unit: unit,
+                      valueUnit: calMeta["imagej.vunit"], maxPixels: maxPixels)
         }
         var channels: [ImageChannel] = []
         var rgb: RGBImage?
@@ -309,6 +310,7 @@ struct TIFFPage {
                     fields[String(line[..<eq])] = String(value.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
                 }
             }
+            if let v = fields["vunit"], !v.isEmpty { meta["imagej.vunit"] = ValueUnit.asciiUnescaped(v) }
             if let u = fields["unit"] {
                 // ImageJ writes µ escaped as \u00B5 (µm: \u00B5m), at the front of the unit.
                 let spelled = u.lowercased().hasPrefix("\\u00b5") ? "µ" + u.dropFirst(6) : u

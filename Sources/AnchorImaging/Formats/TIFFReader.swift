@@ -21,7 +21,8 @@ public enum TIFFReader {
     /// named "extra 1", … . Calibration: an ImageJ description (`ImageJ=…`, `unit=…`) with
     /// XResolution/YResolution in pixels per unit; otherwise XResolution/YResolution with
     /// ResolutionUnit inch or centimetre, unless the values are printer defaults (72, 96, 150,
-    /// 300, 600 dpi), which say nothing about the specimen.
+    /// 300, 600 dpi), which say nothing about the specimen. The value unit of gray channels
+    /// comes from the ImageJ description's `vunit=` (`\uXXXX` escapes undone), else nil.
     /// - Throws: `FormatError`: `.badMagic`, `.truncated` ("strip 3 is truncated (expected
     ///   4096 bytes, found 1200)"), `.corrupt` (cycles, bad codes, inconsistent tags),
     ///   `.unsupported`, `.noSuchChannel` for a page beyond the last.

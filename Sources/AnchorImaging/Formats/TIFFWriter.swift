@@ -6,8 +6,10 @@ import Foundation
 ///
 /// Calibration is written the way ImageJ writes it: an ImageDescription starting `ImageJ=1.11a`
 /// with `unit=nm` (µm as `micron`), XResolution/YResolution holding *pixels per unit*, and
-/// ResolutionUnit 1 (none). Other TIFF readers see the same pixels; `TIFFReader` reads the
-/// calibration back.
+/// ResolutionUnit 1 (none). A gray image's value unit is written as `vunit=` (ImageJ's key
+/// for the unit of calibrated values), non-ASCII escaped as `\uXXXX` (µ → `\u00B5`) as
+/// ImageJ escapes it. Other TIFF readers see the same pixels; `TIFFReader` reads the
+/// calibration and the value unit back.
 public enum TIFFWriter {
     /// The sample type of a gray TIFF.
     public enum GraySampleType: Sendable {
@@ -90,6 +92,7 @@ public enum TIFFWriter {
                 withUnsafeBytes(of: q.littleEndian) { samples.append(contentsOf: $0) }
             }
         }
+        if let v = image.valueUnit, !v.isEmpty { extra.append("vunit=\(ValueUnit.asciiEscaped(v))") }
         return Page(width: image.width, height: image.height, samplesPerPixel: 1,
                     bitsPerSample: type == .float32 ? 32 : 16, sampleFormat: type == .float32 ? 3 : 1,
                     photometric: 1, pixels: samples, pixelSize: image.pixelSize, unit: image.unit, extraDescription: extra)

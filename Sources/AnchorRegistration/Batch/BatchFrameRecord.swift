@@ -1,9 +1,12 @@
 import AnchorImaging
+import AnchorModels
 import Foundation
 
 /// The record of one finished frame of a batch (`OUT/frames/NAME/frame.json`), written last
 /// and atomically: its presence, with the same input hash and options, means the frame's
 /// results are complete and a resumed batch skips it. It holds what `batch merge` tabulates.
+/// Every key is always written (`null` when the frame was refused before its analysis);
+/// keys in docs/outputs.md.
 public struct BatchFrameRecord: Codable, Sendable, Equatable {
     /// The frame's name (see `BatchInput.name`).
     public var file: String
@@ -16,18 +19,18 @@ public struct BatchFrameRecord: Codable, Sendable, Equatable {
     /// The frame's verdict (reasons and evidence).
     public var verdict: Verdict
     /// Anchors of the model placed in the frame, and how many fit (inliers).
-    public var anchors: Int?
-    public var inliers: Int?
+    @NullWhenAbsent public var anchors: Int?
+    @NullWhenAbsent public var inliers: Int?
     /// Measured pixel size (x, y), model units per pixel.
-    public var pixel_size: [Double]?
+    @NullWhenAbsent public var pixel_size: [Double]?
     /// The model unit.
-    public var unit: String?
+    @NullWhenAbsent public var unit: String?
     /// Rotation of the model's x axis in the image, degrees.
-    public var rotation_deg: Double?
+    @NullWhenAbsent public var rotation_deg: Double?
     /// Normalised spread of neighbouring anchor distances after correction.
-    public var spread: Double?
+    @NullWhenAbsent public var spread: Double?
     /// Sites found missing (defects), when sites were located.
-    public var defects: Int?
+    @NullWhenAbsent public var defects: Int?
     /// Timings of the frame, milliseconds: `read`, `total` (read + analysis, wall) and `cpu_total`
     /// from the report, `frame` (the whole frame with its files, wall). Not part of the
     /// comparison of two runs: they change from run to run.

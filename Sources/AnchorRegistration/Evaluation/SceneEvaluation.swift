@@ -50,6 +50,47 @@ public struct SceneEvaluation: Sendable, Codable {
     /// Frame side, pixels (for timing by frame size).
     public var size: Int = 0
 
+    /// JSON keys (the demo's evaluation.json): snake_case like every other output file;
+    /// `error`, `faulted_correct` and `distortion_chosen` are null when absent.
+    enum CodingKeys: String, CodingKey {
+        case seed, registered, error, adatoms
+        case adatomHits = "adatom_hits", adatomRecall = "adatom_recall", predictedHits = "predicted_hits"
+        case truePositives = "true_positives", falsePositives = "false_positives", falseNegatives = "false_negatives"
+        case faultedCorrect = "faulted_correct", cornerHoleMedian = "corner_hole_median_a", cornerHoleP95 = "corner_hole_p95_a"
+        case anchorLocalisationMedian = "anchor_localisation_median_a", anchorLocalisationRMS = "anchor_localisation_rms_a"
+        case homographyRepresentable = "homography_representable"
+        case spreadBefore = "neighbour_spread_before", spreadAfter = "neighbour_spread_after"
+        case milliseconds = "time_ms", distortionChosen = "distortion_chosen"
+        case edgeAdatoms = "edge_adatoms", edgeHits = "edge_hits", size = "size_px"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(registered, forKey: .registered)
+        try c.encode(error, forKey: .error)
+        try c.encode(adatoms, forKey: .adatoms)
+        try c.encode(adatomHits, forKey: .adatomHits)
+        try c.encode(adatomRecall, forKey: .adatomRecall)
+        try c.encode(predictedHits, forKey: .predictedHits)
+        try c.encode(truePositives, forKey: .truePositives)
+        try c.encode(falsePositives, forKey: .falsePositives)
+        try c.encode(falseNegatives, forKey: .falseNegatives)
+        try c.encode(faultedCorrect, forKey: .faultedCorrect)
+        try c.encode(cornerHoleMedian, forKey: .cornerHoleMedian)
+        try c.encode(cornerHoleP95, forKey: .cornerHoleP95)
+        try c.encode(anchorLocalisationMedian, forKey: .anchorLocalisationMedian)
+        try c.encode(anchorLocalisationRMS, forKey: .anchorLocalisationRMS)
+        try c.encode(homographyRepresentable, forKey: .homographyRepresentable)
+        try c.encode(spreadBefore, forKey: .spreadBefore)
+        try c.encode(spreadAfter, forKey: .spreadAfter)
+        try c.encode(milliseconds, forKey: .milliseconds)
+        try c.encode(distortionChosen, forKey: .distortionChosen)
+        try c.encode(edgeAdatoms, forKey: .edgeAdatoms)
+        try c.encode(edgeHits, forKey: .edgeHits)
+        try c.encode(size, forKey: .size)
+    }
+
     public init(seed: UInt64, registered: Bool, error: String?) {
         self.seed = seed
         self.registered = registered

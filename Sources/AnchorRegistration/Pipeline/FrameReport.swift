@@ -5,7 +5,9 @@ import AnchorModels
 /// The machine-readable result of one frame (`result.json`, `register --json`,
 /// `locate --json`). Keys are snake_case and stable; every coordinate says its space:
 /// `image` in pixels (centres at integers, x right, y down, (0, 0) the first pixel of the
-/// file's first row), `model` and `reconstructed` in the model's `unit`.
+/// file's first row), `model` and `reconstructed` in the model's `unit`. Every key is always
+/// written: an absent value is `null` (`NullWhenAbsent`), never a missing key. The keys,
+/// their units and meanings are listed in docs/outputs.md (checked by DocumentedOutputsTests).
 public struct FrameReport: Encodable, Sendable {
     public struct Anchor: Encodable, Sendable {
         public var model: Point2
@@ -38,12 +40,12 @@ public struct FrameReport: Encodable, Sendable {
     public struct Site: Encodable, Sendable {
         public var cell: CellIndex
         /// "faulted" / "unfaulted", or null when the frame's halves are undecided.
-        public var half: String?
+        @NullWhenAbsent public var half: String?
         /// The model's name for the half (triangle) the site belongs to ("A" or "B").
-        public var group: String?
-        public var index: Int?
+        @NullWhenAbsent public var group: String?
+        @NullWhenAbsent public var index: Int?
         public var name: String
-        public var kind: String?
+        @NullWhenAbsent public var kind: String?
         public var image: Point2
         public var model: Point2
         public var present: Bool
@@ -55,7 +57,8 @@ public struct FrameReport: Encodable, Sendable {
 
     public struct Cell: Encodable, Sendable {
         public var cell: CellIndex
-        public var half: String?
+        /// "faulted" / "unfaulted", or null when the frame's halves are undecided.
+        @NullWhenAbsent public var half: String?
         public var group: String
         public var bits: String
     }
@@ -78,20 +81,25 @@ public struct FrameReport: Encodable, Sendable {
         public var neighbour_spread_before: Double
         public var neighbour_spread_after: Double
         /// With a scan-line field: the spread H alone would leave.
-        public var neighbour_spread_after_homography_only: Double?
+        @NullWhenAbsent public var neighbour_spread_after_homography_only: Double?
         /// Model anchors the fit places inside the frame (at least half must be inliers).
-        public var anchors_in_view: Int?
+        @NullWhenAbsent public var anchors_in_view: Int?
     }
 
     public struct Halves: Encodable, Sendable {
-        public var faulted_group: String?
+        @NullWhenAbsent public var faulted_group: String?
         public var t_statistic: Double
         public var confidence: Double
         public var cells_used: Int
-        public var note: String?
+        @NullWhenAbsent public var note: String?
     }
 
-    public var file: String?
+    @NullWhenAbsent public var file: String?
+    /// The channel of the file that was analysed ("Z (forward)"), null when unknown.
+    @NullWhenAbsent public var channel: String?
+    /// Unit of the image's sample values as the file gives it ("m", "nm", "A", "V"), null when
+    /// the file gives none (photographs, raw data).
+    @NullWhenAbsent public var value_unit: String?
     public var model: String
     public var unit: String
     /// H: model units → image pixels.
@@ -101,7 +109,7 @@ public struct FrameReport: Encodable, Sendable {
     /// Model units per image pixel along x and y at the image centre, as measured by H.
     public var pixel_size: [Double]
     /// The file's own calibration, when it has one (model unit per pixel).
-    public var file_pixel_size: [Double]?
+    @NullWhenAbsent public var file_pixel_size: [Double]?
     /// Drift/shear/scale reading of H (see `TransformSummary`).
     public var transform: TransformSummary
     public var extractor: String
@@ -111,28 +119,30 @@ public struct FrameReport: Encodable, Sendable {
     public var domains: [Domain]
     /// The scan-line field added to H, when the tolerant path registered the frame or the
     /// distortion selection chose it.
-    public var scan_field: ScanField?
+    @NullWhenAbsent public var scan_field: ScanField?
     /// The smooth 2-D field added to H when the distortion selection chose it.
-    public var smooth_field: SmoothDisplacementField?
+    @NullWhenAbsent public var smooth_field: SmoothDisplacementField?
     /// Every distortion model's held-out anchor residual and the choice.
-    public var distortion: DistortionSelection?
+    @NullWhenAbsent public var distortion: DistortionSelection?
     public var anchors: [Anchor]
     public var sites: [Site]
     public var cells: [Cell]
-    public var halves: Halves?
+    @NullWhenAbsent public var halves: Halves?
     public var metrics: Metrics
     /// The verdict (`LatticeVerdict`): `status` ok / doubtful / refused, `reasons`
     /// [{code, status, message}] and the `evidence` behind them (keys in docs/registration.md).
-    public var quality: Verdict?
+    @NullWhenAbsent public var quality: Verdict?
     public var timings_ms: [String: Double]
     /// Block size of the copy the frame was analysed on (`AnalysisCopy`): 1 for the file's own
     /// pixels; k > 1 when the file had more pixels than the analysis budget, and then every
     /// pixel coordinate here refers to the k×k-binned copy.
     public var analysis_binning: Int = 1
 
-    public init(_ analysis: FrameAnalysis, file: String?, filePixelSize: [Double]?) {
+    public init(_ analysis: FrameAnalysis, file: String?, filePixelSize: [Double]?, channel: String? = nil) {
         let r = analysis.registration
         self.file = file
+        self.channel = channel
+        value_unit = analysis.levelled.valueUnit
         model = analysis.model.name
         unit = r.unit
         homography = r.homography

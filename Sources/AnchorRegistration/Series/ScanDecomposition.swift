@@ -29,7 +29,7 @@ public struct ScanDecomposition: Sendable, Codable, Equatable {
     /// Creep amplitude A along the fast axis, nm (0 when the fit found none), and τ as a
     /// fraction of the frame time.
     public var creepAmplitude: Double
-    public var creepTau: Double?
+    @NullWhenAbsent public var creepTau: Double?
     /// Points fitted, and their RMS residual (model units).
     public var points: Int
     public var rmsResidual: Double

@@ -4,20 +4,21 @@ import AnchorModels
 
 /// One frame of a tracked series (`SeriesTracker`). Scanner frame: nm, origin at the image
 /// centre, x right (fast axis), y down (slow axis). Cells in frame 0's numbering.
+/// In track.json every key is always written, `null` where it does not apply.
 public struct TrackedFrame: Sendable, Codable {
     /// How the frame's cells were tied to frame 0's numbering.
     public struct CellCheck: Sendable, Codable, Equatable {
         /// The offset the drift forecast predicts, and how far (in cells) the prediction fell
         /// from the nearest whole offset.
-        public var predicted: CellIndex?
-        public var predictionResidualCells: Double?
+        @NullWhenAbsent public var predicted: CellIndex?
+        @NullWhenAbsent public var predictionResidualCells: Double?
         /// The offset the defect codes give (`FrameMatcher` against the previous usable frame),
         /// with its shared defects and confidence.
-        public var byDefects: CellIndex?
-        public var sharedDefects: Int?
-        public var confidence: Double?
+        @NullWhenAbsent public var byDefects: CellIndex?
+        @NullWhenAbsent public var sharedDefects: Int?
+        @NullWhenAbsent public var confidence: Double?
         /// Both exist and agree.
-        public var agree: Bool?
+        @NullWhenAbsent public var agree: Bool?
         /// Which one was used: "defects", "prediction" or "first".
         public var used: String
 
@@ -37,25 +38,25 @@ public struct TrackedFrame: Sendable, Codable {
     public var frameTime: Double
     public var quality: Verdict
     /// The registration error when the frame could not be registered.
-    public var error: String?
-    public var decomposition: ScanDecomposition?
+    @NullWhenAbsent public var error: String?
+    @NullWhenAbsent public var decomposition: ScanDecomposition?
     /// The frame's cell (0, 0) in frame 0's numbering.
-    public var cellOffset: CellIndex?
-    public var cellCheck: CellCheck?
+    @NullWhenAbsent public var cellOffset: CellIndex?
+    @NullWhenAbsent public var cellCheck: CellCheck?
     /// Frame 0's model origin in the scanner frame at this frame's centre time, nm, with its
     /// standard error.
-    public var latticePosition: Point2?
-    public var latticeSigma: Point2?
+    @NullWhenAbsent public var latticePosition: Point2?
+    @NullWhenAbsent public var latticeSigma: Point2?
     /// Displacement of the lattice since the previous usable frame, nm.
-    public var drift: Point2?
+    @NullWhenAbsent public var drift: Point2?
     /// Drift velocity at this frame's time (nm/s) and its standard error.
-    public var driftVelocity: Point2?
-    public var driftVelocitySigma: Point2?
+    @NullWhenAbsent public var driftVelocity: Point2?
+    @NullWhenAbsent public var driftVelocitySigma: Point2?
     /// The velocity U says the lattice had during this frame alone (nm/s).
-    public var inFrameVelocity: Point2?
+    @NullWhenAbsent public var inFrameVelocity: Point2?
     /// Forecast of the lattice's displacement from this frame to the next (nm), from the
     /// frames up to this one: what to feed forward to the scanner.
-    public var forecastNextDrift: Point2?
+    @NullWhenAbsent public var forecastNextDrift: Point2?
     /// Complete half cells coded in the frame.
     public var codedHalves: Int
 

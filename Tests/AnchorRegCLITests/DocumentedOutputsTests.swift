@@ -1,0 +1,179 @@
+import Foundation
+import TestData
+import Testing
+@testable import AnchorRegCLI
+import AnchorRegistration
+
+/// docs/outputs.md lists every key of result.json and evaluation.json and every column of
+/// the CSV files. These tests run the real commands on a synthetic frame and compare what
+/// they write with the document, both ways: a key written but not documented fails, and so
+/// does a documented key that is no longer written.
+@Suite struct DocumentedOutputsTests {
+    /// The names in the first column of each table of docs/outputs.md, by the first word of
+    /// the section heading ("result.json", "sites.csv", "detect", …), in order.
+    static func documented() throws -> [String: [String]] {
+        let text = try String(contentsOf: TestData.packageRoot.appendingPathComponent("docs/outputs.md"), encoding: .utf8)
+        var sections: [String: [String]] = [:]
+        var current: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("## ") {
+                current = line.dropFirst(3).split(separator: " ").first.map(String.init)
+            } else if let current, line.hasPrefix("| `"), let end = line.dropFirst(3).firstIndex(of: "`") {
+                sections[current, default: []].append(String(line[line.index(line.startIndex, offsetBy: 3)..<end]))
+            }
+        }
+        return sections
+    }
+
+    /// Key paths of a JSON value: object members joined by ".", array elements as "[]"
+    /// (the union over all elements); a path documented as a map (`path.*`) is not entered.
+    /// `unobserved` collects paths whose value is null or an empty array, whose members this
+    /// file cannot show.
+    static func paths(_ value: Any, _ prefix: String, maps: Set<String>, into out: inout Set<String>, unobserved: inout Set<String>) {
+        if let object = value as? [String: Any] {
+            for (key, member) in object {
+                let path = prefix.isEmpty ? key : prefix + "." + key
+                out.insert(path)
+                if member is NSNull { unobserved.insert(path) }
+                if maps.contains(path) {
+                    if member is [String: Any] { out.insert(path + ".*") }
+                    continue
+                }
+                paths(member, path, maps: maps, into: &out, unobserved: &unobserved)
+            }
+        } else if let array = value as? [Any] {
+            if array.isEmpty { unobserved.insert(prefix) }
+            for element in array where element is [String: Any] {
+                paths(element, prefix + "[]", maps: maps, into: &out, unobserved: &unobserved)
+            }
+        }
+    }
+
+    /// Compares the keys of a JSON file with its documented keys, both ways.
+    static func compare(json url: URL, documented: [String], file: String) throws {
+        let value = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        let doc = Set(documented)
+        let maps = Set(doc.filter { $0.hasSuffix(".*") }.map { String($0.dropLast(2)) })
+        var written = Set<String>(), unobserved = Set<String>()
+        paths(value, "", maps: maps, into: &written, unobserved: &unobserved)
+        let undocumented = written.subtracting(doc)
+        #expect(undocumented.isEmpty, "\(file) writes keys docs/outputs.md does not list: \(undocumented.sorted())")
+        // A documented key must be written, unless it lies under a null or empty value.
+        let missing = doc.subtracting(written).filter { key in
+            !unobserved.contains { key.hasPrefix($0 + ".") || key.hasPrefix($0 + "[]") }
+        }
+        #expect(missing.isEmpty, "docs/outputs.md lists keys \(file) no longer writes: \(missing.sorted())")
+        #expect(documented.count == doc.count, "docs/outputs.md lists a key of \(file) twice")
+    }
+
+    static func header(_ url: URL) throws -> [String] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let first = text.split(separator: "\n").first { !$0.hasPrefix("#") } ?? ""
+        return first.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    @Test func locateAndDetectWriteTheDocumentedKeysAndColumns() throws {
+        let doc = try Self.documented()
+        let dir = try BatchTestFrames.tempDir("documented")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try BatchTestFrames.write(count: 1, into: dir)
+        let input = dir.appendingPathComponent("frame-00.tif").path
+        let out = dir.appendingPathComponent("locate")
+        var cmd = try AnchorRegCommand.parseAsRoot(["locate", input, "--model", "si111-7x7", "--out", out.path, "--outputs", "json,csv"])
+        try cmd.run()
+
+        try Self.compare(json: out.appendingPathComponent("result.json"), documented: try #require(doc["result.json"]), file: "result.json")
+        #expect(try Self.header(out.appendingPathComponent("sites.csv")) == doc["sites.csv"])
+        #expect(try Self.header(out.appendingPathComponent("cells.csv")) == doc["cells.csv"])
+
+        let csv = dir.appendingPathComponent("points.csv").path
+        cmd = try AnchorRegCommand.parseAsRoot(["detect", input, "--csv", csv])
+        try cmd.run()
+        #expect(try Self.header(URL(fileURLWithPath: csv)) == doc["detect"])
+    }
+
+    @Test func demoWritesTheDocumentedEvaluation() throws {
+        let doc = try Self.documented()
+        let dir = try BatchTestFrames.tempDir("documented-demo")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("demo")
+        var cmd = try AnchorRegCommand.parseAsRoot(["demo", "--out", out.path, "--size", "256"])
+        try cmd.run()
+        try Self.compare(json: out.appendingPathComponent("evaluation.json"), documented: try #require(doc["evaluation.json"]),
+                         file: "evaluation.json")
+        // The demo's result.json is the frame report: the same documented keys.
+        try Self.compare(json: out.appendingPathComponent("result.json"), documented: try #require(doc["result.json"]), file: "demo result.json")
+    }
+
+    @Test func alignWritesTheDocumentedKeys() throws {
+        let doc = try Self.documented()
+        let dir = try BatchTestFrames.tempDir("documented-align")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pair = dir.appendingPathComponent("pair").path
+        var cmd = try AnchorRegCommand.parseAsRoot(["synth", "om-pair", "--seed", "5", "--size", "400x300", "--truth-grid", "128", "--out", pair])
+        try cmd.run()
+        let out = dir.appendingPathComponent("run")
+        cmd = try AnchorRegCommand.parseAsRoot(["align", pair + "/before.png", pair + "/after.png", "--model", pair + "/device.json",
+                                                "--region", "active", "--profile", "0,20,40,20", "--out", out.path, "--outputs", "json,csv"])
+        try cmd.run()
+        try Self.compare(json: out.appendingPathComponent("result.json"), documented: try #require(doc["align/result.json"]),
+                         file: "align result.json")
+        // profiles.csv: a comment line, then distance/x/y in the model unit and one column per frame.
+        #expect(try Self.header(out.appendingPathComponent("profiles.csv")) == ["distance_um", "x_um", "y_um", "\"before.png\"", "\"after.png\""])
+    }
+
+    @Test func validateWritesTheDocumentedConditions() throws {
+        let doc = try Self.documented()
+        let dir = try BatchTestFrames.tempDir("documented-validate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var cmd = try AnchorRegCommand.parseAsRoot(["validate", "--points", "4", "--noise", "0", "--samples", "5", "--out", dir.path + "/v"])
+        try cmd.run()
+        #expect(try Self.header(dir.appendingPathComponent("v/conditions.csv")) == doc["conditions.csv"])
+    }
+
+    @Test func batchWritesTheDocumentedRecords() throws {
+        let doc = try Self.documented()
+        let dir = try BatchTestFrames.tempDir("documented-batch")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let frames = dir.appendingPathComponent("frames")
+        try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
+        try BatchTestFrames.write(count: 1, into: frames)
+        let out = dir.appendingPathComponent("out")
+        var cmd = try AnchorRegCommand.parseAsRoot(["batch", frames.path, "--model", "si111-7x7", "--out", out.path, "--outputs", "json"])
+        try cmd.run()
+        let done = out.appendingPathComponent("frames/frame-00.tif")
+        try Self.compare(json: done.appendingPathComponent("frame.json"), documented: try #require(doc["frame.json"]), file: "frame.json")
+        try Self.compare(json: done.appendingPathComponent("result.json"), documented: try #require(doc["result.json"]), file: "batch result.json")
+        // The refused file's record has every key too, null where nothing was measured.
+        let refused = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("frames/broken.tif/frame.json"))) as! [String: Any]
+        for key in ["anchors", "inliers", "pixel_size", "unit", "rotation_deg", "spread", "defects"] {
+            #expect(refused[key] is NSNull, "\(key) of a refused frame")
+        }
+        #expect(Set(refused.keys) == Set(try #require(doc["frame.json"]).filter { !$0.contains(".") }))
+        // A record written before these keys were always present still reads.
+        var old = refused
+        for key in ["anchors", "inliers", "pixel_size", "unit", "rotation_deg", "spread", "defects"] { old[key] = nil }
+        let record = try JSONDecoder().decode(BatchFrameRecord.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(record.anchors == nil && record.unit == nil && record.status == .refused)
+    }
+
+    /// Tables whose header is fixed in code: compared with the code's own header line.
+    @Test func fixedTablesMatchTheDocument() throws {
+        let doc = try Self.documented()
+        #expect(TrackOutputs.csv([]).split(separator: "\n").first.map { $0.split(separator: ",").map(String.init) } == doc["track.csv"])
+        #expect(BatchTable.columns == doc["batch-merge.csv"])
+    }
+
+    /// The comparison itself: a key added on either side is reported.
+    @Test func comparisonSeesBothDirections() throws {
+        let dir = try BatchTestFrames.tempDir("documented-self")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("x.json")
+        try Data(#"{"a": 1, "b": {"c": null}, "d": [{"e": 2}], "m": {"k1": 1}}"#.utf8).write(to: url)
+        var written = Set<String>(), unobserved = Set<String>()
+        let value = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        Self.paths(value, "", maps: ["m"], into: &written, unobserved: &unobserved)
+        #expect(written == ["a", "b", "b.c", "d", "d[].e", "m", "m.*"])
+        #expect(unobserved == ["b.c"])
+    }
+}
