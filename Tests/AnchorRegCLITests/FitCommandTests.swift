@@ -172,7 +172,9 @@ import Testing
             {"homography": [[…]], "inliers": […], "rms": …} or {"fits": [{"sample": id,
             …}]}; --jsonl prints one such object per sample and line (JSON Lines), for
             batches too large to hold as one document. The CSV is read as a stream, the
-            JSON written by a one-pass encoder.
+            JSON written by a one-pass encoder; a file of 64 MiB or more whose samples each
+            keep their rows together is fitted and written 262,144 rows at a time, in
+            bounded memory.
 
             Examples:
               anchorreg fit pairs.csv
