@@ -30,11 +30,13 @@ struct FrameOutputs {
 
     /// Writes the selected kinds of output; returns the paths written. The corrected image
     /// and the PNGs are made only when a selected output needs them (the report embeds its
-    /// PNGs whether or not `.png` files are written).
-    func write(_ selection: OutputSelection, resolution: Double?, withSites: Bool) throws -> [String] {
+    /// PNGs whether or not `.png` files are written). With a `stage`, the files are staged
+    /// there (renamed into place by its `commit`) rather than written at once.
+    func write(_ selection: OutputSelection, resolution: Double?, withSites: Bool, stage: OutputStage? = nil) throws -> [String] {
         guard !selection.isEmpty else { return [] }
         try files.prepare()
         var written: [String] = []
+        let files = stage.map(FileSink.stage) ?? .files(self.files)
         if selection.contains(.json) {
             written.append(try files.write(JSONOutput.encodeStreaming(report), to: "result.json"))
         }
@@ -66,6 +68,21 @@ struct FrameOutputs {
             written.append(try files.write(text: cellsCSV(), to: "cells.csv"))
         }
         return written
+    }
+
+    /// Where `write` puts its files: at once, or into a stage.
+    enum FileSink {
+        case files(OutputFiles)
+        case stage(OutputStage)
+
+        func write(_ data: Data, to name: String) throws -> String {
+            switch self {
+            case .files(let f): return try f.write(data, to: name)
+            case .stage(let s): return try s.write(data, to: name)
+            }
+        }
+
+        func write(text: String, to name: String) throws -> String { try write(Data(text.utf8), to: name) }
     }
 
     /// The input with detected (grey), vote-filtered (yellow), rough-placed (cyan +), fitted
