@@ -55,7 +55,7 @@ enum AlignOutputs {
             if tiff { written.append(try files.write(TIFFWriter.encode(d), to: "difference-\(j + 1).tiff")) }
             if gsf { written.append(try files.write(GwyddionGSF.write(d, title: "difference \(j + 1)"), to: "difference-\(j + 1).gsf")) }
             if png {
-                written.append(try files.write(d.rendered(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black).pngData(),
+                written.append(try files.write(d.renderedPNG(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black),
                                                to: "difference-\(j + 1).png"))
             }
         }

@@ -51,7 +51,7 @@ struct FrameOutputs {
                 written.append(try files.write(GwyddionGSF.write(corrected, title: inputName), to: "corrected.gsf"))
             }
             if selection.contains(.png) {
-                let correctedPNG = try corrected.rendered(colorMap: .afmhot, range: corrected.percentileRange()).pngData()
+                let correctedPNG = try corrected.renderedPNG(colorMap: .afmhot, range: corrected.percentileRange())
                 written.append(try files.write(correctedPNG, to: "corrected.png"))
                 written.append(try files.write(try overlayImage().pngData(), to: "overlay.png"))
             }

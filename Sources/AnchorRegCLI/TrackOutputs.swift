@@ -113,6 +113,6 @@ enum TrackOutputs {
     static func thumbnail(_ image: Image) throws -> Data {
         let factor = max(1, (max(image.width, image.height) + 159) / 160)
         let small = factor > 1 ? try image.binned(by: factor) : image
-        return try small.rendered().pngData()
+        return try small.renderedPNG()
     }
 }
