@@ -42,6 +42,11 @@ struct FrameOutputs {
         }
         if !selection.isDisjoint(with: [.tiff, .gsf, .png, .html]) {
             let corrected = try analysis.corrected(source: analysis.levelled, pixelsPerUnit: resolution)
+            // Each image's display range once (a pass over its samples), shared by the PNGs
+            // and the report.
+            let shown = !selection.isDisjoint(with: [.png, .html])
+            let inputRange = shown ? try analysis.levelled.percentileRange() : nil
+            let correctedRange = shown ? try corrected.percentileRange() : nil
             if selection.contains(.tiff) {
                 written.append(try files.write(TIFFWriter.encode(corrected), to: "corrected.tif"))
                 let field = try analysis.distortionField(width: source.width, height: source.height)
@@ -51,15 +56,15 @@ struct FrameOutputs {
                 written.append(try files.write(GwyddionGSF.write(corrected, title: inputName), to: "corrected.gsf"))
             }
             if selection.contains(.png) {
-                let correctedPNG = try corrected.renderedPNG(colorMap: .afmhot, range: corrected.percentileRange())
+                let correctedPNG = try corrected.renderedPNG(colorMap: .afmhot, range: correctedRange)
                 written.append(try files.write(correctedPNG, to: "corrected.png"))
-                written.append(try files.write(try overlayImage().pngData(), to: "overlay.png"))
+                written.append(try files.write(try overlayImage(range: inputRange).pngData(), to: "overlay.png"))
             }
             if selection.contains(.html) {
                 let html = try HTMLReport.frame(report: report, analysis: analysis, inputName: inputName, corrected: corrected,
                                                 correctedGrid: try? analysis.correctedGrid(width: analysis.levelled.width, height: analysis.levelled.height,
                                                                                            pixelsPerUnit: resolution),
-                                                extras: reportExtras)
+                                                extras: reportExtras, ranges: inputRange.flatMap { i in correctedRange.map { (i, $0) } })
                 written.append(try files.write(text: html, to: "report.html"))
             }
         }
@@ -89,9 +94,9 @@ struct FrameOutputs {
     /// anchors H(P_m) (red ○; blue ○ in further lattice domains; orange: outliers; with the
     /// scan-line field when the registration has one), and sites (green dots present,
     /// magenta × defects).
-    func overlayImage() throws -> RGBImage {
+    func overlayImage(range: ClosedRange<Float>? = nil) throws -> RGBImage {
         let img = analysis.levelled
-        var rgb = img.rendered(colorMap: .gray, range: try img.percentileRange())
+        var rgb = img.rendered(colorMap: .gray, range: try range ?? img.percentileRange())
         let r = analysis.registration
         let scale = max(2, Double(min(img.width, img.height)) / 200)
         for p in r.detected { rgb.drawDot(at: p, radius: 0.6 * scale, color: RGBColor(150, 150, 150), opacity: 0.8) }

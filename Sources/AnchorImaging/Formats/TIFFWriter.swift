@@ -105,6 +105,9 @@ public enum TIFFWriter {
     /// and links the directories.
     private static func assemble(_ pages: [Page]) -> Data {
         var out: [UInt8] = [0x49, 0x49, 42, 0, 0, 0, 0, 0]
+        // Room for every page up front: growing a multi-MB buffer copies it and faults in
+        // fresh pages each time.
+        out.reserveCapacity(8 + pages.reduce(0) { $0 + $1.pixels.count + 4096 + $1.extraDescription.count * 64 })
         var linkAt = 4
         for page in pages {
             let (block, ifdOffset, nextField) = encode(page, at: out.count)
@@ -177,6 +180,7 @@ public enum TIFFWriter {
         entries.sort { $0.tag < $1.tag }
 
         var out = [UInt8]()
+        out.reserveCapacity(pixels.count + 4096 + descBytes.count)
         let ifdOffset = dataOffset + pixels.count + (pixels.count & 1)
         out += pixels
         if pixels.count & 1 == 1 { out.append(0) }
