@@ -57,7 +57,7 @@ enum AlignOutputs {
             if gsf { written.append(try files.write(GwyddionGSF.write(d, title: "difference \(j + 1)"), to: "difference-\(j + 1).gsf")) }
             if gwy { written.append(try files.write(GwyddionGWY.write(d, title: "difference \(j + 1)"), to: "difference-\(j + 1).gwy")) }
             if png {
-                written.append(try files.write(d.rendered(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black).pngData(),
+                written.append(try files.write(d.renderedPNG(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black),
                                                to: "difference-\(j + 1).png"))
             }
         }

@@ -66,9 +66,8 @@ struct ConvertCommand: ParsableCommand {
         guard ["tif", "tiff", "png", "gsf", "gwy", "npy"].contains(ext) else {
             throw CLIError.usage("cannot write \".\(ext)\" files; OUT must end in .tif, .tiff, .png, .gsf, .gwy or .npy")
         }
-        if FileManager.default.fileExists(atPath: output) && !force {
-            throw CLIError.output("\(output) exists; pass --force to overwrite it")
-        }
+        // OUT is checked (free, its folder writable) before the input is read.
+        try OutputFiles.checkPaths([output], force: force)
         let progress = ProgressBar(total: 2, label: "convert")
         let doc = try source.document(input)
         progress.advance()

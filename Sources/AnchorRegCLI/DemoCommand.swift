@@ -14,7 +14,9 @@ struct DemoCommand: ParsableCommand {
             The frame has thermal drift, piezo creep, a mild perspective part, missing \
             adatoms, scan-line offsets and noise; its ground truth is known, so the demo also \
             prints how close the result is to it. Outputs go to a new folder (anchorreg-demo, \
-            or anchorreg-demo-2, … if that exists) unless --out is given.
+            or anchorreg-demo-2, … if that exists) unless --out is given; the folder is \
+            claimed and existing files refused (without --force) before the frame is made, and \
+            the files appear only once all of them are made.
 
             Examples:
               anchorreg demo
@@ -55,27 +57,30 @@ struct DemoCommand: ParsableCommand {
         p.perspective = Point2(0.004, -0.003)
         p.creepAmplitude = 0
         p.lineOffset = 0.05
-        let scene = try generator.generate(p)
         let folder = out ?? Self.defaultFolder()
         let files = OutputFiles(directory: folder, force: force)
-        try files.prepare()
-        try files.write(TIFFWriter.encode(scene.image), to: "input.tif")
-        try files.write(JSONOutput.encode(scene.truth), to: "truth.json")
-
-        let start = Date()
-        let analysis = try FrameAnalysis.analyse(scene.image, model: generator.model)
-        let ms = Date().timeIntervalSince(start) * 1000
-        let report = FrameReport(analysis, file: "input.tif", filePixelSize: scene.image.pixelSize.map { [$0.x, $0.y] })
-        let eval = SceneEvaluation.evaluate(analysis, scene: scene, milliseconds: ms)
-        let precision = Double(eval.truePositives) / Double(max(1, eval.truePositives + eval.falsePositives))
-        let recall = Double(eval.truePositives) / Double(max(1, eval.truePositives + eval.falseNegatives))
-        var outputs = FrameOutputs(files: files, analysis: analysis, report: report, source: scene.image, inputName: "input.tif (synthetic)")
-        outputs.reportExtras = HTMLReport.Extras(kind: "demo", fileInfo: [
-            .init(label: "frame", value: "synthetic Si(111)-7×7, seed \(seed), \(size) × \(size) px, 20 nm field of view"),
-            .init(label: "distortion", value: "drift (0.6, 0.35), perspective (0.004, −0.003), scan-line offsets, 3 % missing adatoms, noise 0.15"),
-        ], groundTruth: Self.groundTruthRows(eval, precision: precision, recall: recall))
-        let written = try outputs.write(.defaults, resolution: nil, withSites: true)
-        try files.write(JSONOutput.encode(eval), to: "evaluation.json")
+        let names = ["input.tif", "truth.json"] + FrameOutputs.fileNames(.defaults, withSites: true) + ["evaluation.json"]
+        let (made, written) = try files.transaction(names) { stage in
+            let scene = try generator.generate(p)
+            let start = Date()
+            let analysis = try FrameAnalysis.analyse(scene.image, model: generator.model)
+            let ms = Date().timeIntervalSince(start) * 1000
+            let report = FrameReport(analysis, file: "input.tif", filePixelSize: scene.image.pixelSize.map { [$0.x, $0.y] })
+            let eval = SceneEvaluation.evaluate(analysis, scene: scene, milliseconds: ms)
+            let precision = Double(eval.truePositives) / Double(max(1, eval.truePositives + eval.falsePositives))
+            let recall = Double(eval.truePositives) / Double(max(1, eval.truePositives + eval.falseNegatives))
+            try stage.write(TIFFWriter.encode(scene.image), to: "input.tif")
+            try stage.write(JSONOutput.encode(scene.truth), to: "truth.json")
+            var outputs = FrameOutputs(files: files, analysis: analysis, report: report, source: scene.image, inputName: "input.tif (synthetic)")
+            outputs.reportExtras = HTMLReport.Extras(kind: "demo", fileInfo: [
+                .init(label: "frame", value: "synthetic Si(111)-7×7, seed \(seed), \(size) × \(size) px, 20 nm field of view"),
+                .init(label: "distortion", value: "drift (0.6, 0.35), perspective (0.004, −0.003), scan-line offsets, 3 % missing adatoms, noise 0.15"),
+            ], groundTruth: Self.groundTruthRows(eval, precision: precision, recall: recall))
+            _ = try outputs.write(.defaults, resolution: nil, withSites: true, stage: stage)
+            try stage.write(JSONOutput.encode(eval), to: "evaluation.json")
+            return (scene, analysis, report, eval, precision, recall)
+        }
+        let (scene, analysis, report, eval, precision, recall) = made
         if json {
             try JSONOutput.print(report)
             return
@@ -85,7 +90,7 @@ struct DemoCommand: ParsableCommand {
         print(String(format: "against the ground truth: adatom recall@OKS0.95 %.4f (%d adatoms), corner-hole error median %.4f a, defects precision %.2f recall %.2f, faulted half %@",
                      eval.adatomRecall, eval.adatoms, eval.cornerHoleMedian, precision, recall,
                      eval.faultedCorrect.map { $0 ? "right" : "wrong" } ?? "undecided"))
-        print("wrote \(written.count + 3) files to \(folder)/ — open \(folder)/report.html")
+        print("wrote \(written.count) files to \(folder)/ — open \(folder)/report.html")
     }
 
     /// The ground-truth check the demo prints, for report.html.

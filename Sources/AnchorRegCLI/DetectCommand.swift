@@ -178,18 +178,23 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         _ = try ColorMap.named(colormap)  // fail on a bad name before any work
+        // The output paths are checked before the image is read; both files are written
+        // only once both are made.
+        try OutputFiles.checkPaths([csv, overlay].compactMap { $0 }, force: force)
         let image = try levelled(input.image(file))
         let progress = ProgressBar(total: 1, label: "detect", enabled: !json)
         let points = try detect(in: image)
         progress.advance()
         progress.finish()
 
+        let stage = OutputStage(OutputFiles(directory: nil, force: force))
+        defer { stage.discard() }
         if let csv {
             var text = "x_px,y_px,strength,scale_px,polarity\n"
             for p in points {
                 text += "\(p.position.x),\(p.position.y),\(p.strength),\(p.scale),\(p.polarity.rawValue)\n"
             }
-            try OutputFiles.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: csv), force: force)
+            try stage.write(text: text, to: csv)
         }
         if let overlay {
             var rgb = image.rendered(colorMap: try ColorMap.named(colormap))
@@ -200,8 +205,9 @@ struct DetectCommand: ParsableCommand {
                 }
                 rgb.drawDot(at: p.position, radius: 1.2, color: colour)
             }
-            try OutputFiles.writeAtomically(try rgb.pngData(), to: URL(fileURLWithPath: overlay), force: force)
+            try stage.write(try rgb.pngData(), to: overlay)
         }
+        try stage.commit()
         if json {
             try JSONOutput.print(Report(
                 file: file, method: method.rawValue, width: image.width, height: image.height,

@@ -31,16 +31,23 @@ struct FrameOutputs {
 
     /// Writes the selected kinds of output; returns the paths written. The corrected image
     /// and the PNGs are made only when a selected output needs them (the report embeds its
-    /// PNGs whether or not `.png` files are written).
-    func write(_ selection: OutputSelection, resolution: Double?, withSites: Bool) throws -> [String] {
+    /// PNGs whether or not `.png` files are written). With a `stage`, the files are staged
+    /// there (renamed into place by its `commit`) rather than written at once.
+    func write(_ selection: OutputSelection, resolution: Double?, withSites: Bool, stage: OutputStage? = nil) throws -> [String] {
         guard !selection.isEmpty else { return [] }
         try files.prepare()
         var written: [String] = []
+        let files = stage.map(FileSink.stage) ?? .files(self.files)
         if selection.contains(.json) {
             written.append(try files.write(JSONOutput.encodeStreaming(report), to: "result.json"))
         }
         if !selection.isDisjoint(with: [.tiff, .gsf, .gwy, .png, .html]) {
             let corrected = try analysis.corrected(source: analysis.levelled, pixelsPerUnit: resolution)
+            // Each image's display range once (a pass over its samples), shared by the PNGs
+            // and the report.
+            let shown = !selection.isDisjoint(with: [.png, .html])
+            let inputRange = shown ? try analysis.levelled.percentileRange() : nil
+            let correctedRange = shown ? try corrected.percentileRange() : nil
             if selection.contains(.tiff) {
                 written.append(try files.write(TIFFWriter.encode(corrected), to: "corrected.tif"))
                 let field = try analysis.distortionField(width: source.width, height: source.height)
@@ -53,15 +60,15 @@ struct FrameOutputs {
                 written.append(try files.write(GwyddionGWY.write(corrected, title: gwyddionTitle), to: "corrected.gwy"))
             }
             if selection.contains(.png) {
-                let correctedPNG = try corrected.rendered(colorMap: .afmhot, range: corrected.percentileRange()).pngData()
+                let correctedPNG = try corrected.renderedPNG(colorMap: .afmhot, range: correctedRange)
                 written.append(try files.write(correctedPNG, to: "corrected.png"))
-                written.append(try files.write(try overlayImage().pngData(), to: "overlay.png"))
+                written.append(try files.write(try overlayImage(range: inputRange).pngData(), to: "overlay.png"))
             }
             if selection.contains(.html) {
                 let html = try HTMLReport.frame(report: report, analysis: analysis, inputName: inputName, corrected: corrected,
                                                 correctedGrid: try? analysis.correctedGrid(width: analysis.levelled.width, height: analysis.levelled.height,
                                                                                            pixelsPerUnit: resolution),
-                                                extras: reportExtras)
+                                                extras: reportExtras, ranges: inputRange.flatMap { i in correctedRange.map { (i, $0) } })
                 written.append(try files.write(text: html, to: "report.html"))
             }
         }
@@ -80,13 +87,28 @@ struct FrameOutputs {
         return "\(name) — \(c)"
     }
 
+    /// Where `write` puts its files: at once, or into a stage.
+    enum FileSink {
+        case files(OutputFiles)
+        case stage(OutputStage)
+
+        func write(_ data: Data, to name: String) throws -> String {
+            switch self {
+            case .files(let f): return try f.write(data, to: name)
+            case .stage(let s): return try s.write(data, to: name)
+            }
+        }
+
+        func write(text: String, to name: String) throws -> String { try write(Data(text.utf8), to: name) }
+    }
+
     /// The input with detected (grey), vote-filtered (yellow), rough-placed (cyan +), fitted
     /// anchors H(P_m) (red ○; blue ○ in further lattice domains; orange: outliers; with the
     /// scan-line field when the registration has one), and sites (green dots present,
     /// magenta × defects).
-    func overlayImage() throws -> RGBImage {
+    func overlayImage(range: ClosedRange<Float>? = nil) throws -> RGBImage {
         let img = analysis.levelled
-        var rgb = img.rendered(colorMap: .gray, range: try img.percentileRange())
+        var rgb = img.rendered(colorMap: .gray, range: try range ?? img.percentileRange())
         let r = analysis.registration
         let scale = max(2, Double(min(img.width, img.height)) / 200)
         for p in r.detected { rgb.drawDot(at: p, radius: 0.6 * scale, color: RGBColor(150, 150, 150), opacity: 0.8) }

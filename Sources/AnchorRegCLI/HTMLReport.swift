@@ -24,8 +24,11 @@ enum HTMLReport {
         var groundTruth: [Row] = []
     }
 
+    /// - Parameter ranges: the display ranges (`percentileRange()`) of the levelled input and
+    ///   of `corrected` when the caller has them already (nil: computed here).
     static func frame(report r: FrameReport, analysis: FrameAnalysis, inputName: String, corrected: Image,
-                      correctedGrid: OutputGrid?, extras: Extras = .init()) throws -> String {
+                      correctedGrid: OutputGrid?, extras: Extras = .init(),
+                      ranges: (input: ClosedRange<Float>, corrected: ClosedRange<Float>)? = nil) throws -> String {
         var doc = ReportDocument(kind: extras.kind, title: "AnchorReg \(extras.kind): \((inputName as NSString).lastPathComponent) → \(r.model)")
         doc.verdict = extras.verdict ?? r.quality
         doc.metadata = extras.fileInfo
@@ -35,9 +38,9 @@ enum HTMLReport {
         if inputFactor > 1 {
             doc.notes.append("The \(levelled.width) × \(levelled.height) px input is shown as an overview reduced \(inputFactor)× (block means); markers and coordinates keep the full-resolution pixels. The full-resolution data are in corrected.tif and result.json.")
         }
-        doc.add(try inputView(r, analysis: analysis))
+        doc.add(try inputView(r, analysis: analysis, range: ranges?.input))
         if let grid = correctedGrid {
-            doc.add(try correctedView(r, analysis: analysis, corrected: corrected, grid: grid))
+            doc.add(try correctedView(r, analysis: analysis, corrected: corrected, grid: grid, range: ranges?.corrected))
         }
         doc.sections.append(.init(title: "Key figures", rows: keyFigures(r, analysis: analysis)))
         if !extras.groundTruth.isEmpty {
@@ -85,9 +88,9 @@ enum HTMLReport {
 
     // MARK: views
 
-    static func inputView(_ r: FrameReport, analysis: FrameAnalysis) throws -> ReportDocument.View {
+    static func inputView(_ r: FrameReport, analysis: FrameAnalysis, range: ClosedRange<Float>? = nil) throws -> ReportDocument.View {
         let img = analysis.levelled
-        let range = try img.percentileRange()
+        let range = try range ?? img.percentileRange()
         let reg = analysis.registration
         var layers: [Layer] = []
         func flat(_ pts: [Point2]) -> [Double] { pts.flatMap { [round2($0.x), round2($0.y)] } }
@@ -140,8 +143,9 @@ enum HTMLReport {
             layers: layers)
     }
 
-    static func correctedView(_ r: FrameReport, analysis: FrameAnalysis, corrected: Image, grid: OutputGrid) throws -> ReportDocument.View {
-        let range = try corrected.percentileRange()
+    static func correctedView(_ r: FrameReport, analysis: FrameAnalysis, corrected: Image, grid: OutputGrid,
+                              range: ClosedRange<Float>? = nil) throws -> ReportDocument.View {
+        let range = try range ?? corrected.percentileRange()
         var layers = siteLayers(analysis.sites, position: \.model, map: grid.pixel(ofModelPoint:), idSuffix: "_model")
         if let cells = cellLabels(analysis.sites, cells: analysis.cells, position: \.model, map: grid.pixel(ofModelPoint:), id: "cell_labels_model") {
             layers.append(cells)

@@ -14,7 +14,8 @@ struct MatchCommand: ParsableCommand {
             code (1 adatom, 0 defect). The cell offset at which the two frames' codes agree best \
             is the correspondence (the paper's Fig. 6d). It uses no intensities, so different \
             tip contrast, brightness and drift do not matter. Prints the offset, its confidence \
-            and the image-to-image homography (A pixels → B pixels); writes match.json with --out. \
+            and the image-to-image homography (A pixels → B pixels); writes match.json with --out \
+            (claimed before any frame is read; --json alone writes no file unless --outputs json). \
             When either frame's verdict is "refused" (it does not show the model) nothing is \
             matched: the reasons go to standard error and the exit status is 2.
 
@@ -38,8 +39,23 @@ struct MatchCommand: ParsableCommand {
     @Flag(name: .long, help: "Overwrite existing output files.")
     var force = false
 
-    @Flag(name: .long, help: "Print JSON on standard output.")
+    @Flag(name: .long, help: "Print JSON on standard output (and write no file unless --outputs asks).")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Which files to write into --out: json (match.json), or none, all. Default: json; with --json alone, none.",
+        valueName: "kinds"))
+    var outputs: String?
+
+    /// The files this run writes.
+    func selection() throws -> OutputSelection {
+        try OutputSelection.resolve(outputs, json: json, defaults: .json, supported: .json, command: "match")
+    }
+
+    func validate() throws {
+        let selection = try selection()
+        if out == nil, outputs != nil, !selection.isEmpty { throw ValidationError("--outputs needs --out DIR") }
+    }
 
     struct Output: Encodable {
         var first: String
@@ -70,6 +86,14 @@ struct MatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        let selection = try selection()
+        guard let out, !selection.isEmpty else { return try match(stage: nil) }
+        // The folder is claimed and match.json checked before either frame is read.
+        try OutputFiles(directory: out, force: force).transaction(["match.json"]) { stage in try match(stage: stage) }
+    }
+
+    /// Matches the two frames, stages match.json when `stage` is given, and prints the result.
+    func match(stage: OutputStage?) throws {
         let a = try FrameRun.run(file: first, input: input, options: frame, locateSites: true)
         let b = try FrameRun.run(file: second, input: input, options: frame, locateSites: true)
         // A frame that does not show the model has no cells to match: say why and stop.
@@ -91,11 +115,7 @@ struct MatchCommand: ParsableCommand {
                             shared_defects: m.sharedDefects, mismatched_bits: m.mismatches, image_to_image: t.normalized(),
                             homography_first: a.analysis.registration.homography, homography_second: b.analysis.registration.homography,
                             quality_first: a.report.quality, quality_second: b.report.quality)
-        if let out {
-            let files = OutputFiles(directory: out, force: force)
-            try files.prepare()
-            try files.write(JSONOutput.encode(output), to: "match.json")
-        }
+        try stage?.write(JSONOutput.encode(output), to: "match.json")
         if json {
             try JSONOutput.print(output)
         } else {

@@ -97,25 +97,28 @@ enum FrameCommandRunner {
         let (out, resolution, force, json) = (output.out, output.resolution, output.force, output.json)
         let selection = try OutputSelection.resolve(output.selection.outputs, json: json)
         let folder = out ?? (URL(fileURLWithPath: file).lastPathComponent + ".anchorreg")
-        // Outputs are checked (and a new folder claimed) before the analysis.
-        let claim: OutputClaim? = selection.isEmpty ? nil
-            : try OutputFiles(directory: folder, force: force).claim(FrameOutputs.fileNames(selection, withSites: locateSites))
         let bar = ProgressBar(total: 2, label: locateSites ? "locate" : "register", enabled: true, policy: output.progress.policy)
-        let result: FrameRun
-        let written: [String]
-        do {
-            result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
+        func analyse(_ stage: OutputStage?) throws -> FrameRun {
+            let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
             bar.advance()
+            guard let stage else { return result }
             var outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,
                                        report: result.report, source: result.image, inputName: file)
             outputs.reportExtras = HTMLReport.Extras(kind: locateSites ? "locate" : "register", verdict: result.report.quality,
                                                      fileInfo: result.fileInfo)
-            written = try outputs.write(selection, resolution: resolution, withSites: locateSites)
-        } catch {
-            claim?.end(failed: true)
-            throw error
+            _ = try outputs.write(selection, resolution: resolution, withSites: locateSites, stage: stage)
+            return result
         }
-        claim?.end(failed: false)
+        // Outputs are checked (and a new folder claimed) before the analysis, and renamed
+        // into place only once all of them are made.
+        let result: FrameRun
+        let written: [String]
+        if selection.isEmpty {
+            (result, written) = (try analyse(nil), [])
+        } else {
+            (result, written) = try OutputFiles(directory: folder, force: force)
+                .transaction(FrameOutputs.fileNames(selection, withSites: locateSites), analyse)
+        }
         bar.advance()
         bar.finish()
         if json {

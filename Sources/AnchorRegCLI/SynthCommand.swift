@@ -173,13 +173,36 @@ public struct SynthSi7x7Command: ParsableCommand {
         return lo < hi ? lo...hi : nil
     }
 
+    /// The files a single frame or a pair writes.
+    static func names(pair: Bool) -> [String] {
+        pair ? ["frame1.tiff", "frame1.png", "truth1.json", "frame2.tiff", "frame2.png", "truth2.json", "pair.json"]
+            : ["frame.tiff", "frame.png", "truth.json"]
+    }
+
     public func run() throws {
         let files = OutputFiles(directory: out, force: force)
-        try files.prepare()
         if let series = seriesOptions.parameters(frame: parameters(), random: random) {
             guard !pair else { throw ValidationError("--pair and --series exclude each other") }
             return try SynthSeriesOptions.write(series, files: files, json: json)
         }
+        // The folder is claimed and its files checked before anything is generated; they
+        // appear only once all are made.
+        let (summaries, pairPath, pairResult) = try files.transaction(Self.names(pair: pair)) { stage in
+            try generate(stage)
+        }.result
+        if json {
+            try JSONOutput.print(Summary(frames: summaries, pair: pairPath, cell_offset: pairResult?.cellOffset))
+        } else {
+            for s in summaries {
+                print("\(s.image_tiff): \(s.width)×\(s.height), \(s.corner_holes) corner holes, \(s.adatoms) adatoms (\(s.defects) missing), faulted half \(s.faulted_half)")
+            }
+            for s in summaries { print("truth: \(s.truth)") }
+            if let pairPath, let r = pairResult { print("pair: \(pairPath) (cell offset \(r.cellOffset))") }
+        }
+    }
+
+    /// Generates the frame (or pair) and stages its files.
+    func generate(_ files: OutputStage) throws -> ([FrameSummary], String?, SyntheticSTMPair?) {
         let generator = Si7x7SceneGenerator()
         let p = parameters()
         let bar = ProgressBar(total: pair ? 2 : 1, label: "synth si7x7")
@@ -214,15 +237,7 @@ public struct SynthSi7x7Command: ParsableCommand {
                               image_to_image: r.imageToImage)
             pairPath = try files.write(try JSONOutput.encode(t), to: "pair.json")
         }
-        if json {
-            try JSONOutput.print(Summary(frames: summaries, pair: pairPath, cell_offset: pairResult?.cellOffset))
-        } else {
-            for s in summaries {
-                print("\(s.image_tiff): \(s.width)×\(s.height), \(s.corner_holes) corner holes, \(s.adatoms) adatoms (\(s.defects) missing), faulted half \(s.faulted_half)")
-            }
-            for s in summaries { print("truth: \(s.truth)") }
-            if let pairPath, let r = pairResult { print("pair: \(pairPath) (cell offset \(r.cellOffset))") }
-        }
+        return (summaries, pairPath, pairResult)
     }
 }
 
@@ -319,24 +334,29 @@ public struct SynthOMPairCommand: ParsableCommand {
                                  illuminationGradient: illumination, vignetting: vignetting, whiteBalance: whiteBalance,
                                  jpegQuality: jpegQuality, noise: noise, blurSigma: blur, truthGridSize: truthGrid)
         }
-        let files = OutputFiles(directory: out, force: force)
-        try files.prepare()
-        let bar = ProgressBar(total: 1, label: "synth om-pair")
-        let pair = try OMPairGenerator().generate(p)
-        bar.advance()
-        bar.finish()
-        let before: String, after: String
-        if let a = pair.beforeJPEG, let b = pair.afterJPEG {
-            before = try files.write(a, to: "before.jpg")
-            after = try files.write(b, to: "after.jpg")
-        } else {
-            before = try files.write(try PNGCodec.encode(rgb: pair.before), to: "before.png")
-            after = try files.write(try PNGCodec.encode(rgb: pair.after), to: "after.png")
-        }
-        let truth = try files.write(try JSONOutput.encode(pair.truth), to: "truth.json")
-        let model = try files.write(try pair.truth.model.jsonData(), to: "device.json")
-        try files.write(try TIFFWriter.encode(pair.darknessBefore), to: "darkness_before.tiff")
-        try files.write(try TIFFWriter.encode(pair.darknessAfter), to: "darkness_after.tiff")
+        let photos = p.jpegQuality != nil ? ["before.jpg", "after.jpg"] : ["before.png", "after.png"]
+        let names = photos + ["truth.json", "device.json", "darkness_before.tiff", "darkness_after.tiff"]
+        // The folder is claimed and its files checked before the pair is generated; they
+        // appear only once all are made.
+        let (pair, before, after, truth, model) = try OutputFiles(directory: out, force: force).transaction(names) { files in
+            let bar = ProgressBar(total: 1, label: "synth om-pair")
+            let pair = try OMPairGenerator().generate(p)
+            bar.advance()
+            bar.finish()
+            let before: String, after: String
+            if let a = pair.beforeJPEG, let b = pair.afterJPEG {
+                before = try files.write(a, to: "before.jpg")
+                after = try files.write(b, to: "after.jpg")
+            } else {
+                before = try files.write(try PNGCodec.encode(rgb: pair.before), to: "before.png")
+                after = try files.write(try PNGCodec.encode(rgb: pair.after), to: "after.png")
+            }
+            let truth = try files.write(try JSONOutput.encode(pair.truth), to: "truth.json")
+            let model = try files.write(try pair.truth.model.jsonData(), to: "device.json")
+            try files.write(try TIFFWriter.encode(pair.darknessBefore), to: "darkness_before.tiff")
+            try files.write(try TIFFWriter.encode(pair.darknessAfter), to: "darkness_after.tiff")
+            return (pair, before, after, truth, model)
+        }.result
         let t = pair.truth
         if json {
             try JSONOutput.print(Summary(before: before, after: after, truth: truth, model: model,

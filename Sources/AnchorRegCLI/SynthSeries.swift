@@ -50,19 +50,25 @@ struct SynthSeriesOptions: ParsableArguments {
     }
 
     /// Renders and writes the series; returns what was written.
+    /// The folder is claimed and every file checked before the first frame is made; the
+    /// frames are staged under temporary names and renamed into place only once the whole
+    /// series is made.
     static func write(_ p: Si7x7SeriesParameters, files: OutputFiles, json: Bool) throws {
         let generator = try Si7x7SeriesGenerator(p)
-        let bar = ProgressBar(total: p.count, label: "synth series")
-        var names: [String] = []
-        for k in 0..<p.count {
-            let f = try generator.frame(k)
-            let stem = String(format: "frame_%03d", k)
-            names.append(try files.write(try TIFFWriter.encode(f.scene.image, as: .float32, dateTime: f.start), to: stem + ".tiff"))
-            try files.write(try JSONOutput.encode(f.scene.truth), to: String(format: "truth_%03d.json", k))
-            bar.advance()
-        }
-        bar.finish()
-        let truth = try files.write(try JSONOutput.encode(generator.truth), to: "series.json")
+        let all = (0..<p.count).flatMap { [String(format: "frame_%03d.tiff", $0), String(format: "truth_%03d.json", $0)] }
+        let (names, truth) = try files.transaction(all + ["series.json"]) { stage in
+            let bar = ProgressBar(total: p.count, label: "synth series")
+            var names: [String] = []
+            for k in 0..<p.count {
+                let f = try generator.frame(k)
+                let stem = String(format: "frame_%03d", k)
+                names.append(try stage.write(try TIFFWriter.encode(f.scene.image, as: .float32, dateTime: f.start), to: stem + ".tiff"))
+                try stage.write(try JSONOutput.encode(f.scene.truth), to: String(format: "truth_%03d.json", k))
+                bar.advance()
+            }
+            bar.finish()
+            return (names, try stage.write(try JSONOutput.encode(generator.truth), to: "series.json"))
+        }.result
         if json {
             try JSONOutput.print(Summary(frames: names, truth: truth, interval_s: p.interval, frame_time_s: p.frameTime,
                                          defect_events: generator.truth.defectEvents.count))

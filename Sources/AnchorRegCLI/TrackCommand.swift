@@ -19,7 +19,9 @@ struct TrackCommand: ParsableCommand {
             in the scanner frame (nm), the drift since the previous frame, the drift velocity \
             with its uncertainty, the creep and a forecast of the next frame's drift. \
             With --out: track.csv, track.json, stack.tif (corrected frames on one absolute grid, \
-            one calibrated float32 page per frame) and report.html. --json prints \
+            one calibrated float32 page per frame) and report.html, or the kinds --outputs \
+            names (csv, json, tiff, html); --json alone writes no file. The folder is claimed \
+            and existing files refused (without --force) before any frame is read. --json prints \
             {"frames": [{"file", "time_s", "quality", "drift_nm", "drift_velocity_nm_per_s", \
             "drift_velocity_sigma_nm_per_s", "forecast_next_drift_nm", "cell_offset"}]}. \
             See docs/series.md.
@@ -43,26 +45,42 @@ struct TrackCommand: ParsableCommand {
     @Option(name: .customLong("stack-resolution"), help: "Pixels per model unit of the stacked frames (default: about the frames'; the stack's side is kept ≤ 2048 px).")
     var stackResolution: Double?
     @Option(help: "Output directory (track.csv, track.json, stack.tif, report.html).") var out: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "Which files to write into --out: a comma-separated list of csv (track.csv), json (track.json), "
+            + "tiff (stack.tif), html (report.html), or none, all. Default: all four; with --json alone, none.",
+        valueName: "kinds"))
+    var outputs: String?
     @Flag(help: "Overwrite existing files.") var force = false
-    @Flag(help: "Print the machine contract as JSON on standard output.") var json = false
+    @Flag(help: "Print the machine contract as JSON on standard output (and write no file unless --outputs asks).") var json = false
+
+    /// The files this run writes.
+    func selection() throws -> OutputSelection {
+        try OutputSelection.resolve(outputs, json: json, defaults: TrackOutputs.kinds, supported: TrackOutputs.kinds,
+                                    command: "track")
+    }
 
     func validate() throws {
         if out == nil && !json { throw ValidationError("give --out DIR, --json, or both") }
+        let selection = try selection()
+        if out == nil, !selection.isEmpty { throw ValidationError("--outputs needs --out DIR") }
         if let f = frameTime, !(f.isFinite && f > 0) { throw ValidationError("--frame-time must be a positive number of seconds") }
         if let r = stackResolution, !(r.isFinite && r > 0) { throw ValidationError("--stack-resolution must be positive") }
     }
 
     func run() throws {
         let files = try SeriesFiles.list(inputs)
-        let outputs = out.map { OutputFiles(directory: $0, force: force) }
-        if let outputs {
-            try outputs.prepare()
-            for name in TrackOutputs.names where !force {
-                if FileManager.default.fileExists(atPath: outputs.url(name).path) {
-                    throw CLIError.output("\(outputs.url(name).path) exists; pass --force to overwrite it")
-                }
-            }
-        }
+        let selection = try selection()
+        guard let out, !selection.isEmpty else { return try track(files, selection: [], stage: nil) }
+        // The folder is claimed and its files checked before any frame is read; they are
+        // renamed into place only when the whole series has been tracked.
+        let written = try OutputFiles(directory: out, force: force).transaction(TrackOutputs.names(selection)) { stage in
+            try track(files, selection: selection, stage: stage)
+        }.written
+        if !json { print("wrote \(written.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")) to \(out)") }
+    }
+
+    /// Tracks the series, stages the selected files and prints the result.
+    func track(_ files: [String], selection: OutputSelection, stage: OutputStage?) throws {
         let model = try frame.loadModel()
         let options = try frame.registrationOptions()
         var timings: [(file: String, timing: AcquisitionTiming)] = []
@@ -74,7 +92,8 @@ struct TrackCommand: ParsableCommand {
             timings.append((f, t))
         }
         let ordered = SeriesOrder.order(timings, frameTime: frameTime)
-        let bar = ProgressBar(total: ordered.count * (out == nil ? 1 : 2), label: "track")
+        let imaging = !selection.isDisjoint(with: [.tiff, .html])
+        let bar = ProgressBar(total: ordered.count * (imaging ? 2 : 1), label: "track")
         var tracker = try SeriesTracker(model: model)
         var resolution = stackResolution
         for e in ordered {
@@ -89,9 +108,9 @@ struct TrackCommand: ParsableCommand {
         }
         tracker.refineOffline()
         let frames = tracker.frames
-        if let outputs {
+        if let stage {
             try TrackOutputs.write(frames, model: model, input: input, resolution: resolution ?? 20,
-                                   files: outputs, progress: bar)
+                                   selection: selection, stage: stage, progress: bar)
         }
         bar.finish()
         if json {
@@ -100,7 +119,6 @@ struct TrackCommand: ParsableCommand {
             for f in frames {
                 print(TrackOutputs.line(f))
             }
-            if let out { print("wrote \(TrackOutputs.names.joined(separator: ", ")) to \(out)") }
         }
     }
 }

@@ -4,9 +4,18 @@ import AnchorModels
 import AnchorRegistration
 import Foundation
 
-/// The files `track --out` writes.
+/// The files `track --out` writes: track.csv (`csv`), track.json (`json`), stack.tif
+/// (`tiff`) and report.html (`html`).
 enum TrackOutputs {
+    /// Every file, in the order written.
     static let names = ["track.csv", "track.json", "stack.tif", "report.html"]
+    /// The kinds of output `track` writes (and writes by default).
+    static let kinds: OutputSelection = [.csv, .json, .tiff, .html]
+
+    /// The files written for `selection`.
+    static func names(_ selection: OutputSelection) -> [String] {
+        zip(names, [OutputSelection.csv, .json, .tiff, .html]).filter { selection.contains($0.1) }.map(\.0)
+    }
 
     static func f(_ x: Double?, _ fmt: String = "%.6g") -> String { x.map { String(format: fmt, $0) } ?? "" }
 
@@ -57,16 +66,19 @@ enum TrackOutputs {
         var pages: [String]
     }
 
+    /// Stages the files of `selection`; the stack pages are warped only for `tiff`, the
+    /// thumbnails made only for `html`.
     static func write(_ frames: [TrackedFrame], model: AnchorModel, input: ImageInputOptions, resolution: Double,
-                      files: OutputFiles, progress: ProgressBar) throws {
+                      selection: OutputSelection, stage: OutputStage, progress: ProgressBar) throws {
         let lattice = model.lattice!
         var pages: [Image] = []
         var pageFiles: [String] = []
         var times: [CivilDateTime?] = []
         var thumbs: [(TrackedFrame, Data?)] = []
         var info: StackInfo?
-        if let grid = try? SeriesStack.grid(covering: frames, lattice: lattice, pixelsPerUnit: resolution,
-                                            unit: model.unit) {
+        let (stack, html) = (selection.contains(.tiff), selection.contains(.html))
+        if stack || html, let grid = try? SeriesStack.grid(covering: frames, lattice: lattice, pixelsPerUnit: resolution,
+                                                          unit: model.unit) {
             for t in frames {
                 var thumb: Data? = nil
                 if t.cellOffset != nil, let image = try? input.image(t.file) {
@@ -74,29 +86,33 @@ enum TrackOutputs {
                     pages.append(page)
                     pageFiles.append(t.file)
                     times.append(CivilDateTime(secondsSinceEpoch: t.start))
-                    thumb = try? thumbnail(page)
-                } else if let image = try? input.image(t.file) {
+                    if html { thumb = try? thumbnail(page) }
+                } else if html, let image = try? input.image(t.file) {
                     thumb = try? thumbnail(image)
                 }
                 thumbs.append((t, thumb))
                 progress.advance()
             }
-            info = StackInfo(file: "stack.tif", origin: grid.origin, pixels_per_unit: grid.pixelsPerUnit,
-                             width: grid.width, height: grid.height, pages: pageFiles)
+            if stack {
+                info = StackInfo(file: "stack.tif", origin: grid.origin, pixels_per_unit: grid.pixelsPerUnit,
+                                 width: grid.width, height: grid.height, pages: pageFiles)
+            }
         } else {
             thumbs = frames.map { ($0, nil) }
         }
-        try files.write(text: csv(frames), to: "track.csv")
-        try files.write(try JSONOutput.encode(FullResult(model: model.name, unit: model.unit.rawValue, stack: info, frames: frames)),
-                        to: "track.json")
-        if !pages.isEmpty { try files.write(try TIFFWriter.encodePages(pages, dateTimes: times), to: "stack.tif") }
-        try files.write(text: TrackReport.html(frames, thumbnails: thumbs, model: model.name), to: "report.html")
+        if selection.contains(.csv) { try stage.write(text: csv(frames), to: "track.csv") }
+        if selection.contains(.json) {
+            try stage.write(try JSONOutput.encode(FullResult(model: model.name, unit: model.unit.rawValue, stack: info, frames: frames)),
+                            to: "track.json")
+        }
+        if stack && !pages.isEmpty { try stage.write(try TIFFWriter.encodePages(pages, dateTimes: times), to: "stack.tif") }
+        if html { try stage.write(text: TrackReport.html(frames, thumbnails: thumbs, model: model.name), to: "report.html") }
     }
 
     /// A ≤ 160 px preview.
     static func thumbnail(_ image: Image) throws -> Data {
         let factor = max(1, (max(image.width, image.height) + 159) / 160)
         let small = factor > 1 ? try image.binned(by: factor) : image
-        return try small.rendered().pngData()
+        return try small.renderedPNG()
     }
 }

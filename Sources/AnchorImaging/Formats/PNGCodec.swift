@@ -121,6 +121,17 @@ public enum PNGCodec {
                           channels: 1, bitDepth: 16, expected: width * height * 2, pixelSize: pixelSize, unit: unit)
     }
 
+    /// Encodes 8-bit indices into `palette` (RGB triples, 1…256 entries) as an indexed-colour
+    /// PNG: a third of an RGB image's bytes to compress, and the same pixels when decoded.
+    public static func encode(indices: [UInt8], palette: [UInt8], width: Int, height: Int,
+                              pixelSize: PixelSize? = nil, unit: LengthUnit = .none) throws -> Data {
+        guard palette.count % 3 == 0, (1...256).contains(palette.count / 3) else {
+            throw ImageError.invalidParameter(name: "palette", reason: "need 1…256 RGB entries, got \(palette.count) bytes")
+        }
+        return try encode(bytes: indices, width: width, height: height, channels: 1, bitDepth: 8,
+                          expected: width * height, pixelSize: pixelSize, unit: unit, palette: palette)
+    }
+
     /// Encodes an 8-bit RGB image, with its calibration as `pHYs` when it has one.
     public static func encode(rgb: RGBImage) throws -> Data {
         try encode(bytes: rgb.samples, width: rgb.width, height: rgb.height, channels: 3, bitDepth: 8,
@@ -152,7 +163,7 @@ public enum PNGCodec {
     }
 
     private static func encode(bytes: [UInt8], width: Int, height: Int, channels: Int, bitDepth: Int,
-                               expected: Int, pixelSize: PixelSize?, unit: LengthUnit) throws -> Data {
+                               expected: Int, pixelSize: PixelSize?, unit: LengthUnit, palette: [UInt8]? = nil) throws -> Data {
         try Image.validate(width: width, height: height)
         guard width <= Int(UInt32.max), height <= Int(UInt32.max), bytes.count == expected else {
             throw ImageError.sizeMismatch("\(bytes.count) bytes for a \(width)×\(height) PNG with \(channels) channel(s)")
@@ -166,8 +177,15 @@ public enum PNGCodec {
         }
         var state = anchor_png_state()
         bytes.withUnsafeBufferPointer { p in
-            anchor_png_encode(p.baseAddress, UInt32(width), UInt32(height), Int32(channels), Int32(bitDepth),
-                              ppmX, ppmY, &state)
+            if let palette {
+                palette.withUnsafeBufferPointer { lut in
+                    anchor_png_encode(p.baseAddress, UInt32(width), UInt32(height), Int32(channels), Int32(bitDepth),
+                                      ppmX, ppmY, lut.baseAddress, Int32(palette.count / 3), &state)
+                }
+            } else {
+                anchor_png_encode(p.baseAddress, UInt32(width), UInt32(height), Int32(channels), Int32(bitDepth),
+                                  ppmX, ppmY, nil, 0, &state)
+            }
         }
         defer { anchor_png_free(&state) }
         guard state.status == 0, let out = state.out else {

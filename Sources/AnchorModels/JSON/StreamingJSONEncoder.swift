@@ -6,7 +6,8 @@
 /// struct keys come out in the order the type encodes them (its declaration order for
 /// synthesised conformances), and dictionaries with `String` keys in sorted key order so
 /// that the bytes do not depend on the process's hash seed. Non-finite numbers are written
-/// as the strings `"inf"`, `"-inf"`, `"nan"` (as the tool's `JSONEncoder` setup does); `/`
+/// as the strings `"inf"`, `"-inf"`, `"nan"` (as the tool's `JSONEncoder` setup does; or
+/// JavaScript's names, `nonFinite`); `/`
 /// is not escaped; empty containers are written `[]` and `{}`.
 ///
 /// Containers close when the encoder moves on to a shallower level or at the end, so a
@@ -17,14 +18,26 @@ package struct StreamingJSONEncoder {
     /// Two-space indentation and `"key" : value`, as Foundation's `.prettyPrinted`; `false`:
     /// no whitespace at all (one line, for JSON Lines).
     package var pretty: Bool
+    /// The strings written for NaN, +∞ and −∞.
+    package var nonFinite: NonFiniteNames
 
-    package init(pretty: Bool = true) {
+    /// The strings non-finite numbers are written as.
+    package struct NonFiniteNames: Sendable {
+        var nan: String, positiveInfinity: String, negativeInfinity: String
+        /// "nan", "inf", "-inf": the tool's result files.
+        package static let short = NonFiniteNames(nan: "nan", positiveInfinity: "inf", negativeInfinity: "-inf")
+        /// "NaN", "Infinity", "-Infinity": what JavaScript's `Number()` reads back.
+        package static let javaScript = NonFiniteNames(nan: "NaN", positiveInfinity: "Infinity", negativeInfinity: "-Infinity")
+    }
+
+    package init(pretty: Bool = true, nonFinite: NonFiniteNames = .short) {
         self.pretty = pretty
+        self.nonFinite = nonFinite
     }
 
     /// The JSON text of `value` as UTF-8 bytes.
     package func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let sink = JSONByteSink(pretty: pretty)
+        let sink = JSONByteSink(pretty: pretty, nonFinite: nonFinite)
         try sink.encodeValue(value, depth: 0)
         sink.closeAll()
         if sink.bytes.isEmpty { sink.append("{}") }
@@ -42,11 +55,15 @@ final class JSONByteSink {
 
     var bytes: [UInt8] = []
     let pretty: Bool
+    /// NaN, +∞ and −∞ as quoted JSON strings.
+    let nan: String, positiveInfinity: String, negativeInfinity: String
     /// Open containers; the container at index k has depth k + 1.
     var stack: [Open] = []
 
-    init(pretty: Bool) {
+    init(pretty: Bool, nonFinite: StreamingJSONEncoder.NonFiniteNames = .short) {
         self.pretty = pretty
+        (nan, positiveInfinity, negativeInfinity) = ("\"\(nonFinite.nan)\"", "\"\(nonFinite.positiveInfinity)\"",
+                                                     "\"\(nonFinite.negativeInfinity)\"")
         bytes.reserveCapacity(1 << 16)
     }
 
@@ -130,8 +147,8 @@ final class JSONByteSink {
     }
 
     func writeDouble(_ v: Double) {
-        if v.isNaN { append("\"nan\""); return }
-        if v.isInfinite { append(v > 0 ? "\"inf\"" : "\"-inf\""); return }
+        if v.isNaN { append(nan); return }
+        if v.isInfinite { append(v > 0 ? positiveInfinity : negativeInfinity); return }
         if v == v.rounded(), abs(v) < 1e15 {
             writeInteger(Int64(v))
             if v == 0 && v.sign == .minus { bytes.insert(UInt8(ascii: "-"), at: bytes.count - 1) }
@@ -142,8 +159,8 @@ final class JSONByteSink {
     }
 
     func writeFloat(_ v: Float) {
-        if v.isNaN { append("\"nan\""); return }
-        if v.isInfinite { append(v > 0 ? "\"inf\"" : "\"-inf\""); return }
+        if v.isNaN { append(nan); return }
+        if v.isInfinite { append(v > 0 ? positiveInfinity : negativeInfinity); return }
         if v == v.rounded(), abs(v) < 1e7 { writeInteger(Int64(v)); return }
         append(v.description)
     }

@@ -81,20 +81,35 @@ public struct ScanDecomposition: Sendable, Codable, Equatable {
     /// Image pixel of model point m (inverse of `modelPoint(ofImage:)`, by fixed-point
     /// iteration on the creep term, which varies slowly with y).
     public func imagePoint(ofModel m: Point2) -> Point2 {
-        let q = toScanner(m - centreModel)
-        var creep = 0.0
-        var p = Point2.zero
-        for _ in 0..<(creepTau == nil ? 1 : 4) {
-            let qy = q.y, qx = q.x - creep
-            let dy = qy / scan[2]
-            let dx = (qx - scan[1] * dy) / scan[0]
-            p = centre + Point2(dx, dy)
-            if let tau = creepTau, creepAmplitude != 0 {
-                let t = Self.timeFraction(y: p.y, x: p.x, width: width, height: height, slowAxisUp: slowAxisUp)
-                creep = creepAmplitude * (Double.exp(-t / tau) - Double.exp(-centreTime / tau))
+        imageMap()(m)
+    }
+
+    /// `imagePoint(ofModel:)` as a function with what does not depend on the point (the
+    /// rotation's cosine and sine, the creep at the centre's time) computed once: a stack
+    /// page maps millions of points, and those were most of its exponentials and all of its
+    /// trigonometry. The same operations in the same order, so the same results.
+    public func imageMap() -> (Point2) -> Point2 {
+        let c = Double.cos(rotation), s = Double.sin(rotation)
+        let centreCreep = creepTau.map { Double.exp(-centreTime / $0) } ?? 0
+        let (centreModel, scan, centre, creepTau, creepAmplitude) = (centreModel, scan, centre, creepTau, creepAmplitude)
+        let (width, height, slowAxisUp) = (width, height, slowAxisUp)
+        return { m in
+            let v = m - centreModel
+            let q = Point2(c * v.x - s * v.y, s * v.x + c * v.y)
+            var creep = 0.0
+            var p = Point2.zero
+            for _ in 0..<(creepTau == nil ? 1 : 4) {
+                let qy = q.y, qx = q.x - creep
+                let dy = qy / scan[2]
+                let dx = (qx - scan[1] * dy) / scan[0]
+                p = centre + Point2(dx, dy)
+                if let tau = creepTau, creepAmplitude != 0 {
+                    let t = Self.timeFraction(y: p.y, x: p.x, width: width, height: height, slowAxisUp: slowAxisUp)
+                    creep = creepAmplitude * (Double.exp(-t / tau) - centreCreep)
+                }
             }
+            return p
         }
-        return p
     }
 
     /// Lattice drift velocity during the frame (scanner nm per second) read from U, with the

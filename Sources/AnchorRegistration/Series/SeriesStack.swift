@@ -37,10 +37,11 @@ public enum SeriesStack {
         var out = [Float](repeating: .nan, count: grid.width * grid.height)
         if let d = frame.decomposition, let o = frame.cellOffset {
             let shift = lattice.a1 * Double(o.i) + lattice.a2 * Double(o.j)
+            let toImage = d.imageMap()
             for j in 0..<grid.height {
                 for i in 0..<grid.width {
                     let m = grid.modelPoint(Double(i), Double(j)) - shift
-                    if let v = image.sample(at: d.imagePoint(ofModel: m), interpolation: .bilinear) {
+                    if let v = image.sample(at: toImage(m), interpolation: .bilinear) {
                         out[j * grid.width + i] = v
                     }
                 }
