@@ -85,7 +85,7 @@ import Testing
         // Both written together when both are free.
         let frame = dir.appendingPathComponent("frame-00.tif").path
         try run(["detect", frame, "--csv", csv, "--overlay", overlay, "--force"])
-        #expect(try String(contentsOfFile: csv, encoding: .utf8).hasPrefix("x,y,"))
+        #expect(try String(contentsOfFile: csv, encoding: .utf8).hasPrefix("x_px,y_px,"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: overlay)).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
         // convert: a missing folder and an existing OUT are refused before the input is read.
         refused(["convert", broken, dir.appendingPathComponent("no/such/folder/z.tif").path], naming: "does not exist")
