@@ -21,7 +21,7 @@ public struct ModelsCommand: ParsableCommand {
               anchorreg models show si111-7x7 > si.json
               anchorreg models show square:40
               anchorreg models show my-device.json      (checks a model file)
-              anchorreg models show mos2:0.315 --about   (WS2: sites, contrast, reference)
+              anchorreg models show mos2:0.315 --about   (WS2, in words)
             """,
         subcommands: allSubcommands,
         defaultSubcommand: ModelsListCommand.self)
