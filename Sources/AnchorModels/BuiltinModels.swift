@@ -1,7 +1,8 @@
 import AnchorGeometry
 
 /// The models that ship with AnchorReg, addressed as `name` or `name:parameter`
-/// (e.g. `square:40` for a 40 µm square, `hex-lattice:0.246` for graphene's 0.246 nm).
+/// (e.g. `square:40` for a 40 µm square, `hex-lattice:0.246` for a 0.246 nm hexagonal
+/// lattice, `mos2:0.315` for WS2). The materials (graphene … si001-2x1) are `MaterialModel`s.
 public enum BuiltinModels {
     /// One entry of the catalogue.
     public struct Entry: Sendable, Hashable {
@@ -23,7 +24,7 @@ public enum BuiltinModels {
               summary: "hexagonal lattice (60° cell), one anchor per cell, nm"),
         Entry(name: "si111-7x7", parameter: "",
               summary: "Si(111)-(7×7): corner holes as anchors (2.688 nm), 12 adatoms as objects, nm"),
-    ]
+    ] + MaterialModel.all.map { Entry(name: $0.name, parameter: $0.parameter, summary: $0.summary) }
 
     /// Names of every built-in.
     public static var names: [String] { catalog.map(\.name) }
@@ -58,6 +59,10 @@ public enum BuiltinModels {
             }
             return si111_7x7()
         default:
+            if let material = MaterialModel.named(name) {
+                // The material's own range check (0.01–10 nm) after the common one.
+                return try material.model(a: try param.map { _ in try number(default: material.defaultA) })
+            }
             throw ModelError.unknownModel(name: name, available: names)
         }
     }

@@ -13,6 +13,7 @@ public struct AnchorRegBenchCommand: ParsableCommand {
             BenchFormatsCommand.self,
             BenchDetectCommand.self,
             BenchSi7x7Command.self,
+            BenchLatticeCommand.self,
             BenchAlignCommand.self,
             ExportSamplesCommand.self,
         ]

@@ -21,6 +21,7 @@ public struct ModelsCommand: ParsableCommand {
               anchorreg models show si111-7x7 > si.json
               anchorreg models show square:40
               anchorreg models show my-device.json      (checks a model file)
+              anchorreg models show mos2:0.315 --about   (WS2, in words)
             """,
         subcommands: allSubcommands,
         defaultSubcommand: ModelsListCommand.self)
@@ -49,6 +50,8 @@ public struct ModelsListCommand: ParsableCommand {
         var objects_per_cell_or_shape: Int
         var nearest_anchor_distance: Double
         var periodic: Bool
+        /// Literature reference of a material model (nil for the others).
+        var reference: String?
     }
 
     public func run() throws {
@@ -58,7 +61,8 @@ public struct ModelsListCommand: ParsableCommand {
             rows.append(Row(name: e.name, parameter: e.parameter, summary: e.summary, unit: m.unit.rawValue,
                             anchors_per_cell_or_shape: m.anchorPoints.count,
                             objects_per_cell_or_shape: m.objectPoints.count,
-                            nearest_anchor_distance: m.nearestAnchorDistance, periodic: m.isPeriodic))
+                            nearest_anchor_distance: m.nearestAnchorDistance, periodic: m.isPeriodic,
+                            reference: MaterialModel.named(e.name)?.reference))
         }
         if json {
             try JSONOutput.print(rows)
@@ -83,19 +87,57 @@ public struct ModelsShowCommand: ParsableCommand {
               anchorreg models show si111-7x7
               anchorreg models show hex-lattice:0.246
               anchorreg models show device.json
+              anchorreg models show perovskite-001 --about
             """)
 
     @Argument(help: "A built-in (name or name:param) or a JSON model file.")
     var name: String
 
-    @Flag(name: .long, help: "Print JSON (the default and only form; accepted for uniformity).")
+    @Flag(name: .long, help: "Print JSON (the default form; accepted for uniformity).")
     var json = false
+
+    @Flag(name: .long, help: "Describe the model in words instead: lattice, sites and roles, nearest distances, and for a material its STM/HAADF/ABF contrast and reference.")
+    var about = false
 
     public init() {}
 
     public func run() throws {
         let model = try AnchorModel.load(name)
+        if about && !json {
+            print(Self.describe(model, material: MaterialModel.named(String(name.split(separator: ":").first ?? ""))))
+            return
+        }
         FileHandle.standardOutput.write(try model.jsonData())
         FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}
+
+extension ModelsShowCommand {
+    /// The `--about` text: lattice vectors, sites (fractional and model position, role, kind),
+    /// nearest-anchor distance, and a material's contrast notes and reference.
+    static func describe(_ model: AnchorModel, material: MaterialModel?) -> String {
+        func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        var lines = ["\(model.name): \(model.summary)", "unit: \(model.unit.rawValue)"]
+        if let l = model.lattice {
+            lines.append("a1 = (\(f(l.a1.x)), \(f(l.a1.y))), a2 = (\(f(l.a2.x)), \(f(l.a2.y))); cell area \(f(l.cellArea))")
+            for s in l.sites {
+                let p = l.position(u: s.u, v: s.v)
+                lines.append("  site \(s.name): (u, v) = (\(f(s.u)), \(f(s.v))), at (\(f(p.x)), \(f(p.y))), \(s.role.rawValue)\(s.kind.map { ", " + $0 } ?? "")")
+            }
+        } else if let shape = model.shape {
+            for p in shape.points {
+                lines.append("  point \(p.name): (\(f(p.position.x)), \(f(p.position.y))), \(p.role.rawValue)")
+            }
+        }
+        lines.append("nearest anchor distance L = \(f(model.nearestAnchorDistance))")
+        if let material {
+            for c in ImagingContrast.allCases {
+                let signals = material.siteSignal[c, default: [:]].sorted { $0.key < $1.key }
+                    .map { "\($0.key) \(String(format: "%+.2f", $0.value))" }.joined(separator: ", ")
+                lines.append("\(c.rawValue): \(material.contrastNotes[c] ?? "") [signal: \(signals)]")
+            }
+            lines.append("reference: \(material.reference)")
+        }
+        return lines.joined(separator: "\n")
     }
 }

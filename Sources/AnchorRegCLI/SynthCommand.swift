@@ -9,16 +9,17 @@ import Foundation
 public struct SynthCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "synth",
-        abstract: "Make synthetic images with exact ground truth (STM Si(111)-7×7, optical device pairs).",
+        abstract: "Make synthetic images with exact ground truth (STM Si(111)-7×7, materials in STM/STEM, optical device pairs).",
         discussion: """
             Examples:
               anchorreg synth si7x7 --seed 1 --out synth1
               anchorreg synth si7x7 --seed 2 --drift 0.6,0.3 --creep 0.5,0.1 \\
                   --rotation 20 --pair --out pair2
               anchorreg synth om-pair --seed 3 --out om3
+              anchorreg synth lattice --model mos2 --contrast haadf --seed 1 --out m1
             See docs/synthetic-data.md.
             """,
-        subcommands: [SynthSi7x7Command.self, SynthOMPairCommand.self])
+        subcommands: [SynthSi7x7Command.self, SynthOMPairCommand.self, SynthLatticeCommand.self])
 
     public init() {}
 }

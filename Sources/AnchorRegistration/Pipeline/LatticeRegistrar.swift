@@ -233,6 +233,14 @@ public enum LatticeRegistrar {
             }
         }
         h = fit.homography
+        // Of the placements the anchors cannot tell apart (a honeycomb's anchor sublattice
+        // turned by 60°), the one whose object sites the image shows.
+        if let lattice = model.lattice,
+           let turn = MotifOrientation.choose(in: smoothed, homography: h, anchors: pairs.map(\.model), lattice: lattice),
+           let back = try? turn.inverse() {
+            pairs = pairs.map { (model: turn.apply($0.model), image: $0.image) }
+            h = (h * back).normalized()
+        }
         // Never a silently wrong answer: most anchors the model puts in the frame must be found
         // and fitted, or the frame does not show this structure (or is too distorted for one
         // homography).

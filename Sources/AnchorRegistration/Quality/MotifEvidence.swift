@@ -13,10 +13,11 @@ struct MotifEvidence: Sendable, Equatable {
     /// Fraction of the cell that is more extreme (darker for dark anchors) than the anchor
     /// site: 0 when the anchor sits on the cell's extremum, as it must.
     var anchorRank: Double
-    /// Depth of the most extreme local extremum of the anchor's contrast that is not at an
-    /// anchor site (more than `exclusion` from every one), over the anchor's depth. Near 1: the
-    /// cell holds a second feature like the anchor that the model does not have (a centred
-    /// lattice folded with its conventional cell, the second hollow of a honeycomb).
+    /// Depth of the most extreme local extremum of the anchor's contrast that is not at a
+    /// model site (more than `exclusion` from every anchor and object site), over the anchor's
+    /// depth. Near 1: the cell holds a second feature like the anchor that the model does not
+    /// have (a centred lattice folded with its conventional cell, the second hollow of a
+    /// honeycomb given a one-site model).
     var secondExtremum: Double
     /// With object sites (bright, as `SiteLocator` expects them): the fraction of them brighter
     /// than the cell average's median, and their mean height above it in standard deviations
@@ -66,7 +67,9 @@ struct MotifEvidence: Sendable, Equatable {
                 let d = depth(v)
                 guard d > second, Self.isLocalExtremum(smooth, bins: bins, ju, jv, sign: sign) else { continue }
                 let f = Point2((Double(ju) + 0.5) / Double(bins), (Double(jv) + 0.5) / Double(bins))
-                let near = anchors.contains { Self.cellDistance(f, $0.fractional, a1: a1, a2: a2) < 0.25 * shortest }
+                // A feature at one of the model's object sites is one the model has (the second
+                // sublattice of a honeycomb, the B column of a perovskite): not counted.
+                let near = (anchors + objects).contains { Self.cellDistance(f, $0.fractional, a1: a1, a2: a2) < 0.25 * shortest }
                 if !near { second = d }
             }
         }
