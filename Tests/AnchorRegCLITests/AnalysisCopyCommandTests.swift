@@ -2,6 +2,7 @@ import AnchorGeometry
 import AnchorImaging
 import AnchorRegistration
 import Foundation
+import TestData
 import Testing
 @testable import AnchorRegCLI
 
@@ -10,9 +11,7 @@ import Testing
 /// file = k · copy + (k − 1)/2.
 @Suite struct AnalysisCopyCommandTests {
     func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-copy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestData.temporaryDirectory("copy")
     }
 
     func locate(_ input: String, out: String, extra: [String] = []) throws -> [String: Any] {

@@ -2,6 +2,7 @@ import AnchorGeometry
 import AnchorImaging
 import AnchorRegistration
 import Foundation
+import TestData
 import Testing
 import ArgumentParser
 @testable import AnchorRegCLI
@@ -9,9 +10,7 @@ import ArgumentParser
 /// Small synthetic Si(111)-7×7 frames with known content for the batch tests.
 enum BatchTestFrames {
     static func tempDir(_ tag: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-\(tag)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestData.temporaryDirectory(tag)
     }
 
     /// `count` frames (different seeds, rotations, drifts) and one file that is not an image.

@@ -1,14 +1,13 @@
 import AnchorGeometry
 import AnchorImaging
 import Foundation
+import TestData
 import Testing
 @testable import AnchorRegCLI
 
 @Suite struct DetectCommandTests {
     func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-detect-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestData.temporaryDirectory("detect")
     }
 
     /// Two dark and one bright Gaussian blob (σ 3 px) on 0.5, saved as .npy.

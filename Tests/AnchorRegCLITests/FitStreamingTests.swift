@@ -1,6 +1,7 @@
 import AnchorGeometry
 import AnchorRegistration
 import Foundation
+import TestData
 import Testing
 @testable import AnchorRegCLI
 
@@ -8,9 +9,7 @@ import Testing
 /// the chunking, and a large file is read in chunks only when its samples come together.
 @Suite struct FitStreamingTests {
     func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-fitstream-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestData.temporaryDirectory("fitstream")
     }
 
     /// Seven samples, one of them (3) too short to fit, so an error entry is in the stream.

@@ -9,9 +9,7 @@ import ArgumentParser
 
 @Suite struct FrameCommandTests {
     func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-frame-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestData.temporaryDirectory("frame")
     }
 
     /// A small synthetic frame written as a calibrated TIFF.

@@ -7,9 +7,7 @@ import Testing
 
 @Suite struct InfoConvertCommandTests {
     func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestData.temporaryDirectory("cli")
     }
 
     @Test func infoReportsSizeCalibrationAndRange() throws {

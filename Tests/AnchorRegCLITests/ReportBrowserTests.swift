@@ -3,6 +3,7 @@ import AnchorImaging
 import AnchorModels
 import AnchorRegistration
 import Foundation
+import TestData
 import Testing
 @testable import AnchorRegCLI
 
@@ -13,9 +14,7 @@ import Testing
         .deletingLastPathComponent()
 
     func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestData.temporaryDirectory("report")
     }
 
     /// The JSON the page's viewer reads.

@@ -56,4 +56,12 @@ extension TestData {
     public static func formatsData(_ relative: String) throws -> Data {
         try Data(contentsOf: URL(fileURLWithPath: formatsPath(relative)))
     }
+
+    /// A new, empty folder for one test's files under the system's temporary directory,
+    /// named `anchorreg-<tag>-<UUID>` so that parallel tests never share one.
+    public static func temporaryDirectory(_ tag: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchorreg-\(tag)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
 }
