@@ -13,6 +13,19 @@ enum BatchTestFrames {
         try TestData.temporaryDirectory(tag)
     }
 
+    /// Runs `batch` with `--outputs outputs` on one frame in a new folder; returns the folder
+    /// (for the caller to remove) and the frame's result folder.
+    static func batchOfOne(_ tag: String, outputs: String) throws -> (dir: URL, frame: URL) {
+        let dir = try tempDir(tag)
+        let frames = dir.appendingPathComponent("frames")
+        try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
+        try write(count: 1, into: frames)
+        let out = dir.appendingPathComponent("out")
+        var cmd = try AnchorRegCommand.parseAsRoot(["batch", frames.path, "--model", "si111-7x7", "--out", out.path, "--outputs", outputs])
+        try cmd.run()
+        return (dir, out.appendingPathComponent("frames/frame-00.tif"))
+    }
+
     /// `count` frames (different seeds, rotations, drifts) and one file that is not an image.
     static func write(count: Int, into dir: URL) throws {
         for k in 0..<count {
@@ -152,15 +165,8 @@ enum BatchTestFrames {
 
     /// `--outputs gwy` gives each frame a corrected.gwy in SI base units, titled by the frame.
     @Test func batchWritesGwyddionFilesWithUnits() throws {
-        let dir = try BatchTestFrames.tempDir("batch-gwy")
+        let (dir, folder) = try BatchTestFrames.batchOfOne("batch-gwy", outputs: "json,gwy,gsf")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let frames = dir.appendingPathComponent("frames")
-        try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
-        try BatchTestFrames.write(count: 1, into: frames)
-        let out = dir.appendingPathComponent("out")
-        var cmd = try AnchorRegCommand.parseAsRoot(["batch", frames.path, "--model", "si111-7x7", "--out", out.path, "--outputs", "json,gwy,gsf"])
-        try cmd.run()
-        let folder = out.appendingPathComponent("frames/frame-00.tif")
         let gwy = try ImageFile.read(path: folder.appendingPathComponent("corrected.gwy").path)
         #expect(gwy.channels[0].name == "frame-00.tif — gray" && gwy.channels[0].image.valueUnit == "m")
         let gsf = try ImageFile.read(path: folder.appendingPathComponent("corrected.gsf").path)

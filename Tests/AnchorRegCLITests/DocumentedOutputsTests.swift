@@ -133,19 +133,12 @@ import AnchorRegistration
 
     @Test func batchWritesTheDocumentedRecords() throws {
         let doc = try Self.documented()
-        let dir = try BatchTestFrames.tempDir("documented-batch")
+        let (dir, done) = try BatchTestFrames.batchOfOne("documented-batch", outputs: "json")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let frames = dir.appendingPathComponent("frames")
-        try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
-        try BatchTestFrames.write(count: 1, into: frames)
-        let out = dir.appendingPathComponent("out")
-        var cmd = try AnchorRegCommand.parseAsRoot(["batch", frames.path, "--model", "si111-7x7", "--out", out.path, "--outputs", "json"])
-        try cmd.run()
-        let done = out.appendingPathComponent("frames/frame-00.tif")
         try Self.compare(json: done.appendingPathComponent("frame.json"), documented: try #require(doc["frame.json"]), file: "frame.json")
         try Self.compare(json: done.appendingPathComponent("result.json"), documented: try #require(doc["result.json"]), file: "batch result.json")
         // The refused file's record has every key too, null where nothing was measured.
-        let refused = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("frames/broken.tif/frame.json"))) as! [String: Any]
+        let refused = try JSONSerialization.jsonObject(with: Data(contentsOf: done.deletingLastPathComponent().appendingPathComponent("broken.tif/frame.json"))) as! [String: Any]
         for key in ["anchors", "inliers", "pixel_size", "unit", "rotation_deg", "spread", "defects"] {
             #expect(refused[key] is NSNull, "\(key) of a refused frame")
         }
