@@ -1,3 +1,4 @@
+import AnchorGeometry
 import Foundation
 
 /// Wall-clock and thread-CPU times of repeated runs, milliseconds. The CPU time is what to
@@ -10,9 +11,7 @@ struct BenchTiming: Codable {
 
     /// CPU time consumed by the calling thread so far, milliseconds.
     static func threadCPUms() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
+        Double(threadCPUNanoseconds()) / 1e6
     }
 
     /// Runs `body` once to warm up, then `repeats` timed times; returns the last result.

@@ -478,7 +478,7 @@ public enum LatticeRegistrar {
 /// on a busy machine other processes stretch wall-clock times, never the thread's CPU time.
 struct Stopwatch {
     let start = DispatchTime.now().uptimeNanoseconds
-    let cpuStart = Stopwatch.threadCPUNanoseconds()
+    let cpuStart = threadCPUNanoseconds()
     private var last: UInt64
 
     init() { last = start }
@@ -492,11 +492,5 @@ struct Stopwatch {
     func total() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
 
     /// CPU time of the calling thread since the stopwatch started, milliseconds.
-    func cpuTotal() -> Double { Double(Stopwatch.threadCPUNanoseconds() &- cpuStart) / 1e6 }
-
-    static func threadCPUNanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
+    func cpuTotal() -> Double { Double(threadCPUNanoseconds() &- cpuStart) / 1e6 }
 }

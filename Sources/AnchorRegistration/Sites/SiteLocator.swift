@@ -303,26 +303,6 @@ public enum SiteLocator {
     }
 }
 
-/// Median of `values` (the mean of the two middle values for an even count; NaN when empty).
-/// - Complexity: O(n) expected (quickselect on a copy, no sort).
-func median(_ values: [Double]) -> Double {
-    var s = values
-    return medianInPlace(&s)
-}
-
-/// `median`, reordering `values` instead of copying them.
-func medianInPlace(_ values: inout [Double]) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let n = values.count
-    return values.withUnsafeMutableBufferPointer { b in
-        let hi = OrderStatistics.select(in: b, rank: n / 2)
-        if n % 2 == 1 { return hi }
-        // After selection b[0..<n/2] ≤ hi: the lower middle is their largest.
-        var lo = b[0]
-        for i in 1..<(n / 2) where b[i] > lo { lo = b[i] }
-        return 0.5 * (lo + hi)
-    }
-}
 
 /// 1.4826 × median absolute deviation of `residuals` about zero: a standard deviation that
 /// ignores outliers (defects).
