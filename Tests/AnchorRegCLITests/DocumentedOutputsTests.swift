@@ -66,6 +66,30 @@ import AnchorRegistration
         #expect(documented.count == doc.count, "docs/outputs.md lists a key of \(file) twice")
     }
 
+    /// The verdict's evidence keys (`quality.evidence.*`, documented in docs/registration.md's
+    /// evidence table, several names to a row) against those a registration writes, both ways.
+    static func compareEvidence(result url: URL) throws {
+        let text = try String(contentsOf: TestData.packageRoot.appendingPathComponent("docs/registration.md"), encoding: .utf8)
+        var documented = Set<String>(), inTable = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("| evidence key |") { inTable = true; continue }
+            guard inTable else { continue }
+            guard line.hasPrefix("|") else { if !documented.isEmpty { break }; continue }
+            let first = line.split(separator: "|", omittingEmptySubsequences: true).first ?? ""
+            for (k, part) in first.split(separator: "`", omittingEmptySubsequences: false).enumerated() where k % 2 == 1 {
+                documented.insert(String(part))
+            }
+        }
+        #expect(documented.count >= 15, "the evidence table of docs/registration.md was not found")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let evidence = try #require((json["quality"] as? [String: Any])?["evidence"] as? [String: Any])
+        let written = Set(evidence.keys)
+        #expect(written.subtracting(documented).isEmpty,
+                "evidence keys docs/registration.md does not list: \(written.subtracting(documented).sorted())")
+        #expect(documented.subtracting(written).isEmpty,
+                "evidence keys docs/registration.md lists but a calibrated frame does not write: \(documented.subtracting(written).sorted())")
+    }
+
     static func header(_ url: URL) throws -> [String] {
         let text = try String(contentsOf: url, encoding: .utf8)
         let first = text.split(separator: "\n").first { !$0.hasPrefix("#") } ?? ""
@@ -83,6 +107,7 @@ import AnchorRegistration
         try cmd.run()
 
         try Self.compare(json: out.appendingPathComponent("result.json"), documented: try #require(doc["result.json"]), file: "result.json")
+        try Self.compareEvidence(result: out.appendingPathComponent("result.json"))
         #expect(try Self.header(out.appendingPathComponent("sites.csv")) == doc["sites.csv"])
         #expect(try Self.header(out.appendingPathComponent("cells.csv")) == doc["cells.csv"])
 
