@@ -102,7 +102,7 @@ extension LatticeRegistrar {
         // The lattice, too, is measured on terraces levelled one by one (window: two of the
         // longest periods of this octave): a step left in would dominate the autocorrelation.
         let coarse = try tolerantLevelled(plane, window: 2 * Int(spacingRange.upperBound.rounded(.up)) + 1)
-        let (b1, b2) = try imageBasis(coarse, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
+        let (b1, b2) = try placedBasis(coarse, lattice: lattice, dark: dark, spacingRange: spacingRange, options: options)
         let spacing = (b1.length + b2.length) / 2
         timings.lattice = clock.lap()
         let objectSpacing = (lattice.nearestDistance(role: .object) ?? m1.length) / m1.length * spacing

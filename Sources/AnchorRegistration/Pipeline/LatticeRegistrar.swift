@@ -120,7 +120,7 @@ public enum LatticeRegistrar {
         // 2. Lattice → A (linear part).
         let m1 = lattice.a1, m2 = lattice.a2
         let spacingRange = try expectedSpacing(image: image, model: model, options: options)
-        let (b1, b2) = try imageBasis(plane, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
+        let (b1, b2) = try placedBasis(plane, lattice: lattice, dark: dark, spacingRange: spacingRange, options: options)
         let spacing = (b1.length + b2.length) / 2
         timings.lattice = clock.lap()
         // The line levelling takes over the plane's buffer (one full-size image fewer to fault
@@ -389,6 +389,19 @@ public enum LatticeRegistrar {
             return (0.7 * a)...(1.3 * a)
         }
         return nil
+    }
+
+    /// `imageBasis`, then — for a centred model (a site at the cell centre, like
+    /// perovskite-001's B column) — the choice between that basis and its conventional
+    /// counterpart by what the model's sites explain in the cell average
+    /// (`CentredCellChoice`). A basis the user fixed (spacing and rotation) is kept.
+    static func placedBasis(_ image: Image, lattice: LatticeModel, dark: Bool, spacingRange: ClosedRange<Double>?,
+                            options: RegistrationOptions) throws -> (Point2, Point2) {
+        let m1 = lattice.a1, m2 = lattice.a2
+        let basis = try imageBasis(image, m1: m1, m2: m2, spacingRange: spacingRange, options: options)
+        if options.spacingPixels != nil && options.rotationDegrees != nil { return basis }
+        let preferred = options.rotationDegrees.map { Point2(cos($0 * .pi / 180), sin($0 * .pi / 180)) } ?? m1 / m1.length
+        return CentredCellChoice.choose(basis, image: image, lattice: lattice, dark: dark, preferredDirection: preferred)
     }
 
     /// Image lattice vectors (pixels) that the model vectors m1, m2 map to.
