@@ -31,7 +31,7 @@ struct BenchLatticeCommand: ParsableCommand {
     /// (other symmetry or ≥ 25 % other spacing).
     static let wrongModel: [String: String] = [
         "graphene": "perovskite-001", "graphite": "si001-2x1", "hbn": "mos2", "mos2": "graphene",
-        "perovskite-001": "fcc111", "fcc111": "perovskite-001", "si001-2x1": "graphene",
+        "perovskite-001": "fcc111", "perovskite-110": "graphene", "fcc111": "perovskite-001", "si001-2x1": "graphene",
     ]
 
     func run() throws {

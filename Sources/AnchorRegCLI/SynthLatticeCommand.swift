@@ -29,7 +29,7 @@ public struct SynthLatticeCommand: ParsableCommand {
                   --random --out gr4
             """)
 
-    @Option(help: "A material model (graphene, graphite, hbn, mos2, perovskite-001, fcc111, si001-2x1), optionally NAME:a with a in nm.")
+    @Option(help: "A material model (graphene, graphite, hbn, mos2, perovskite-001, perovskite-110, fcc111, si001-2x1), optionally NAME:a with a in nm.")
     var model: String
     @Option(help: "Contrast: stm, haadf or abf.") var contrast: ImagingContrast
     @Option(help: "Seed of the surface, defects and noise.") var seed: UInt64

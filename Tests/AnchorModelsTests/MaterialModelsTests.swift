@@ -82,6 +82,25 @@ import AnchorGeometry
         #expect(m.signal(of: "O1", in: .abf) < 0)
     }
 
+    /// SrTiO3 projected down [110]: A–O columns on an a × a/√2 rectangle, the B column half a
+    /// cell from them along [001] (a/2 = 0.195 nm), the pure O column between two B columns.
+    @Test func perovskite110IsTheProjectedRectangle() throws {
+        let l = try #require(try BuiltinModels.named("perovskite-110").lattice)
+        #expect(l.sites.map(\.name) == ["A", "B", "O"])
+        #expect(abs(l.a1.length - 0.3905) < 1e-12 && abs(l.a1.dot(l.a2)) < 1e-15)
+        #expect(abs(l.a2.length - 0.3905 / 2.0.squareRoot()) < 1e-12)
+        let cations = nearestDistances(l, among: ["A", "B"])
+        #expect(abs(cations["B"]! - 0.3905 / 2) < 1e-9, "A–B along [001]")
+        // The pure O column sits between two B columns, a/(2√2) from each.
+        #expect(abs(nearestDistances(l)["O"]! - 0.3905 / 8.0.squareRoot()) < 1e-9)
+        let m = MaterialModel.perovskite110
+        #expect(m.signal(of: "A", in: .haadf) > m.signal(of: "B", in: .haadf))
+        #expect(m.signal(of: "B", in: .haadf) > m.signal(of: "O", in: .haadf))
+        // :a scales the whole rectangle.
+        let sto = try #require(try BuiltinModels.named("perovskite-110:0.4").lattice)
+        #expect(abs(sto.a2.length - 0.4 / 2.0.squareRoot()) < 1e-12)
+    }
+
     @Test func fcc111IsCloseDefault() throws {
         let model = try BuiltinModels.named("fcc111")
         #expect(model.lattice!.sites.count == 1)

@@ -57,7 +57,7 @@ public struct MaterialModel: Sendable {
     }
 
     /// Every material model, in listing order.
-    public static let all: [MaterialModel] = [graphene, graphite, hbn, mos2, perovskite001, fcc111, si001_2x1]
+    public static let all: [MaterialModel] = [graphene, graphite, hbn, mos2, perovskite001, perovskite110, fcc111, si001_2x1]
 
     /// The material model called `name`, if any.
     public static func named(_ name: String) -> MaterialModel? { all.first { $0.name == name } }
