@@ -6,6 +6,8 @@ import Foundation
 final class OutputStage {
     let files: OutputFiles
     private var staged: [(temporary: URL, target: URL)] = []
+    /// Files opened by `open(_:)`, closed by `commit` or `discard`.
+    private var streams: [StagedStream] = []
 
     init(_ files: OutputFiles) {
         self.files = files
@@ -16,8 +18,7 @@ final class OutputStage {
     @discardableResult
     func write(_ data: Data, to name: String) throws -> String {
         let target = files.url(name)
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = Self.temporary(for: target)
         do {
             try data.write(to: temporary)
         } catch {
@@ -26,6 +27,25 @@ final class OutputStage {
         }
         staged.append((temporary, target))
         return target.path
+    }
+
+    /// Opens a temporary file beside `name`'s target to be written piece by piece (a file too
+    /// large to hold in memory). It is staged at once: `commit` closes it and renames it with
+    /// the others, `discard` (any failure) closes and removes it.
+    /// - Throws: `CLIError.output` when the temporary file cannot be created.
+    func open(_ name: String) throws -> StagedStream {
+        let target = files.url(name)
+        let temporary = Self.temporary(for: target)
+        let stream = try StagedStream(temporary: temporary, target: target)
+        staged.append((temporary, target))
+        streams.append(stream)
+        return stream
+    }
+
+    /// A fresh temporary name beside `target`.
+    private static func temporary(for target: URL) -> URL {
+        target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     }
 
     /// Writes UTF-8 text; see `write(_:to:)`.
@@ -41,6 +61,7 @@ final class OutputStage {
     func commit() throws -> [String] {
         var done: [String] = []
         defer { discard() }
+        for stream in streams { try stream.close() }
         while !staged.isEmpty {
             let (temporary, target) = staged[0]
             if !files.force && FileManager.default.fileExists(atPath: target.path) {
@@ -57,6 +78,8 @@ final class OutputStage {
 
     /// Removes the staged files that were not committed.
     func discard() {
+        for stream in streams { stream.abandon() }
+        streams = []
         for s in staged { unlink(s.temporary.path) }
         staged = []
     }

@@ -51,6 +51,7 @@ struct TrackCommand: ParsableCommand {
         valueName: "kinds"))
     var outputs: String?
     @Flag(help: "Overwrite existing files.") var force = false
+    @OptionGroup var progress: ProgressOptions
     @Flag(help: "Print the machine contract as JSON on standard output (and write no file unless --outputs asks).") var json = false
 
     /// The files this run writes.
@@ -93,7 +94,7 @@ struct TrackCommand: ParsableCommand {
         }
         let ordered = SeriesOrder.order(timings, frameTime: frameTime)
         let imaging = !selection.isDisjoint(with: [.tiff, .html])
-        let bar = ProgressBar(total: ordered.count * (imaging ? 2 : 1), label: "track")
+        let bar = ProgressBar(total: ordered.count * (imaging ? 2 : 1), label: "track", policy: progress.policy)
         var tracker = try SeriesTracker(model: model)
         var resolution = stackResolution
         for e in ordered {

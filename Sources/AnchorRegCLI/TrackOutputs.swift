@@ -67,45 +67,58 @@ enum TrackOutputs {
     }
 
     /// Stages the files of `selection`; the stack pages are warped only for `tiff`, the
-    /// thumbnails made only for `html`.
+    /// thumbnails made only for `html`. stack.tif is written page by page as each frame is
+    /// warped (`TIFFStackWriter`), so one page is in memory at a time, not the whole stack.
+    /// - Throws: `CLIError.input` when a frame that was tracked can no longer be read for the
+    ///   stack; `CLIError.output` when a file cannot be written.
     static func write(_ frames: [TrackedFrame], model: AnchorModel, input: ImageInputOptions, resolution: Double,
                       selection: OutputSelection, stage: OutputStage, progress: ProgressBar) throws {
         let lattice = model.lattice!
-        var pages: [Image] = []
-        var pageFiles: [String] = []
-        var times: [CivilDateTime?] = []
-        var thumbs: [(TrackedFrame, Data?)] = []
-        var info: StackInfo?
         let (stack, html) = (selection.contains(.tiff), selection.contains(.html))
-        if stack || html, let grid = try? SeriesStack.grid(covering: frames, lattice: lattice, pixelsPerUnit: resolution,
-                                                          unit: model.unit) {
-            for t in frames {
-                var thumb: Data? = nil
-                if t.cellOffset != nil, let image = try? input.image(t.file) {
-                    let page = try SeriesStack.page(image, frame: t, grid: grid, lattice: lattice)
-                    pages.append(page)
-                    pageFiles.append(t.file)
-                    times.append(CivilDateTime(secondsSinceEpoch: t.start))
-                    if html { thumb = try? thumbnail(page) }
-                } else if html, let image = try? input.image(t.file) {
-                    thumb = try? thumbnail(image)
-                }
-                thumbs.append((t, thumb))
-                progress.advance()
-            }
-            if stack {
-                info = StackInfo(file: "stack.tif", origin: grid.origin, pixels_per_unit: grid.pixelsPerUnit,
-                                 width: grid.width, height: grid.height, pages: pageFiles)
-            }
-        } else {
-            thumbs = frames.map { ($0, nil) }
+        let grid = stack || html
+            ? try? SeriesStack.grid(covering: frames, lattice: lattice, pixelsPerUnit: resolution, unit: model.unit) : nil
+        // Every frame tied to frame 0's cells gets a page, in series order.
+        let stacked = frames.filter { $0.cellOffset != nil }
+        var info: StackInfo?
+        if stack, let grid, !stacked.isEmpty {
+            info = StackInfo(file: "stack.tif", origin: grid.origin, pixels_per_unit: grid.pixelsPerUnit,
+                             width: grid.width, height: grid.height, pages: stacked.map(\.file))
         }
         if selection.contains(.csv) { try stage.write(text: csv(frames), to: "track.csv") }
         if selection.contains(.json) {
             try stage.write(try JSONOutput.encode(FullResult(model: model.name, unit: model.unit.rawValue, stack: info, frames: frames)),
                             to: "track.json")
         }
-        if stack && !pages.isEmpty { try stage.write(try TIFFWriter.encodePages(pages, dateTimes: times), to: "stack.tif") }
+        var thumbs: [(TrackedFrame, Data?)] = frames.map { ($0, nil) }
+        guard let grid else { return try writeReport(frames, thumbs: thumbs, model: model, html: html, stage: stage) }
+        var writer: TIFFStackWriter?
+        if info != nil {
+            let file = try stage.open("stack.tif")
+            writer = try TIFFStackWriter(pageCount: stacked.count) { try file.write($0) }
+        }
+        for (k, t) in frames.enumerated() {
+            if t.cellOffset != nil, writer != nil || html {
+                let image: Image
+                do { image = try input.image(t.file) } catch {
+                    guard writer == nil else { throw CLIError.input("\(t.file): cannot read it again for the stack: \(error)") }
+                    progress.advance()
+                    continue
+                }
+                let page = try SeriesStack.page(image, frame: t, grid: grid, lattice: lattice)
+                try writer?.append(page, dateTime: CivilDateTime(secondsSinceEpoch: t.start))
+                if html { thumbs[k].1 = try? thumbnail(page) }
+            } else if html, let image = try? input.image(t.file) {
+                thumbs[k].1 = try? thumbnail(image)
+            }
+            progress.advance()
+        }
+        try writer?.finish()
+        try writeReport(frames, thumbs: thumbs, model: model, html: html, stage: stage)
+    }
+
+    /// Stages report.html when `html`.
+    private static func writeReport(_ frames: [TrackedFrame], thumbs: [(TrackedFrame, Data?)], model: AnchorModel,
+                                    html: Bool, stage: OutputStage) throws {
         if html { try stage.write(text: TrackReport.html(frames, thumbnails: thumbs, model: model.name), to: "report.html") }
     }
 

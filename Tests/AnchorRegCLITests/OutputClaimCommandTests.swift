@@ -140,4 +140,30 @@ import Testing
         #expect(written.map { ($0 as NSString).lastPathComponent } == ["a.txt", "b.txt"])
         #expect(self.files(dir) == ["a.txt", "b.txt"])
     }
+
+    /// A file streamed into the stage (`open`) appears only on commit, whole; a body that
+    /// fails part way through leaves neither it nor its temporary.
+    @Test func aStreamedFileAppearsOnlyOnCommit() throws {
+        struct Failure: Error {}
+        let dir = try BatchTestFrames.tempDir("claim-stream")
+        let files = OutputFiles(directory: dir.path, force: false)
+        let bytes: [UInt8] = Array(repeating: 7, count: 100_000)
+        #expect(throws: Failure.self) {
+            try files.transaction(["big.bin"]) { stage in
+                let stream = try stage.open("big.bin")
+                try bytes.withUnsafeBytes { try stream.write($0) }
+                throw Failure()
+            }
+        }
+        #expect(self.files(dir).isEmpty, "\(self.files(dir))")
+        try files.transaction(["big.bin", "small.txt"]) { stage in
+            let stream = try stage.open("big.bin")
+            try bytes.withUnsafeBytes { try stream.write($0) }
+            try bytes.withUnsafeBytes { try stream.write($0) }
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("big.bin").path))
+            try stage.write(text: "s", to: "small.txt")
+        }
+        #expect(self.files(dir) == ["big.bin", "small.txt"])
+        #expect(try Data(contentsOf: dir.appendingPathComponent("big.bin")) == Data(bytes + bytes))
+    }
 }

@@ -68,7 +68,7 @@ public enum TIFFWriter {
     }
 
     /// One image directory's content before layout.
-    private struct Page {
+    struct Page {
         var width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int, sampleFormat: Int, photometric: Int
         var pixels: [UInt8]
         var pixelSize: PixelSize?
@@ -77,9 +77,27 @@ public enum TIFFWriter {
         var dateTime: CivilDateTime? = nil
     }
 
+    /// A gray page with its samples (see `grayPageHeader` and `graySamples`).
     private static func grayPage(_ image: Image, as type: GraySampleType) -> Page {
-        var samples = [UInt8]()
+        var page = grayPageHeader(image, as: type)
+        page.pixels = graySamples(image, as: type)
+        return page
+    }
+
+    /// A gray page's directory content (size, sample type, calibration, description lines),
+    /// its `pixels` left empty.
+    static func grayPageHeader(_ image: Image, as type: GraySampleType) -> Page {
         var extra: [String] = []
+        if type == .float32, let r = image.finiteRange { extra = ["min=\(r.min)", "max=\(r.max)"] }
+        if let v = image.valueUnit, !v.isEmpty { extra.append("vunit=\(ValueUnit.asciiEscaped(v))") }
+        return Page(width: image.width, height: image.height, samplesPerPixel: 1,
+                    bitsPerSample: type == .float32 ? 32 : 16, sampleFormat: type == .float32 ? 3 : 1,
+                    photometric: 1, pixels: [], pixelSize: image.pixelSize, unit: image.unit, extraDescription: extra)
+    }
+
+    /// A gray image's samples as the file holds them (little-endian).
+    static func graySamples(_ image: Image, as type: GraySampleType) -> [UInt8] {
+        var samples = [UInt8]()
         switch type {
         case .float32:
             samples.reserveCapacity(image.count * 4)
@@ -90,7 +108,6 @@ public enum TIFFWriter {
             } else {
                 for v in image.pixels { withUnsafeBytes(of: v.bitPattern.littleEndian) { samples.append(contentsOf: $0) } }
             }
-            if let r = image.finiteRange { extra = ["min=\(r.min)", "max=\(r.max)"] }
         case .uint16:
             samples.reserveCapacity(image.count * 2)
             for v in image.pixels {
@@ -98,10 +115,7 @@ public enum TIFFWriter {
                 withUnsafeBytes(of: q.littleEndian) { samples.append(contentsOf: $0) }
             }
         }
-        if let v = image.valueUnit, !v.isEmpty { extra.append("vunit=\(ValueUnit.asciiEscaped(v))") }
-        return Page(width: image.width, height: image.height, samplesPerPixel: 1,
-                    bitsPerSample: type == .float32 ? 32 : 16, sampleFormat: type == .float32 ? 3 : 1,
-                    photometric: 1, pixels: samples, pixelSize: image.pixelSize, unit: image.unit, extraDescription: extra)
+        return samples
     }
 
     /// Lays the pages out one after the other (pixels, directory, the directory's long values)
@@ -125,9 +139,22 @@ public enum TIFFWriter {
     /// next-directory field (left 0). Appending in place spares a copy of the pixels.
     private static func encode(_ page: Page, into out: inout [UInt8]) -> (ifdOffset: Int, nextField: Int) {
         let start = out.count
+        let pixels = page.pixels
+        let ifdOffset = start + pixels.count + (pixels.count & 1)
+        out += pixels
+        if pixels.count & 1 == 1 { out.append(0) }
+        let (ifd, nextField) = directory(page, pixelCount: pixels.count, dataOffset: start)
+        out += ifd
+        return (ifdOffset, ifdOffset + nextField)
+    }
+
+    /// The bytes of `page`'s directory and its long values, for pixels of `pixelCount` bytes
+    /// at file offset `dataOffset` (even) followed by a pad byte when `pixelCount` is odd, the
+    /// directory right after them. Returns the bytes and the index in them of the
+    /// next-directory field (left 0).
+    static func directory(_ page: Page, pixelCount: Int, dataOffset: Int) -> (bytes: [UInt8], nextField: Int) {
         let width = page.width, height = page.height, samplesPerPixel = page.samplesPerPixel
         let bitsPerSample = page.bitsPerSample, sampleFormat = page.sampleFormat, photometric = page.photometric
-        let pixels = page.pixels
         // ImageJ has no Ångström; such images are written in nm.
         var unit = page.unit
         var pixelSize = page.pixelSize
@@ -157,7 +184,6 @@ public enum TIFFWriter {
         let rowBytes = width * samplesPerPixel * bitsPerSample / 8
         let rowsPerStrip = max(1, min(height, (1 << 16) / max(rowBytes, 1)))
         let stripCount = (height + rowsPerStrip - 1) / rowsPerStrip
-        let dataOffset = start
         var stripOffsets: [Int] = [], stripCounts: [Int] = []
         for s in 0..<stripCount {
             let rows = min(rowsPerStrip, height - s * rowsPerStrip)
@@ -182,9 +208,8 @@ public enum TIFFWriter {
         }
         entries.sort { $0.tag < $1.tag }
 
-        let ifdOffset = dataOffset + pixels.count + (pixels.count & 1)
-        out += pixels
-        if pixels.count & 1 == 1 { out.append(0) }
+        let ifdOffset = dataOffset + pixelCount + (pixelCount & 1)
+        var out: [UInt8] = []
         let ifdSize = 2 + entries.count * 12 + 4
         var overflow = ifdOffset + ifdSize
         var tail = [UInt8]()
@@ -203,6 +228,6 @@ public enum TIFFWriter {
         let nextField = out.count
         out += le32(0)
         out += tail
-        return (ifdOffset, nextField)
+        return (out, nextField)
     }
 }

@@ -81,7 +81,9 @@ public struct SeriesTracker: Sendable {
         let reg = a.registration
         var img: [Point2] = [], mod: [Point2] = []
         for an in reg.anchors where an.inlier && (an.domain ?? 0) == 0 { img.append(an.image); mod.append(an.model) }
-        for s in a.sites where s.present { img.append(s.image); mod.append(s.model) }
+        // Each adatom's own peak, not its band-pooled position: the band (±12 scan lines on
+        // Si(111)-7×7 frames) smooths away a creep that decays over a few lines.
+        for s in a.sites where s.present { if let p = s.peak { img.append(p); mod.append(s.model) } }
         let w = a.levelled.width, h = a.levelled.height
         let d: ScanDecomposition
         do {

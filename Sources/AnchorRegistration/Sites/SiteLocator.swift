@@ -33,6 +33,16 @@ public struct LocatedSite: Sendable, Codable, Equatable {
     /// brightness is measured on fewer pixels and its present/defect call uses the edge
     /// statistics (`SiteLocator.locate`).
     public var edge: Bool = false
+    /// The site's own intensity peak less the offset its site shows in every cell (pixels),
+    /// within a quarter spacing of `predicted`; `nil` where no peak was found or the site
+    /// shows too few times for that offset. A local measurement, unlike the default `image`
+    /// (pooled over a band of scan lines, which smooths a creep that decays within a few
+    /// lines): what the fit of a frame's creep needs (`SeriesTracker`). Not written to outputs.
+    public var peak: Point2? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case cell, group, half, index, name, kind, model, image, predicted, value, score, present, edge
+    }
 }
 
 /// The frame-wide decision of which triangular half of the cell is the faulted one.
@@ -134,6 +144,11 @@ public enum SiteLocator {
         var bias: [String: Point2] = [:]
         for (name, list) in offsets where list.count >= 3 {
             bias[name] = Point2(median(list.map(\.x)), median(list.map(\.y)))
+        }
+        for k in sites.indices where sites[k].image != sites[k].predicted {
+            guard let b = bias[sites[k].name] else { continue }
+            let own = sites[k].image - b
+            if own.distance(to: sites[k].predicted) <= 0.25 * spacingPx { sites[k].peak = own }
         }
         for k in sites.indices where refineToPeaks && sites[k].image != sites[k].predicted {
             let b = bias[sites[k].name] ?? .zero
