@@ -110,9 +110,7 @@ struct FitCommand: ParsableCommand {
         // A FIFO or device would block or never end: refused by kind before opening.
         do { try ImageFile.requireRegularFile(file) } catch { throw CLIError.input("\(error)") }
         guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError.input("cannot read \(file)") }
-        if let out, FileManager.default.fileExists(atPath: out), !force {
-            throw CLIError.output("\(out) exists; pass --force to overwrite it")
-        }
+        if let out { try OutputFiles.checkPaths([out], force: force) }
         let options = RobustEstimationOptions(threshold: threshold, seed: seed, refine: refine)
         let method = HomographyEstimator(rawValue: estimator) ?? .default
         let prior = PlacementPrior(rotationDegrees: rotation, rotationToleranceDegrees: rotationTolerance,

@@ -6,12 +6,15 @@ import Foundation
 /// document or JSON Lines) and to the `--out` file (a JSON document, or JSON Lines with
 /// `--jsonl`), so a batch of any size never has to be held whole. The bytes are those of the
 /// whole document encoded at once (`JSONOutput.encodeStreaming`), whatever the chunking.
+/// The `--out` file is a stream of an `OutputStage`: it appears under its name only when
+/// `finish` commits it, and a writer dropped before that removes its temporary.
 final class FitResultWriter {
     /// `none`: nothing on that side (tests write only the file).
     enum Form { case none, text, json, jsonl }
 
     private let standardOutput: Form
-    private let file: AtomicFileStream?
+    private let stage: OutputStage
+    private let file: StagedStream?
     private let fileForm: Form
     private let batch: Bool
     private var entries = 0
@@ -22,7 +25,16 @@ final class FitResultWriter {
         self.standardOutput = standardOutput
         self.fileForm = fileForm
         self.batch = batch
-        file = try out.map { try AtomicFileStream(target: URL(fileURLWithPath: $0), force: force) }
+        let stage = OutputStage(OutputFiles(directory: nil, force: force))
+        self.stage = stage
+        file = try out.map { try stage.open($0) }
+    }
+
+    /// A writer that did not finish (an error while fitting) leaves no file behind.
+    deinit { stage.discard() }
+
+    private func append(_ data: Data) throws {
+        try data.withUnsafeBytes { try file?.write($0) }
     }
 
     /// Writes the next fits, in order.
@@ -35,7 +47,7 @@ final class FitResultWriter {
         } else if standardOutput != .none {
             FileHandle.standardOutput.write(try piece(fits, form: standardOutput, first: first))
         }
-        try file?.write(try piece(fits, form: fileForm, first: first))
+        try append(try piece(fits, form: fileForm, first: first))
     }
 
     /// Ends the JSON document and puts the `--out` file in place.
@@ -49,8 +61,8 @@ final class FitResultWriter {
             end = "\n  ]\n}"
         }
         if standardOutput == .json { FileHandle.standardOutput.write(Data((end + "\n").utf8)) }
-        if fileForm == .json { try file?.write(Data(end.utf8)) }
-        try file?.commit()
+        if fileForm == .json { try append(Data(end.utf8)) }
+        try stage.commit()
     }
 
     /// The bytes of `fits` in a JSON form: lines, or the document's entries.

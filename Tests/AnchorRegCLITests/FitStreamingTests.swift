@@ -70,19 +70,23 @@ import Testing
         #expect(small.rowsPerChunk == .max)
     }
 
-    /// A stream that is not committed leaves neither the target nor its temporary.
-    @Test func uncommittedStreamLeavesNothing() throws {
+    /// A writer that is not finished leaves neither the `--out` file nor its temporary; a
+    /// finished one puts the whole document in place.
+    @Test func unfinishedWriterLeavesNothing() throws {
+        let fits = try fits()
         let dir = try tempDir()
         let target = dir.appendingPathComponent("out.json")
         do {
-            let stream = try AtomicFileStream(target: target, force: false)
-            try stream.write(Data("partial".utf8))
+            let writer = try FitResultWriter(standardOutput: .none, out: target.path, fileForm: .json, force: false, batch: true)
+            try writer.write(Array(fits[0..<3]))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
-        let stream = try AtomicFileStream(target: target, force: false)
-        try stream.write(Data("whole".utf8))
-        try stream.commit()
-        #expect(try String(contentsOf: target, encoding: .utf8) == "whole")
-        #expect(throws: CLIError.self) { try AtomicFileStream(target: target, force: false) }
+        let writer = try FitResultWriter(standardOutput: .none, out: target.path, fileForm: .json, force: false, batch: true)
+        try writer.write(fits)
+        try writer.finish()
+        #expect(try Data(contentsOf: target) == JSONOutput.encodeStreaming(FitJSON(fits: fits, batch: true)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.json"])
+        // An existing --out is refused before any work without --force.
+        #expect(throws: CLIError.self) { try OutputFiles.checkPaths([target.path], force: false) }
     }
 }
