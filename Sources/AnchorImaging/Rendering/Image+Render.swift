@@ -32,7 +32,7 @@ extension Image {
                             continue
                         }
                         let f = span > 0 ? (v - lo) * scale : 127.5
-                        let k = 3 * Int(Swift.min(Swift.max(f, 0), 255).rounded())
+                        let k = 3 * displayLevel(f)
                         o[3 * i] = t[k]
                         o[3 * i + 1] = t[k + 1]
                         o[3 * i + 2] = t[k + 2]
@@ -69,7 +69,7 @@ extension Image {
                     guard v.isFinite else { o[i] = UInt8(nanIndex); continue }
                     // As `rendered`: the same index into the same table.
                     let f = span > 0 ? (v - lo) * scale : 127.5
-                    o[i] = UInt8(Swift.min(Swift.max(f, 0), 255).rounded())
+                    o[i] = UInt8(displayLevel(f))
                 }
             }
         }

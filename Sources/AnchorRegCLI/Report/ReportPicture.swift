@@ -22,7 +22,7 @@ enum ReportPicture {
         let scale = span > 0 ? 254 / span : 0
         let bytes = shown.pixels.map { v -> UInt8 in
             guard v.isFinite else { return 0 }
-            return UInt8(1 + min(max(((v - lo) * scale).rounded(), 0), 254))
+            return UInt8(1 + displayLevel((v - lo) * scale, top: 254))
         }
         let png = try PNGCodec.encode(gray8: bytes, width: shown.width, height: shown.height)
         return ReportDocument.Picture(png: png.base64EncodedString(), width: shown.width, height: shown.height,
