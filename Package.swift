@@ -47,7 +47,14 @@ let package = Package(
             ]),
         .executableTarget(
             name: "anchorreg",
-            dependencies: ["AnchorRegCLI"]),
+            dependencies: ["AnchorRegCLI"],
+            // The shipped tool carries the Swift runtime and Foundation inside (what
+            // `swift build --static-swift-stdlib` does, here for every build of it): loading and
+            // relocating a dozen shared libraries cost ~6 ms of CPU per run, a fifth of a 512²
+            // frame's `locate --outputs json` (docs/series.md). `-static-stdlib` takes the
+            // runtime from lib/swift_static; Foundation's own dependencies are named because
+            // the modules were compiled against the shared SDK, whose autolink entries omit them.
+            linkerSettings: [.unsafeFlags(staticRuntime, .when(platforms: [.linux]))]),
         // Benchmark and study commands, kept out of the shipped `anchorreg`.
         .target(
             name: "AnchorRegBench",
@@ -87,3 +94,12 @@ let package = Package(
             dependencies: ["AnchorRegBench"]),
     ]
 )
+
+/// Link flags for a statically linked Swift runtime and Foundation on Linux (see `anchorreg`).
+var staticRuntime: [String] {
+    ["-static-stdlib", "-Xlinker", "--start-group"]
+        + ["Foundation", "FoundationInternationalization", "FoundationEssentials", "CoreFoundation", "_FoundationICU",
+           "_FoundationCShims", "_FoundationCollections", "swiftSynchronization", "swift_RegexParser",
+           "swift_StringProcessing", "swift_Concurrency", "swiftDispatch"].map { "-l" + $0 }
+        + ["-Xlinker", "--end-group"]
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process time of `anchorreg locate` per frame with --outputs json and with the default
-# outputs, against the in-process analysis time (issue 12). Release build with the Swift
-# runtime and Foundation linked in (--static-swift-stdlib, in .build-static): start-up of the
-# dynamically linked tool costs ~6 ms of CPU per process, a fifth of a json-only run. One core.
+# outputs, against the in-process analysis time (issue 12). The release build a user makes
+# (`swift build -c release`; Package.swift links the Swift runtime and Foundation into
+# `anchorreg`). One core.
 # Usage: Benchmarks/FrameProcess/run.sh [--frames 5] [--size 512] [--fov-nm 20] [--repeats 3]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -10,5 +10,5 @@ root="$(cd "$here/../.." && pwd)"
 out="$root/Benchmarks/out/frame-process"
 mkdir -p "$out"
 cd "$root"
-swift build -c release --product anchorreg --static-swift-stdlib --scratch-path .build-static >/dev/null
-taskset -c 0 python3 "$here/measure.py" --anchorreg "$root/.build-static/release/anchorreg" --out "$out" "$@"
+swift build -c release --product anchorreg >/dev/null
+taskset -c 0 python3 "$here/measure.py" --anchorreg "$root/.build/release/anchorreg" --out "$out" "$@"
