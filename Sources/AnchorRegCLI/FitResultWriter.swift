@@ -67,7 +67,9 @@ final class FitResultWriter {
 
     /// The bytes of `fits` in a JSON form: lines, or the document's entries.
     private func piece(_ fits: [SampleFit], form: Form, first: Bool) throws -> Data {
-        var out = Data()
+        // Bytes go into an array and become `Data` once: `Data.append` of one byte is a call
+        // into Foundation with its own checks, and a 35 MB document has that many bytes.
+        var out: [UInt8] = []
         switch form {
         case .none, .text:
             break
@@ -81,21 +83,25 @@ final class FitResultWriter {
             let encoder = StreamingJSONEncoder(pretty: true)
             guard batch else {
                 if let only = fits.first { out.append(contentsOf: try encoder.encode(FitJSON.FitEntry(only))) }
-                return out
+                return Data(out)
             }
-            if first { out.append(contentsOf: Array("{\n  \"fits\" : [\n".utf8)) }
+            if first { out.append(contentsOf: "{\n  \"fits\" : [\n".utf8) }
+            let indent: [UInt8] = Array("    ".utf8)
             for (k, fit) in fits.enumerated() {
-                if !(first && k == 0) { out.append(contentsOf: Array(",\n".utf8)) }
+                if !(first && k == 0) { out.append(contentsOf: ",\n".utf8) }
                 // An entry sits two levels deep in the document: each of its lines indented by
                 // four more spaces (JSON strings hold no raw newline).
                 let entry = try encoder.encode(FitJSON.FitEntry(fit))
-                out.append(contentsOf: Array("    ".utf8))
-                for byte in entry {
-                    out.append(byte)
-                    if byte == 0x0A { out.append(contentsOf: Array("    ".utf8)) }
+                out.append(contentsOf: indent)
+                var start = 0
+                for i in entry.indices where entry[i] == 0x0A {
+                    out.append(contentsOf: entry[start...i])
+                    out.append(contentsOf: indent)
+                    start = i + 1
                 }
+                out.append(contentsOf: entry[start...])
             }
         }
-        return out
+        return Data(out)
     }
 }
