@@ -162,14 +162,30 @@ public enum SiteLocator {
             // Scan-time correction: drift and creep displace whole scan lines, so the
             // bias-corrected peak offsets of all sites in a band of rows, pooled, measure the
             // displacement of that band far better than any single noisy peak does.
-            var samples: [(y: Double, offset: Point2)] = []
+            // Then the same for bands of columns on what the line bands leave: fast-axis
+            // creep, bow and the scanner's non-linearity depend on x, the same on every line
+            // (a separable field, as the scan-line field's column profile). Two rounds.
+            var measured: [(at: Point2, offset: Point2)] = []
             for s in sites where s.image != s.predicted && !s.edge {
-                samples.append((s.predicted.y, s.image - s.predicted - (bias[s.name] ?? .zero)))
+                measured.append((s.predicted, s.image - s.predicted - (bias[s.name] ?? .zero)))
             }
-            let band = ScanBandField(samples: samples, halfWidth: 0.75 * spacingPx, minimumCount: 15)
-            let shifts = band.displacements(atRows: sites.map(\.predicted.y))
+            var (rows, columns) = Self.separableField(measured, bandWidth: 0.75 * spacingPx)
+            // A second look: where the first search started far off (strong creep on few
+            // anchors), some peaks were a neighbour's or noise; search again from where the
+            // field now puts each site, closer, and fit the field to those peaks.
+            let firstRows = rows.displacements(atRows: sites.map(\.predicted.y))
+            let firstColumns = columns.displacements(atRows: sites.map(\.predicted.x))
+            measured.removeAll(keepingCapacity: true)
+            for k in sites.indices where !sites[k].edge {
+                let q = sites[k].predicted + firstRows[k] + firstColumns[k]
+                guard let again = LocalPeakSearch.refine(in: smoothed, near: q, radius: 0.3 * spacingPx, dark: false) else { continue }
+                measured.append((sites[k].predicted, again.position - sites[k].predicted - (bias[sites[k].name] ?? .zero)))
+            }
+            (rows, columns) = Self.separableField(measured, bandWidth: 0.75 * spacingPx)
+            let rowShifts = rows.displacements(atRows: sites.map(\.predicted.y))
+            let columnShifts = columns.displacements(atRows: sites.map(\.predicted.x))
             for k in sites.indices {
-                var p = sites[k].predicted + shifts[k]
+                var p = sites[k].predicted + rowShifts[k] + columnShifts[k]
                 if p.distance(to: sites[k].predicted) > 0.45 * spacingPx { p = sites[k].predicted }
                 sites[k].image = p
             }
@@ -330,6 +346,27 @@ func erfApprox(_ x: Double) -> Double {
     let t = 1 / (1 + 0.3275911 * abs(x))
     let y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Double.exp(-x * x)
     return x >= 0 ? y : -y
+}
+
+extension SiteLocator {
+    /// The separable displacement field d(x, y) = rows(y) + columns(x) of the measured site
+    /// offsets (pixels, at the sites' predicted positions): medians over bands of scan lines
+    /// and over bands of columns, fitted in turn (two rounds), each on what the other leaves.
+    static func separableField(_ measured: [(at: Point2, offset: Point2)], bandWidth: Double)
+        -> (rows: ScanBandField, columns: ScanBandField) {
+        var columnAtSample = [Point2](repeating: .zero, count: measured.count)
+        var rows = ScanBandField(samples: [], halfWidth: bandWidth, minimumCount: 15)
+        var columns = rows
+        for _ in 0..<2 {
+            rows = ScanBandField(samples: measured.indices.map { (measured[$0].at.y, measured[$0].offset - columnAtSample[$0]) },
+                                 halfWidth: bandWidth, minimumCount: 15)
+            let rowAtSample = rows.displacements(atRows: measured.map(\.at.y))
+            columns = ScanBandField(samples: measured.indices.map { (measured[$0].at.x, measured[$0].offset - rowAtSample[$0]) },
+                                    halfWidth: bandWidth, minimumCount: 15)
+            columnAtSample = columns.displacements(atRows: measured.map(\.at.x))
+        }
+        return (rows, columns)
+    }
 }
 
 /// Robust displacement of each band of scan lines: the component-wise median of the sample
