@@ -173,17 +173,23 @@ public enum SiteLocator {
             // A second look: where the first search started far off (strong creep on few
             // anchors), some peaks were a neighbour's or noise; search again from where the
             // field now puts each site, closer, and fit the field to those peaks.
-            let firstRows = rows.displacements(atRows: sites.map(\.predicted.y))
-            let firstColumns = columns.displacements(atRows: sites.map(\.predicted.x))
+            let firstRows = rows.interpolatedDisplacements(atRows: sites.map(\.predicted.y), step: 0.75 * spacingPx / 4)
+            let firstColumns = columns.interpolatedDisplacements(atRows: sites.map(\.predicted.x), step: 0.75 * spacingPx / 4)
+            // A first-look peak that agrees with the field (within 0.15 spacing) is kept.
             measured.removeAll(keepingCapacity: true)
             for k in sites.indices where !sites[k].edge {
+                let b = bias[sites[k].name] ?? .zero
                 let q = sites[k].predicted + firstRows[k] + firstColumns[k]
-                guard let again = LocalPeakSearch.refine(in: smoothed, near: q, radius: 0.3 * spacingPx, dark: false) else { continue }
-                measured.append((sites[k].predicted, again.position - sites[k].predicted - (bias[sites[k].name] ?? .zero)))
+                if sites[k].image != sites[k].predicted, (sites[k].image - b).distance(to: q) <= 0.15 * spacingPx {
+                    measured.append((sites[k].predicted, sites[k].image - sites[k].predicted - b))
+                    continue
+                }
+                guard let again = LocalPeakSearch.refine(in: smoothed, near: q + b, radius: 0.3 * spacingPx, dark: false) else { continue }
+                measured.append((sites[k].predicted, again.position - sites[k].predicted - b))
             }
             (rows, columns) = Self.separableField(measured, bandWidth: 0.75 * spacingPx)
-            let rowShifts = rows.displacements(atRows: sites.map(\.predicted.y))
-            let columnShifts = columns.displacements(atRows: sites.map(\.predicted.x))
+            let rowShifts = rows.interpolatedDisplacements(atRows: sites.map(\.predicted.y), step: 0.75 * spacingPx / 4)
+            let columnShifts = columns.interpolatedDisplacements(atRows: sites.map(\.predicted.x), step: 0.75 * spacingPx / 4)
             for k in sites.indices {
                 var p = sites[k].predicted + rowShifts[k] + columnShifts[k]
                 if p.distance(to: sites[k].predicted) > 0.45 * spacingPx { p = sites[k].predicted }
@@ -360,10 +366,10 @@ extension SiteLocator {
         for _ in 0..<2 {
             rows = ScanBandField(samples: measured.indices.map { (measured[$0].at.y, measured[$0].offset - columnAtSample[$0]) },
                                  halfWidth: bandWidth, minimumCount: 15)
-            let rowAtSample = rows.displacements(atRows: measured.map(\.at.y))
+            let rowAtSample = rows.interpolatedDisplacements(atRows: measured.map(\.at.y), step: bandWidth / 4)
             columns = ScanBandField(samples: measured.indices.map { (measured[$0].at.x, measured[$0].offset - rowAtSample[$0]) },
                                     halfWidth: bandWidth, minimumCount: 15)
-            columnAtSample = columns.displacements(atRows: measured.map(\.at.x))
+            columnAtSample = columns.interpolatedDisplacements(atRows: measured.map(\.at.x), step: bandWidth / 4)
         }
         return (rows, columns)
     }
@@ -427,6 +433,24 @@ struct ScanBandField {
             out[q] = Point2(middle(wx), middle(wy))
         }
         return out
+    }
+
+    /// `displacements(atRows:)` taken exactly on nodes `step` apart and interpolated linearly
+    /// between them: the band medians change little over a fraction of the band, and a frame's
+    /// sites query the field ~10× more often than it has nodes.
+    func interpolatedDisplacements(atRows rows: [Double], step: Double) -> [Point2] {
+        guard ys.count >= minimumCount, step > 0, let lo = rows.min(), let hi = rows.max(), lo.isFinite, hi.isFinite,
+              (hi - lo) / step < Double(rows.count) else { return displacements(atRows: rows) }
+        let count = Int(((hi - lo) / step).rounded(.up)) + 1
+        let nodes = (0..<count).map { lo + Double($0) * step }
+        let values = displacements(atRows: nodes)
+        return rows.map { y in
+            let t = (y - lo) / step
+            let k = min(max(Int(t), 0), count - 1)
+            guard k + 1 < count else { return values[k] }
+            let f = t - Double(k)
+            return values[k] * (1 - f) + values[k + 1] * f
+        }
     }
 
     /// The band of samples used at row `y`: within `halfWidth`, widened by half until it
