@@ -7,23 +7,31 @@ inputs — parameters, files, CSVs, model JSONs, file names — and counts
   silent  exit status 0 for an input that must be refused (non-finite or absurd numbers,
           NUL bytes, dash-led file names taken as options, special files);
   error   a refusal with a message (the wanted outcome for must-refuse inputs);
-  ok      exit 0 where success is legitimate (a mutated file can still be a valid image).
+  ok      exit 0 where success is legitimate (a mutated file can still be a valid image);
+  leftover  a run on a full disk left `.tmp-*` temporaries behind (counted besides the above).
 
-Usage: Fuzz/hostile_probe.py [--bin PATH] [--timeout S] [--out DIR] [--json]
-Needs the shared data beside the package (../shared) for the file mutations.
+Usage: Fuzz/hostile_probe.py [--bin PATH] [--timeout S] [--json]
+--bin defaults to the release build (.build-release/release/anchorreg) when it exists, else
+the debug build. Needs the shared data beside the package (../shared) for the file mutations.
+The full-disk probes mount a small tmpfs in a private mount namespace (`unshare -m`, root);
+without it they are skipped and counted as skipped.
 """
 import argparse, json, os, random, shutil, signal, stat, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("ANCHORREG_SHARED", os.path.join(ROOT, "..", "shared"))
 REAL = os.path.join(SHARED, "data", "real")
+FORMATS = os.path.join(SHARED, "data", "formats")
+SEEDS = os.path.join(ROOT, "Fuzz", "seeds")
+FULL_DISK = "__FULL_DISK__"
 
 BAD_NUMBERS = ["inf", "-inf", "nan", "1e308", "-1e308", "9223372036854775807", "-9223372036854775808",
                "1e400", "abc", "", "1,2", "1e-400q", "--", "NaN", "+inf", "1e-320x"]
 
 
-def probes(tmp):
-    """(name, argv, must_refuse) triples; argv[0] is replaced by the binary."""
+def probes(tmp, binary):
+    """(name, argv, must_refuse) triples; the binary is put in front of argv (a full-disk probe
+    starts with FULL_DISK and its tmpfs size in KiB)."""
     out = []
     frame = os.path.join(tmp, "frame.tiff")
     csv = os.path.join(tmp, "pairs.csv")
@@ -94,7 +102,14 @@ def probes(tmp):
         if os.path.isdir(d):
             sources += [os.path.join(d, f) for f in sorted(os.listdir(d))
                         if not f.endswith((".png", ".txt", ".md")) or f.endswith(".jpg")]
-    sources.append(frame)
+    # Every supported format: the instrument files of ../shared/data/formats and the small
+    # seeds of Fuzz/seeds (sxm, gwy, gsf, npy, spm, raw…), plus PNG and TIFF from synth.
+    for base in (FORMATS, SEEDS):
+        for d, _, files in sorted(os.walk(base)) if os.path.isdir(base) else []:
+            sources += [os.path.join(d, f) for f in sorted(files)
+                        if not f.startswith("LICENSE") and not f.endswith((".txt", ".md"))]
+    sources += [frame, os.path.join(tmp, "frame.png")]
+    locate_every = 8
     for src in sources:
         data = open(src, "rb").read()
         if len(data) > 8_000_000:
@@ -111,12 +126,131 @@ def probes(tmp):
             with open(path, "wb") as fh:
                 fh.write(b)
             out.append(("info mutated %s #%d" % (os.path.basename(src), k), ["info", path], False))
+            # The whole pipeline on some of them (a mutant may still register: not must-refuse).
+            if k % locate_every == 0:
+                out.append(("locate mutated %s #%d" % (os.path.basename(src), k),
+                            ["locate", path, "--model", "si111-7x7", "--out", os.path.join(tmp, "lm-%d" % len(out))], False))
+    out += model_mutations(tmp, binary, frame)
+    out += unwritable_outputs(tmp, frame)
+    return out
+
+
+def model_mutations(tmp, binary, frame):
+    """Model JSONs with one field broken: a number made non-finite, absurd or a string, a
+    list emptied or made huge, a key deleted or nulled. Run through `models show` and, for
+    every fourth, `locate`. Non-finite and wrongly typed numbers must be refused; a deleted,
+    nulled or resized field may still leave a valid model."""
+    out = []
+    bases = {}
+    for name in ["si111-7x7", "hex-lattice:0.246", "square-lattice:0.39"]:
+        r = subprocess.run([binary, "models", "show", name], capture_output=True)
+        if r.returncode == 0:
+            bases[name] = json.loads(r.stdout)
+    device = os.path.join(tmp, "om", "device.json")
+    if os.path.exists(device):
+        bases["device"] = json.load(open(device))
+
+    def paths(v, prefix):
+        if isinstance(v, dict):
+            for k, m in v.items():
+                yield prefix + [k], m
+                yield from paths(m, prefix + [k])
+        elif isinstance(v, list):
+            for i, m in enumerate(v[:3]):
+                yield prefix + [i], m
+                yield from paths(m, prefix + [i])
+
+    def with_value(doc, path, value, delete=False):
+        d = json.loads(json.dumps(doc))
+        cur = d
+        for k in path[:-1]:
+            cur = cur[k]
+        if delete:
+            if isinstance(cur, dict):
+                del cur[path[-1]]
+            else:
+                cur.pop(path[-1])
+        else:
+            cur[path[-1]] = value
+        return d
+
+    n = 0
+    for base_name, doc in bases.items():
+        for path, value in list(paths(doc, [])):
+            variants = []
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                variants += [("1e999", "RAW1e999", True), ("nan", "RAWNaN", True), ("string", "x", True),
+                             ("huge", 1e300, False), ("negative", -value - 1, False), ("zero", 0, False)]
+            elif isinstance(value, list):
+                variants += [("empty", [], False), ("long", (value * 200000)[:200000] if value else [0] * 200000, False)]
+            elif isinstance(value, str):
+                variants += [("number", 7, True), ("empty-string", "", False)]
+            variants += [("null", None, False), ("deleted", None, False)]
+            for label, v, must in variants:
+                d = with_value(doc, path, None if label == "deleted" else v, delete=(label == "deleted"))
+                text = json.dumps(d).replace('"RAW1e999"', "1e999").replace('"RAWNaN"', "NaN")
+                fname = os.path.join(tmp, "model-mut-%d.json" % n)
+                with open(fname, "w") as fh:
+                    fh.write(text)
+                where = "/".join(str(k) for k in path)
+                out.append(("models show %s %s=%s" % (base_name, where, label), ["models", "show", fname], must))
+                if n % 4 == 0 and base_name != "device":
+                    out.append(("locate model %s %s=%s" % (base_name, where, label),
+                                ["locate", frame, "--model", fname, "--out", os.path.join(tmp, "mm-%d" % n)], must))
+                n += 1
+    return out
+
+
+def unwritable_outputs(tmp, frame):
+    """Every writing command aimed at places it cannot write: a path under a regular file,
+    /proc and /sys, an existing file where a folder is wanted, /dev/full (every write fails
+    with ENOSPC), and a full disk (a 256 KiB tmpfs filled up before the run). All must be
+    refused; a disk with 8 KiB left may take a small output. No run may leave `.tmp-*` behind."""
+    out = []
+    blocker = os.path.join(tmp, "a-file")
+    with open(blocker, "w") as fh:
+        fh.write("x")
+    csv = os.path.join(tmp, "pairs.csv")
+    om = os.path.join(tmp, "om")
+    series = os.path.join(tmp, "series")
+    writers = [
+        ("locate", lambda o: ["locate", frame, "--model", "si111-7x7", "--out", o]),
+        ("register", lambda o: ["register", frame, "--model", "si111-7x7", "--out", o]),
+        ("synth si7x7", lambda o: ["synth", "si7x7", "--seed", "2", "--size", "128", "--out", o]),
+        ("synth om-pair", lambda o: ["synth", "om-pair", "--seed", "2", "--size", "200x150", "--out", o]),
+        ("validate", lambda o: ["validate", "--points", "4", "--noise", "0", "--samples", "3", "--out", o]),
+        ("track", lambda o: ["track", series, "--model", "si111-7x7", "--out", o]),
+        ("align", lambda o: ["align", om + "/before.png", om + "/after.png", "--model", om + "/device.json", "--out", o]),
+        ("convert", lambda o: ["convert", frame, o + ".tif"]),
+        ("detect --csv", lambda o: ["detect", frame, "--csv", o + ".csv"]),
+        ("fit --out", lambda o: ["fit", csv, "--unpaired", "--out", o + ".json"]),
+    ]
+    targets = [("under a file", os.path.join(blocker, "sub")), ("/proc", "/proc/version/sub"),
+               ("/sys", "/sys/anchorreg-probe"), ("existing file", blocker)]
+    for name, make in writers:
+        for tname, target in targets:
+            argv = make(target)
+            if name in ("convert", "detect --csv", "fit --out") and tname == "existing file":
+                continue  # a file output over a file is a --force question, not unwritable
+            out.append(("%s into %s" % (name, tname), argv, True))
+        if name in ("convert", "detect --csv", "fit --out"):
+            dev = make("/dev/full")
+            dev[-1] = "/dev/full"
+            out.append(("%s to /dev/full" % name, dev, True))
+        # A 256 KiB disk filled up before the run (every write fails: must refuse), and one
+        # with 8 KiB left (a small output may fit: success is legitimate, leftovers are not).
+        for free in (0, 8):
+            mnt = os.path.join(tmp, "disk-%d-%s" % (free, name.replace(" ", "_")))
+            os.makedirs(mnt, exist_ok=True)
+            label = "a full disk" if free == 0 else "a disk with %d KiB free" % free
+            out.append(("%s on %s" % (name, label), [FULL_DISK, str(free), mnt] + make(os.path.join(mnt, "out")), free == 0))
     return out
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "debug", "anchorreg"))
+    release = os.path.join(ROOT, ".build-release", "release", "anchorreg")
+    ap.add_argument("--bin", default=release if os.path.exists(release) else os.path.join(ROOT, ".build", "debug", "anchorreg"))
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
@@ -126,20 +260,46 @@ def main():
                            capture_output=True)
         if r.returncode != 0:
             sys.exit("cannot make the probe frame: " + r.stderr.decode(errors="replace"))
+        for extra in (["synth", "om-pair", "--seed", "4", "--size", "200x150", "--truth-grid", "64", "--out", os.path.join(tmp, "om")],
+                      ["synth", "si7x7", "--seed", "3", "--size", "128", "--fov-nm", "10", "--series", "2", "--interval", "30",
+                       "--out", os.path.join(tmp, "series")]):
+            r = subprocess.run([a.bin] + extra, capture_output=True)
+            if r.returncode != 0:
+                sys.exit("cannot make a probe fixture: " + r.stderr.decode(errors="replace"))
         with open(os.path.join(tmp, "pairs.csv"), "w") as fh:
             fh.write("set,x,y\n" + "".join("model,%d,%d\nimage,%d,%d\n" % (x, y, x, y) for x in range(3) for y in range(3)))
-        counts = {"crash": 0, "hang": 0, "silent": 0, "error": 0, "ok": 0}
+        counts = {"crash": 0, "hang": 0, "silent": 0, "error": 0, "ok": 0, "leftover": 0, "skipped": 0}
         findings = []
-        all_probes = probes(tmp)
+        all_probes = probes(tmp, a.bin)
+        can_mount = os.geteuid() == 0 and shutil.which("unshare") is not None
         for name, argv, must_refuse in all_probes:
-            t0 = time.time()
+            if argv[0] == FULL_DISK:
+                if not can_mount:
+                    counts["skipped"] += 1
+                    continue
+                free, mnt = argv[1], argv[2]
+                # Fill the disk with one file, then give back `free` KiB by truncating it.
+                script = ('d=$1; f=$2; shift 2; mount -t tmpfs -o size=256k tmpfs "$d" || exit 99; '
+                          'dd if=/dev/zero of="$d/filler" bs=1k 2>/dev/null; '
+                          'if [ "$f" -gt 0 ]; then n=$(( $(stat -c %s "$d/filler") / 1024 - f )); truncate -s ${n}k "$d/filler"; fi; '
+                          '"$@"; rc=$?; '
+                          'if find "$d" -name ".tmp-*" | grep -q .; then echo "LEFTOVER-TEMPORARIES" >&2; fi; exit $rc')
+                command = ["unshare", "-m", "sh", "-c", script, "sh", mnt, free, a.bin] + argv[3:]
+            else:
+                command = [a.bin] + argv
             try:
-                p = subprocess.run([a.bin] + argv, capture_output=True, timeout=a.timeout, cwd=tmp)
+                p = subprocess.run(command, capture_output=True, timeout=a.timeout, cwd=tmp)
             except subprocess.TimeoutExpired:
                 counts["hang"] += 1
                 findings.append(("hang", name))
                 continue
             err = p.stderr.decode(errors="replace")
+            if argv[0] == FULL_DISK and p.returncode == 99:
+                counts["skipped"] += 1
+                continue
+            if "LEFTOVER-TEMPORARIES" in err:
+                counts["leftover"] += 1
+                findings.append(("leftover", name))
             if p.returncode < 0 or p.returncode >= 128 or "Fatal error" in err:
                 kind = "crash"
             elif p.returncode == 0:
@@ -169,11 +329,13 @@ def main():
         if a.json:
             print(json.dumps(report, indent=2))
         else:
-            print("probes %d: crash %d, hang %d, silent %d, refused %d, accepted (legitimate) %d; locate twice identical: %s"
-                  % (len(all_probes), counts["crash"], counts["hang"], counts["silent"], counts["error"], counts["ok"], identical))
+            print("probes %d: crash %d, hang %d, silent %d, refused %d, accepted (legitimate) %d, leftover temporaries %d, "
+                  "skipped %d; locate twice identical: %s"
+                  % (len(all_probes), counts["crash"], counts["hang"], counts["silent"], counts["error"], counts["ok"],
+                     counts["leftover"], counts["skipped"], identical))
             for kind, name in findings:
                 print("  %s: %s" % (kind, name))
-        sys.exit(1 if counts["crash"] or counts["hang"] or counts["silent"] or not identical else 0)
+        sys.exit(1 if counts["crash"] or counts["hang"] or counts["silent"] or counts["leftover"] or not identical else 0)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -74,9 +74,13 @@ struct FrameRun {
     /// The file's facts for report.html (channel, bias, setpoint, scan size, date).
     var fileInfo: [ReportDocument.Row] = []
 
-    static func run(file: String, input: ImageInputOptions, options: FrameCommandOptions, locateSites: Bool) throws -> FrameRun {
+    /// - Parameter progress: where the long searches of the registration are announced (see
+    ///   `RegistrationOptions.progress`); nil: nowhere.
+    static func run(file: String, input: ImageInputOptions, options: FrameCommandOptions, locateSites: Bool,
+                    progress: ProgressBar? = nil) throws -> FrameRun {
         // "From file to sites": decoding the file is part of the timed span.
-        let registrationOptions = try options.registrationOptions()
+        var registrationOptions = try options.registrationOptions()
+        if let progress { registrationOptions.progress = { progress.note($0) } }
         let wall0 = DispatchTime.now().uptimeNanoseconds, cpu0 = Double(threadCPUNanoseconds()) / 1e6
         let doc = try input.document(file)
         let channel = try input.selectedChannel(of: doc)

@@ -36,11 +36,16 @@ enum HTMLReport {
         let levelled = analysis.levelled
         let inputFactor = ReportPicture.factor(width: levelled.width, height: levelled.height)
         if inputFactor > 1 {
-            doc.notes.append("The \(levelled.width) × \(levelled.height) px input is shown as an overview reduced \(inputFactor)× (block means); markers and coordinates keep the full-resolution pixels. The full-resolution data are in corrected.tif and result.json.")
+            doc.notes.append("The \(levelled.width) × \(levelled.height) px input is shown as an overview reduced \(inputFactor)× (block means) and a full-resolution detail of its centre; markers and coordinates keep the full-resolution pixels. The full-resolution data are in corrected.tif and result.json.")
         }
-        doc.add(try inputView(r, analysis: analysis, range: ranges?.input))
+        let inputRange = try ranges?.input ?? levelled.percentileRange()
+        try addWithDetail(&doc, try inputView(r, analysis: analysis, range: inputRange), source: levelled, map: .gray,
+                          range: inputRange, id: "input_detail", title: "Input (levelled), full-resolution detail")
         if let grid = correctedGrid {
-            doc.add(try correctedView(r, analysis: analysis, corrected: corrected, grid: grid, range: ranges?.corrected))
+            let range = try ranges?.corrected ?? corrected.percentileRange()
+            try addWithDetail(&doc, try correctedView(r, analysis: analysis, corrected: corrected, grid: grid, range: range),
+                              source: corrected, map: .afmhot, range: range, id: "corrected_detail",
+                              title: "Corrected image, full-resolution detail")
         }
         doc.sections.append(.init(title: "Key figures", rows: keyFigures(r, analysis: analysis)))
         if !extras.groundTruth.isEmpty {
@@ -87,6 +92,20 @@ enum HTMLReport {
     }
 
     // MARK: views
+
+    /// Adds `view`; when its picture is a reduced overview of `source`, the overview keeps
+    /// only its sparse layers (`ReportDetail.thinned`) and a full-resolution detail of the
+    /// centre follows it (`ReportDetail.view`).
+    static func addWithDetail(_ doc: inout ReportDocument, _ view: ReportDocument.View, source: Image, map: ColorMap,
+                              range: ClosedRange<Float>, id: String, title: String) throws {
+        guard view.image.scale > 1 else { return doc.add(view) }
+        let detail = try ReportDetail.view(of: view, source: source, map: map, range: range, id: id, title: title)
+        var (overview, note) = ReportDetail.thinned(view)
+        overview.title += ", overview"
+        overview.caption += " Shown reduced \(view.image.scale)× (block means); the full-resolution detail of the centre follows." + (note.map { " " + $0 } ?? "")
+        doc.add(overview)
+        doc.add(detail)
+    }
 
     static func inputView(_ r: FrameReport, analysis: FrameAnalysis, range: ClosedRange<Float>? = nil) throws -> ReportDocument.View {
         let img = analysis.levelled

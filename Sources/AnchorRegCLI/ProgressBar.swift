@@ -60,6 +60,13 @@ public final class ProgressBar: @unchecked Sendable {
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
+    /// Writes `text` as a line of its own ("label: text"), for a stage that has no count of
+    /// its own (the tolerant path's period ranges); nothing when the bar is off.
+    public func note(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(((terminal ? "\r\u{1B}[K" : "") + "\(label): \(text)\n").utf8))
+    }
+
     private func draw(_ d: Int, elapsed: Double) {
         let width = 30
         let fraction = min(Double(d) / Double(total), 1)

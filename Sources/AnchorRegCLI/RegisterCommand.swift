@@ -99,7 +99,7 @@ enum FrameCommandRunner {
         let folder = out ?? (URL(fileURLWithPath: file).lastPathComponent + ".anchorreg")
         let bar = ProgressBar(total: 2, label: locateSites ? "locate" : "register", enabled: true, policy: output.progress.policy)
         func analyse(_ stage: OutputStage?) throws -> FrameRun {
-            let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites)
+            let result = try FrameRun.run(file: file, input: input, options: frame, locateSites: locateSites, progress: bar)
             bar.advance()
             guard let stage else { return result }
             var outputs = FrameOutputs(files: OutputFiles(directory: folder, force: force), analysis: result.analysis,

@@ -63,6 +63,8 @@ import AnchorGeometry
             try decode(#"{"name": "t", "unit": "nm"}"#)
         }
         #expect(throws: ModelError.unsupportedVersion(7)) { try decode(swap(#"{"name""#, #"{"version": 7, "name""#)) }
+        // A version beyond Int (found by Fuzz/hostile_probe.py: it trapped converting to Int).
+        #expect(throws: ModelError.unsupportedVersion(Int.max)) { try decode(swap(#"{"name""#, #"{"version": 1e300, "name""#)) }
         #expect(throws: ModelError.wrongType(path: "(top level)", expected: "an object")) { try decode("[1, 2]") }
     }
 

@@ -51,11 +51,18 @@ import AnchorRegistration
 
     /// Compares the keys of a JSON file with its documented keys, both ways.
     static func compare(json url: URL, documented: [String], file: String) throws {
-        let value = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        compare(values: [try JSONSerialization.jsonObject(with: Data(contentsOf: url))], documented: documented, file: file)
+    }
+
+    /// The same over several JSON values of one kind (e.g. the lines of a log): the union of
+    /// their keys against the document.
+    static func compare(values: [Any], documented: [String], file: String) {
         let doc = Set(documented)
         let maps = Set(doc.filter { $0.hasSuffix(".*") }.map { String($0.dropLast(2)) })
         var written = Set<String>(), unobserved = Set<String>()
-        paths(value, "", maps: maps, into: &written, unobserved: &unobserved)
+        for value in values { paths(value, "", maps: maps, into: &written, unobserved: &unobserved) }
+        // A key seen null in one value and filled in another was observed.
+        unobserved = unobserved.filter { key in !written.contains { $0.hasPrefix(key + ".") || $0.hasPrefix(key + "[]") } }
         let undocumented = written.subtracting(doc)
         #expect(undocumented.isEmpty, "\(file) writes keys docs/outputs.md does not list: \(undocumented.sorted())")
         // A documented key must be written, unless it lies under a null or empty value.
@@ -173,6 +180,47 @@ import AnchorRegistration
         for key in ["anchors", "inliers", "pixel_size", "unit", "rotation_deg", "spread", "defects"] { old[key] = nil }
         let record = try JSONDecoder().decode(BatchFrameRecord.self, from: JSONSerialization.data(withJSONObject: old))
         #expect(record.anchors == nil && record.unit == nil && record.status == .refused)
+    }
+
+    /// track.json (with the stack), the `track --json` contract and watch's JSON lines (ok
+    /// and error), from real runs on a synthetic series.
+    @Test func trackAndWatchWriteTheDocumentedKeys() throws {
+        let doc = try Self.documented()
+        let dir = try BatchTestFrames.tempDir("documented-track")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let series = dir.appendingPathComponent("series").path
+        var cmd = try AnchorRegCommand.parseAsRoot(["synth", "si7x7", "--seed", "9", "--size", "192", "--fov-nm", "10",
+                                                    "--series", "3", "--interval", "30", "--out", series])
+        try cmd.run()
+        let out = dir.appendingPathComponent("track")
+        cmd = try AnchorRegCommand.parseAsRoot(["track", series, "--model", "si111-7x7", "--out", out.path, "--outputs", "json,tiff"])
+        try cmd.run()
+        let trackJSON = out.appendingPathComponent("track.json")
+        try Self.compare(json: trackJSON, documented: try #require(doc["track.json"]), file: "track.json")
+        // `track --json` prints `TrackContract` of the same frames through `JSONOutput`.
+        struct Full: Decodable { var frames: [TrackedFrame] }
+        let frames = try JSONDecoder().decode(Full.self, from: Data(contentsOf: trackJSON)).frames
+        #expect(frames.count == 3)
+        let contract = try JSONOutput.encode(TrackContract(frames: frames.map(TrackContract.Frame.init)))
+        Self.compare(values: [try JSONSerialization.jsonObject(with: contract)], documented: try #require(doc["track-contract"]),
+                     file: "track --json")
+        // watch: two frames and a truncated one give ok and error lines.
+        let watched = dir.appendingPathComponent("watched").path
+        try FileManager.default.createDirectory(atPath: watched, withIntermediateDirectories: true)
+        for k in 0..<2 {
+            try FileManager.default.copyItem(atPath: series + String(format: "/frame_%03d.tiff", k), toPath: watched + String(format: "/frame_%03d.tiff", k))
+        }
+        let whole = try Data(contentsOf: URL(fileURLWithPath: series + "/frame_002.tiff"))
+        try whole.prefix(whole.count / 3).write(to: URL(fileURLWithPath: watched + "/truncated.tiff"))
+        let log = dir.appendingPathComponent("watch.jsonl").path
+        cmd = try AnchorRegCommand.parseAsRoot(["watch", watched, "--model", "si111-7x7", "--log", log, "--settle", "0.1",
+                                                "--poll", "0.05", "--idle-exit", "0.6"])
+        try cmd.run()
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) }
+        let status = lines.compactMap { ($0 as? [String: Any])?["status"] as? String }
+        #expect(status.sorted() == ["error", "ok", "ok"])
+        Self.compare(values: lines, documented: try #require(doc["watch"]), file: "watch lines")
     }
 
     /// Tables whose header is fixed in code: compared with the code's own header line.

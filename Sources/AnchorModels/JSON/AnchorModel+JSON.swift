@@ -32,7 +32,10 @@ extension AnchorModel {
         if r.has("version") {
             let v = try r.number("version")
             guard v == v.rounded() else { throw ModelError.wrongType(path: "version", expected: "an integer") }
-            guard Int(v) <= Self.schemaVersion else { throw ModelError.unsupportedVersion(Int(v)) }
+            // Compared as a number: 1e300 is a whole number too, but no Int.
+            guard v <= Double(Self.schemaVersion) else {
+                throw ModelError.unsupportedVersion(v < 1e15 ? Int(v) : Int.max)
+            }
         }
         let name = try r.string("name")
         let unitText = try r.string("unit")

@@ -34,6 +34,9 @@ struct ReportDocument: Encodable {
         /// Size of the coordinate space markers live in (the analysed image's pixels).
         var width: Int
         var height: Int
+        /// For a detail crop: the pixel (x, y) of the full image at the view's pixel (0, 0);
+        /// nil for a view of the whole image.
+        var origin: [Int]? = nil
         var image: Picture
         /// A second picture on the same grid for a before/after slider and blink (align).
         var compare: Compare? = nil

@@ -62,7 +62,9 @@ extension LatticeRegistrar {
         var passing: [(registration: Registration, cellArea: Double, levelled: Image)] = []  // at most one
         var firstError: Error? = nil
         var bestPoor: (inliers: Int, inView: Int)? = nil
-        for range in ranges {
+        for (k, range) in ranges.enumerated() {
+            options.progress?(String(format: "tolerant path: period range %d of %d (%.0f–%.0f px)", k + 1, ranges.count,
+                                     range.lowerBound, range.upperBound))
             do {
                 let (registration, cellArea, levelled) = try tolerantAttempt(plane, model: model, spacingRange: range, options: options)
                 passing.append((registration, cellArea, levelled))

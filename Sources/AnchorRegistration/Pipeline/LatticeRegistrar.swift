@@ -69,6 +69,9 @@ public enum LatticeRegistrar {
         } catch let error as RegistrationError {
             switch error {
             case .noLattice, .tooFewAnchors, .poorFit, .fitFailed:
+                // A large frame of noise: refused at once rather than after the octave search.
+                if case .noLattice = error, let reason = aperiodicReason(image) { throw RegistrationError.noLattice(reason) }
+                options.progress?("the standard path refused the frame (\(error)); trying the tolerant path")
                 if let r = try? registerTolerantKeepingLevelled(image, to: model, options: strict) { return r }
                 if options.allowPoorFit, case .poorFit = error {
                     return try registerStandard(image, to: model, options: options)

@@ -40,6 +40,9 @@ public struct RegistrationOptions: Sendable {
     /// anchor residual and use the chosen one (`DistortionSelection`). Default on; off keeps
     /// the homography alone on the standard path.
     public var selectDistortion: Bool = true
+    /// Told, in a short sentence, when a long search begins: the tolerant path, and each of
+    /// its period ranges (a 4096² frame takes about a second per range). nil: silent.
+    public var progress: (@Sendable (String) -> Void)? = nil
 
     public init(extractor: ExtractorKind? = nil, spacingPixels: Double? = nil, rotationDegrees: Double? = nil,
                 shear: Double? = nil, estimator: HomographyEstimator = .default, maxIterations: Int = 8,
