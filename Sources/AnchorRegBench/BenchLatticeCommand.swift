@@ -42,7 +42,7 @@ struct BenchLatticeCommand: ParsableCommand {
         }
         var all: [LatticeSceneEvaluation] = []
         var lines: [String] = []
-        let header = "material        contrast frames ok/doubt/refused/err  scale err med/max %  recall pooled/min  pos err med/p95 pm  vac P/R (n)  subst n  ms med  wrong-model ok"
+        let header = "material        contrast frames ok/doubt/refused/err  scale err med/max %  recall pooled/min  pos err med/p95 pm  vac P/R (n)  subst n  ms med  wrong-model ok  census vac P/R (n)  census subst P/R (n)"
         lines.append(header)
         for name in names {
             guard let material = MaterialModel.named(name) else { throw ValidationError("unknown material \(name)") }
@@ -94,6 +94,15 @@ struct BenchLatticeCommand: ParsableCommand {
         let precision = tp + fp > 0 ? Double(tp) / Double(tp + fp) : .nan
         let recall = tp + fn > 0 ? Double(tp) / Double(tp + fn) : .nan
         let scored = rows.filter { !$0.status.hasPrefix("error") }
+        // Point-defect census (every shown column): vacancy and substitution P/R.
+        func pr(_ tp: Int, _ fp: Int, _ fn: Int) -> String {
+            String(format: "%.3f/%.3f (%d)", tp + fp > 0 ? Double(tp) / Double(tp + fp) : .nan,
+                   tp + fn > 0 ? Double(tp) / Double(tp + fn) : .nan, tp + fn)
+        }
+        let census = pr(rows.reduce(0) { $0 + $1.censusVacancyTruePositives }, rows.reduce(0) { $0 + $1.censusVacancyFalsePositives },
+                        rows.reduce(0) { $0 + $1.censusVacancyFalseNegatives })
+            + "  " + pr(rows.reduce(0) { $0 + $1.censusSubstitutionTruePositives }, rows.reduce(0) { $0 + $1.censusSubstitutionFalsePositives },
+                        rows.reduce(0) { $0 + $1.censusSubstitutionFalseNegatives })
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         return pad(name, 15) + " " + pad(mode.rawValue, 8) + String(format: " %6d %2d/%d/%d/%d  %8.3f/%-8.3f  %6.4f/%-6.4f  %7.1f/%-7.1f  %.2f/%.2f (%d)  %5d  %6.0f  %d/%d",
                       rows.count, count("ok"), count("doubtful"), count("refused"), errors,
@@ -101,6 +110,6 @@ struct BenchLatticeCommand: ParsableCommand {
                       Double(hits) / Double(max(1, sites)), scored.map(\.recall).min() ?? .nan,
                       q(scored.map(\.medianErrorPm), 0.5), q(scored.map(\.p95ErrorPm), 0.95),
                       precision, recall, tp + fn, rows.reduce(0) { $0 + $1.substitutions },
-                      q(scored.map(\.milliseconds), 0.5), wrongOK, wrongRuns)
+                      q(scored.map(\.milliseconds), 0.5), wrongOK, wrongRuns) + "  " + census
     }
 }
