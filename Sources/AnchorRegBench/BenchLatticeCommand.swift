@@ -24,6 +24,7 @@ struct BenchLatticeCommand: ParsableCommand {
     @Option(help: "Materials, comma-separated (default: all).") var materials: String?
     @Option(help: "Contrasts, comma-separated.") var contrasts: String = "haadf"
     @Option(help: "Frame side, pixels.") var size: Int = 512
+    @Option(name: .customLong("fov-cells"), help: "Field of view in lattice constants (default 24, the generator's).") var fovCells: Double?
     @Flag(name: .customLong("no-wrong-model"), help: "Skip the wrong-model analyses.") var noWrongModel = false
     @Flag(help: "Print every evaluation as JSON.") var json = false
 
@@ -54,6 +55,12 @@ struct BenchLatticeCommand: ParsableCommand {
                     let seed = firstSeed + UInt64(k)
                     var p = LatticeSceneParameters.random(seed: seed, material: name, contrast: mode)
                     p.size = size
+                    if let f = fovCells {
+                        // The random drift is a fraction of the field: rescale it with the field.
+                        let old = p.resolvedFieldOfView
+                        p.fieldOfView = f * p.resolvedLatticeConstant
+                        p.drift = p.drift * (p.resolvedFieldOfView / old)
+                    }
                     let scene = try LatticeSceneGenerator().generate(p)
                     let t0 = BenchTiming.threadCPUms()
                     do {
