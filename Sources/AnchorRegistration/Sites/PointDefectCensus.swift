@@ -28,7 +28,10 @@ import AnchorModels
 ///    r < ½ (the column is gone), else a **substitution** by a lighter species; z ≥
 ///    `threshold` and r ≥ 1 + `markedChange`: a **substitution** by a heavier (brighter)
 ///    species. Otherwise present.
-/// 5. A site name whose median stands fewer than 2·`threshold` robust SDs above the
+/// 5. Spill: a substitution call whose excess r − 1 is less than half that of a
+///    substitution call within 1.5 d is withdrawn (overlapping columns — STM tip blur on a
+///    honeycomb — carry part of a brighter neighbour's signal).
+/// 6. A site name whose median stands fewer than 2·`threshold` robust SDs above the
 ///    background (a vacancy could not reach −`threshold` with margin) is **unclassified**:
 ///    its columns are not called at all (`unclassifiedSites`).
 ///
@@ -166,6 +169,7 @@ public struct PointDefectCensus: Sendable, Codable, Equatable {
             if near.count >= 5 { local[k] = c.value - medianInPlace(&near) }
         }
         var unclassified: [String] = []
+        var ratios = [Double](repeating: 1, count: columns.count)
         for s in shown {
             let idx = columns.indices.filter { columns[$0].site == s.name && local[$0].isFinite }
             guard idx.count >= 8 else {
@@ -188,12 +192,32 @@ public struct PointDefectCensus: Sendable, Codable, Equatable {
                 columns[k].score = z
                 let reference = columns[k].value - local[k]
                 let ratio = (columns[k].value - background) / (reference - background)
+                ratios[k] = ratio
                 if z <= -threshold, ratio <= 1 - markedChange {
                     columns[k].state = ratio < 0.5 ? .vacancy : .substitution
                 } else if z >= threshold, ratio >= 1 + markedChange {
                     columns[k].state = .substitution
                 }
             }
+        }
+        // Spill: where columns overlap (STM tip blur on a honeycomb) a brighter atom raises
+        // its neighbours' values too. A substitution call whose relative excess (r − 1) is
+        // less than half a neighbouring call's is taken for that neighbour's spill and
+        // withdrawn; two substituted neighbours have about equal excess and both stay.
+        let substituted = columns.indices.filter { columns[$0].state == .substitution && columns[$0].score > 0 }
+        if substituted.count > 1 {
+            let tree = KDTree(substituted.map { columns[$0].image })
+            let reach = 1.5 * shortest * pxPerUnit
+            var excess: [Int: Double] = [:]
+            for k in substituted { excess[k] = ratios[k] - 1 }
+            var withdrawn: [Int] = []
+            for (n, k) in substituted.enumerated() {
+                let e = excess[k] ?? 0
+                for m in tree.indices(within: reach, of: columns[k].image) where m != n {
+                    if (excess[substituted[m]] ?? 0) >= 2 * e { withdrawn.append(k); break }
+                }
+            }
+            for k in withdrawn { columns[k].state = .present }
         }
         // Unclassified names are not reported as columns.
         let dropped = Set(unclassified)
