@@ -24,6 +24,7 @@ struct BenchLatticeCommand: ParsableCommand {
     @Option(help: "Materials, comma-separated (default: all).") var materials: String?
     @Option(help: "Contrasts, comma-separated.") var contrasts: String = "haadf"
     @Option(help: "Frame side, pixels.") var size: Int = 512
+    @Option(name: .customLong("fov-cells"), help: "Field of view in lattice constants (default 24, the generator's).") var fovCells: Double?
     @Flag(name: .customLong("no-wrong-model"), help: "Skip the wrong-model analyses.") var noWrongModel = false
     @Flag(help: "Print every evaluation as JSON.") var json = false
 
@@ -42,7 +43,7 @@ struct BenchLatticeCommand: ParsableCommand {
         }
         var all: [LatticeSceneEvaluation] = []
         var lines: [String] = []
-        let header = "material        contrast frames ok/doubt/refused/err  scale err med/max %  recall pooled/min  pos err med/p95 pm  vac P/R (n)  subst n  ms med  wrong-model ok"
+        let header = "material        contrast frames ok/doubt/refused/err  scale err med/max %  recall pooled/min  pos err med/p95 pm  vac P/R (n)  subst n  ms med  wrong-model ok  census vac P/R (n)  census subst P/R (n)"
         lines.append(header)
         for name in names {
             guard let material = MaterialModel.named(name) else { throw ValidationError("unknown material \(name)") }
@@ -54,6 +55,12 @@ struct BenchLatticeCommand: ParsableCommand {
                     let seed = firstSeed + UInt64(k)
                     var p = LatticeSceneParameters.random(seed: seed, material: name, contrast: mode)
                     p.size = size
+                    if let f = fovCells {
+                        // The random drift is a fraction of the field: rescale it with the field.
+                        let old = p.resolvedFieldOfView
+                        p.fieldOfView = f * p.resolvedLatticeConstant
+                        p.drift = p.drift * (p.resolvedFieldOfView / old)
+                    }
                     let scene = try LatticeSceneGenerator().generate(p)
                     let t0 = BenchTiming.threadCPUms()
                     do {
@@ -94,6 +101,15 @@ struct BenchLatticeCommand: ParsableCommand {
         let precision = tp + fp > 0 ? Double(tp) / Double(tp + fp) : .nan
         let recall = tp + fn > 0 ? Double(tp) / Double(tp + fn) : .nan
         let scored = rows.filter { !$0.status.hasPrefix("error") }
+        // Point-defect census (every shown column): vacancy and substitution P/R.
+        func pr(_ tp: Int, _ fp: Int, _ fn: Int) -> String {
+            String(format: "%.3f/%.3f (%d)", tp + fp > 0 ? Double(tp) / Double(tp + fp) : .nan,
+                   tp + fn > 0 ? Double(tp) / Double(tp + fn) : .nan, tp + fn)
+        }
+        let census = pr(rows.reduce(0) { $0 + $1.censusVacancyTruePositives }, rows.reduce(0) { $0 + $1.censusVacancyFalsePositives },
+                        rows.reduce(0) { $0 + $1.censusVacancyFalseNegatives })
+            + "  " + pr(rows.reduce(0) { $0 + $1.censusSubstitutionTruePositives }, rows.reduce(0) { $0 + $1.censusSubstitutionFalsePositives },
+                        rows.reduce(0) { $0 + $1.censusSubstitutionFalseNegatives })
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         return pad(name, 15) + " " + pad(mode.rawValue, 8) + String(format: " %6d %2d/%d/%d/%d  %8.3f/%-8.3f  %6.4f/%-6.4f  %7.1f/%-7.1f  %.2f/%.2f (%d)  %5d  %6.0f  %d/%d",
                       rows.count, count("ok"), count("doubtful"), count("refused"), errors,
@@ -101,6 +117,6 @@ struct BenchLatticeCommand: ParsableCommand {
                       Double(hits) / Double(max(1, sites)), scored.map(\.recall).min() ?? .nan,
                       q(scored.map(\.medianErrorPm), 0.5), q(scored.map(\.p95ErrorPm), 0.95),
                       precision, recall, tp + fn, rows.reduce(0) { $0 + $1.substitutions },
-                      q(scored.map(\.milliseconds), 0.5), wrongOK, wrongRuns)
+                      q(scored.map(\.milliseconds), 0.5), wrongOK, wrongRuns) + "  " + census
     }
 }

@@ -126,6 +126,10 @@ struct FrameRun {
         }
         if showSites {
             lines.append("  \(m.sites) sites, \(m.defects) defects, \(r.cells.count) complete half cells")
+            if let d = r.point_defects {
+                lines.append("  point defects: \(d.vacancies) vacancies, \(d.substitutions) substitutions among \(d.classified) columns"
+                    + (d.unclassified_sites.isEmpty ? "" : " (too faint to classify: \(d.unclassified_sites.joined(separator: ", ")))"))
+            }
             if let h = r.halves {
                 lines.append(h.faulted_group.map { "  faulted half: \($0) (t = \(String(format: "%.1f", h.t_statistic)))" } ?? "  faulted half: undecided (\(h.note ?? ""))")
             }

@@ -49,10 +49,14 @@ struct LocateCommand: ParsableCommand {
             adatoms of Si(111)-7×7) through H, classifies each as present or a defect from its \
             intensity against the same site in the other cells, decides which half of the cell \
             is faulted, and encodes each half cell as the paper's 6-bit vector. Adds sites.csv \
-            and cells.csv to the outputs.
+            and cells.csv to the outputs. For the atomic materials (models with bright \
+            anchors: graphene, mos2, perovskite-110, …) it also calls every column the model \
+            shows, anchors included, present, vacancy or substitution against the same site \
+            in the neighbouring cells (`point_defects` in result.json; docs/registration.md).
 
             Examples:
               anchorreg locate Si_7x7_028.sxm --model si111-7x7 --out loc028
+              anchorreg locate stem.tif --model mos2 --out mos2-frame
               anchorreg locate frame.tif --model si111-7x7 --json > frame.json
             """)
 

@@ -148,4 +148,16 @@ import AnchorGeometry
             #expect(try AnchorModel(jsonData: try model.jsonData()) == model)
         }
     }
+
+    /// Faint sites: those no mode shows in the anchors' contrast (below 0.2 of the strongest
+    /// site): only the perovskites' pure O columns (HAADF 0.07, STM 0, ABF dark).
+    @Test func faintSitesAreThePerovskiteOxygenColumns() {
+        #expect(MaterialModel.perovskite110.faintSites == ["O"])
+        #expect(MaterialModel.perovskite001.faintSites == ["O1", "O2"])
+        for m in MaterialModel.all where !m.name.hasPrefix("perovskite") {
+            #expect(m.faintSites.isEmpty, "\(m.name): \(m.faintSites)")
+        }
+        #expect(MaterialModel.faintSites(ofModelNamed: "perovskite-110:0.4") == ["O"])
+        #expect(MaterialModel.faintSites(ofModelNamed: "si111-7x7").isEmpty)
+    }
 }

@@ -111,6 +111,7 @@ import Testing
         for setup in ["anchorreg synth si7x7 --seed 1 --size 256 --out fixture-stm",
                       "anchorreg synth om-pair --seed 3 --size 400x300 --out fixture-om",
                       "anchorreg synth si7x7 --seed 6 --size 256 --fov-nm 12 --series 3 --interval 40 --out series6",
+                      "anchorreg synth lattice --model mos2 --contrast haadf --seed 1 --size 256 --out fixture-mos2",
                       "anchorreg models from-image snake_design.jpg --extractor rectangle --out snake.json"] {
             let r = try sh(setup, in: dir, binaries: binaries)
             try #require(r.status == 0, "fixture `\(setup)` failed: \(r.stderr)")
@@ -119,6 +120,7 @@ import Testing
             for n in names { try fm.copyItem(at: dir.appendingPathComponent(from), to: dir.appendingPathComponent(n)) }
         }
         try copy("fixture-stm/frame.tiff", ["frame.tif", "frame1.tif", "frame2.tif", "adatoms.tif"])
+        try copy("fixture-mos2/frame.tiff", ["stem.tif"])
         // A folder of frames (batch) and a watched folder holding one frame (watch).
         for folder in ["frames", "incoming"] {
             try fm.createDirectory(at: dir.appendingPathComponent(folder), withIntermediateDirectories: false)

@@ -48,7 +48,7 @@ public struct MaterialModel: Sendable {
         // Fixed geometry with a checked positive finite a: validation cannot fail.
         return try! AnchorModel(
             name: shown, summary: "\(summary) (a = \(value) nm)", unit: .nanometre,
-            geometry: .lattice(lattice(value)), defaultExtractor: "blobs", anchorContrast: anchorContrast)
+            geometry: .lattice(lattice(value)), defaultExtractor: "dark-keypoints", anchorContrast: anchorContrast)
     }
 
     /// Signal of the site called `site` in `contrast` (0 for a site the table omits).

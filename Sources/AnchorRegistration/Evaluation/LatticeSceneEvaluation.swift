@@ -33,6 +33,16 @@ public struct LatticeSceneEvaluation: Sendable, Codable {
     public var vacancyTruePositives: Int = 0
     public var vacancyFalsePositives: Int = 0
     public var vacancyFalseNegatives: Int = 0
+    /// Point-defect census (`FrameAnalysis.pointDefects`, every shown column, anchors too)
+    /// against the truth: a call is true when the truth site it pairs with (nearest within
+    /// the pairing radius) has that state; a visible truth defect is found when the census
+    /// column paired with it has its state. Zero without a census.
+    public var censusVacancyTruePositives: Int = 0
+    public var censusVacancyFalsePositives: Int = 0
+    public var censusVacancyFalseNegatives: Int = 0
+    public var censusSubstitutionTruePositives: Int = 0
+    public var censusSubstitutionFalsePositives: Int = 0
+    public var censusSubstitutionFalseNegatives: Int = 0
     /// Truth vacancies and substitutions at visible sites inside the frame.
     public var vacancies: Int = 0
     public var substitutions: Int = 0
@@ -111,6 +121,31 @@ public struct LatticeSceneEvaluation: Sendable, Codable {
             errors.append(dNm)
             if dNm <= tolNm { e.hits += 1 }
         }
+        if let census = analysis.pointDefects {
+            let truthAtoms = scene.truth.sites.filter(\.atom)
+            let truthTree = KDTree(truthAtoms.map(\.image))
+            let censusTree = KDTree(census.columns.map(\.image))
+            for c in census.columns where c.state != .present {
+                let truthState = truthTree.nearest(to: c.image).flatMap { $0.distance <= pairPx ? truthAtoms[$0.index].state : nil }
+                switch (c.state, truthState == c.state.truthState) {
+                case (.vacancy, true): break
+                case (.vacancy, false): e.censusVacancyFalsePositives += 1
+                case (.substitution, true): break
+                case (.substitution, false): e.censusSubstitutionFalsePositives += 1
+                default: break
+                }
+            }
+            for t in truthAtoms where t.state != .present {
+                guard abs(material?.signal(of: t.site, in: p.contrast) ?? 0) >= visibleSignal else { continue }
+                let called = censusTree.nearest(to: t.image).flatMap { $0.distance <= pairPx ? census.columns[$0.index].state : nil }
+                let found = called?.truthState == t.state
+                if t.state == .vacancy {
+                    if found { e.censusVacancyTruePositives += 1 } else { e.censusVacancyFalseNegatives += 1 }
+                } else {
+                    if found { e.censusSubstitutionTruePositives += 1 } else { e.censusSubstitutionFalseNegatives += 1 }
+                }
+            }
+        }
         e.recall = e.sites > 0 ? Double(e.hits) / Double(e.sites) : 0
         errors.sort()
         if !errors.isEmpty {
@@ -118,5 +153,16 @@ public struct LatticeSceneEvaluation: Sendable, Codable {
             e.p95ErrorPm = 1000 * errors[min(errors.count - 1, Int(0.95 * Double(errors.count)))]
         }
         return e
+    }
+}
+
+extension PointDefectCensus.State {
+    /// The generator's state of the same name.
+    var truthState: LatticeSiteState {
+        switch self {
+        case .present: return .present
+        case .vacancy: return .vacancy
+        case .substitution: return .substitution
+        }
     }
 }

@@ -14,9 +14,14 @@ import AnchorModels
 ///
 /// The choice is made by what the model's sites explain in the cell average of each basis
 /// (the anchor placed on the average's extremum, as the rough placement does): the basis is
-/// kept when its centre site shows a column; the counterpart is taken only when its centre
+/// kept when its centre site shows a column, or when another of the model's sites does (the
+/// measured cell then already holds the model's motif beyond the anchor, so it is no half
+/// cell: `perovskite-110` in HAADF, whose centre O column is faint but whose B column at
+/// (½, 0) shows — doubling that cell gave the diagonal cell a1 ± a2, with the B column left
+/// just under the stray limit); the counterpart is taken only when its centre
 /// site does and its average holds no column away from the model's sites (a frame of another
-/// projection, e.g. SrTiO3 down [110], then keeps its measured basis and its verdict).
+/// projection, e.g. SrTiO3 down [110] with `perovskite-001`, then keeps its measured basis and
+/// its verdict).
 enum CentredCellChoice {
     /// Depth of the centre site over the anchor's (both from the cell average's median, in
     /// the anchor's contrast) at which the centre counts as a column.
@@ -42,6 +47,10 @@ enum CentredCellChoice {
         /// Depth of the strongest local extremum farther than a quarter of the shortest site
         /// distance from every model site, over the anchor's.
         var stray: Double
+        /// Depth of the strongest model site other than the anchor and the centre site, over
+        /// the anchor's (0 when the model has none): a column there means the measured cell
+        /// already holds the model's motif beyond its anchor — it is no half cell.
+        var offCentre: Double = 0
     }
 
     /// Measures `basis` (image pixels, mapped to the model's a1, a2) on `image`: the cell
@@ -69,6 +78,15 @@ enum CentredCellChoice {
         let anchorDepth = depth(bin(anchor.u, anchor.v))
         guard anchorDepth > 0, anchorDepth.isFinite else { return nil }
         let centreDepth = depth(bin(anchor.u + 0.5, anchor.v + 0.5))
+        var offCentre = 0.0
+        for s in lattice.sites where s.name != anchor.name {
+            let du = s.u - anchor.u, dv = s.v - anchor.v
+            let atOrigin = abs(du - du.rounded()) < 1e-3 && abs(dv - dv.rounded()) < 1e-3
+            let atCentre = abs(du - 0.5 - (du - 0.5).rounded()) < 1e-3 && abs(dv - 0.5 - (dv - 0.5).rounded()) < 1e-3
+            guard !atOrigin, !atCentre else { continue }
+            let d = depth(bin(s.u, s.v))
+            if d.isFinite { offCentre = max(offCentre, d) }
+        }
         let a1 = lattice.a1, a2 = lattice.a2
         let shortest = min(a1.length, a2.length, (a1 + a2).length, (a1 - a2).length)
         var stray = 0.0
@@ -82,11 +100,13 @@ enum CentredCellChoice {
                 if !near { stray = depth(v) }
             }
         }
-        return Explanation(centre: centreDepth.isFinite ? centreDepth / anchorDepth : 0, stray: stray / anchorDepth)
+        return Explanation(centre: centreDepth.isFinite ? centreDepth / anchorDepth : 0, stray: stray / anchorDepth,
+                           offCentre: offCentre / anchorDepth)
     }
 
     /// The basis to place the model with: `basis` itself, or — for a centred model whose
-    /// centre site `basis` leaves empty — its conventional counterpart (b1 − b2, b1 + b2),
+    /// centre site and other non-anchor sites `basis` leaves empty — its conventional
+    /// counterpart (b1 − b2, b1 + b2),
     /// aligned to the model like `basis` (first vector nearest `preferredDirection`), when
     /// that one explains the cell average (see the type's description).
     ///
@@ -97,7 +117,8 @@ enum CentredCellChoice {
                        preferredDirection: Point2) -> (Point2, Point2) {
         guard isCentred(lattice),
               let measured = explanation(of: basis, image: image, lattice: lattice, dark: dark),
-              measured.centre < centreColumn else { return basis }
+              measured.centre < centreColumn,
+              measured.offCentre < centreColumn else { return basis }
         let (b1, b2) = basis
         let counterpart = LatticeEstimator.alignBasis(LatticeEstimate(a1: b1 - b2, a2: b1 + b2, quality: 1),
                                                       toModel: lattice.a1, lattice.a2, preferredDirection: preferredDirection)

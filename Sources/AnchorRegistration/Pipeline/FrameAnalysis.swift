@@ -15,6 +15,9 @@ public struct FrameAnalysis: Sendable {
     /// The levelled image the analysis worked on (image pixels).
     public var levelled: Image
     public var model: AnchorModel
+    /// Vacancies and substitutions among every shown atomic column (`PointDefectCensus`),
+    /// when sites were asked for and the model has bright (atomic) anchors; nil otherwise.
+    public var pointDefects: PointDefectCensus? = nil
 
     /// Registers `image` to `model` and, when `locateSites` and the model has object sites,
     /// localises and classifies them and encodes the cells.
@@ -46,8 +49,20 @@ public struct FrameAnalysis: Sendable {
             registration.timings.total += registration.timings.sites
             registration.timings.cpuTotal = cpuBefore + clock.cpuTotal()
         }
+        var pointDefects: PointDefectCensus? = nil
+        if locateSites, registration.quality?.status != .refused, model.anchorContrast == .bright {
+            var clock = Stopwatch()
+            let cpuBefore = registration.timings.cpuTotal
+            var mainDomain = registration
+            mainDomain.anchors = registration.anchors.filter { ($0.domain ?? 0) == 0 }
+            pointDefects = try PointDefectCensus.classify(levelled, registration: mainDomain, model: model)
+            let t = clock.lap()
+            registration.timings.sites += t
+            registration.timings.total += t
+            registration.timings.cpuTotal = cpuBefore + clock.cpuTotal()
+        }
         return FrameAnalysis(registration: registration, sites: sites, halves: halves, cells: cells,
-                             levelled: levelled, model: model)
+                             levelled: levelled, model: model, pointDefects: pointDefects)
     }
 
     /// Sites are placed with the main domain's lattice; where another lattice domain owns the

@@ -86,6 +86,29 @@ public struct FrameReport: Encodable, Sendable {
         @NullWhenAbsent public var anchors_in_view: Int?
     }
 
+    /// The point-defect census (`PointDefectCensus`): counts over every classified column and
+    /// the columns called vacancy or substitution.
+    public struct PointDefects: Encodable, Sendable {
+        public struct Defect: Encodable, Sendable {
+            public var cell: CellIndex
+            public var site: String
+            public var role: String
+            public var image: Point2
+            public var model: Point2
+            /// "vacancy" or "substitution".
+            public var state: String
+            public var score: Double
+            public var edge: Bool
+        }
+        public var classified: Int
+        public var vacancies: Int
+        public var substitutions: Int
+        public var threshold_sd: Double
+        public var window_sigma_px: Double
+        public var unclassified_sites: [String]
+        public var defects: [Defect]
+    }
+
     public struct Halves: Encodable, Sendable {
         @NullWhenAbsent public var faulted_group: String?
         public var t_statistic: Double
@@ -128,6 +151,9 @@ public struct FrameReport: Encodable, Sendable {
     public var sites: [Site]
     public var cells: [Cell]
     @NullWhenAbsent public var halves: Halves?
+    /// Vacancies and substitutions among all shown columns; null for register, refused
+    /// frames and models without bright (atomic) anchors.
+    @NullWhenAbsent public var point_defects: PointDefects?
     public var metrics: Metrics
     /// The verdict (`LatticeVerdict`): `status` ok / doubtful / refused, `reasons`
     /// [{code, status, message}] and the `evidence` behind them (keys in docs/registration.md).
@@ -166,6 +192,14 @@ public struct FrameReport: Encodable, Sendable {
         cells = analysis.cells.map { Cell(cell: $0.cell, half: $0.half, group: $0.group, bits: $0.bits) }
         halves = analysis.halves.map {
             Halves(faulted_group: $0.faultedGroup, t_statistic: $0.tStatistic, confidence: $0.confidence, cells_used: $0.cellsUsed, note: $0.note)
+        }
+        point_defects = analysis.pointDefects.map { c in
+            PointDefects(classified: c.columns.count, vacancies: c.vacancies, substitutions: c.substitutions,
+                         threshold_sd: c.threshold, window_sigma_px: c.blurSigma, unclassified_sites: c.unclassifiedSites,
+                         defects: c.columns.filter { $0.state != .present }.map {
+                             PointDefects.Defect(cell: $0.cell, site: $0.site, role: $0.role.rawValue, image: $0.image,
+                                                 model: $0.model, state: $0.state.rawValue, score: $0.score, edge: $0.edge)
+                         })
         }
         metrics = Metrics(
             mae: r.metrics.mae, recall: r.metrics.recall, oks_threshold: 0.95, oks_scale: r.metrics.oksScale,

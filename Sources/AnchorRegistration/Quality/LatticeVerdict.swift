@@ -134,7 +134,8 @@ public enum LatticeVerdict {
         v.evidence["motif_site_separation_px"] = separation
         let motifCap: Verdict.Status = separation >= Limits.motifResolution ? .refused : .doubtful
         if let fold = ModelCellFold(image: levelled, registration: r, lattice: lattice) {
-            let m = MotifEvidence(fold: fold, lattice: lattice, darkAnchor: (model.anchorContrast ?? .dark) != .bright)
+            let m = MotifEvidence(fold: fold, lattice: lattice, darkAnchor: (model.anchorContrast ?? .dark) != .bright,
+                                  faintObjects: MaterialModel.faintSites(ofModelNamed: model.name))
             v.evidence["motif_samples"] = Double(fold.samples)
             v.evidence["motif_anchor_rank"] = m.anchorRank
             v.evidence["motif_second_extremum"] = m.secondExtremum

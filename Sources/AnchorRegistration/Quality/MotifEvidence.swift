@@ -19,9 +19,9 @@ struct MotifEvidence: Sendable, Equatable {
     /// have (a centred lattice folded with its conventional cell, the second hollow of a
     /// honeycomb given a one-site model).
     var secondExtremum: Double
-    /// With object sites (bright, as `SiteLocator` expects them): the fraction of them brighter
-    /// than the cell average's median, and their mean height above it in standard deviations
-    /// of the cell average. `nil` without object sites.
+    /// With object sites (bright, as `SiteLocator` expects them; faint ones left out): the
+    /// fraction of them brighter than the cell average's median, and their mean height above
+    /// it in standard deviations of the cell average. `nil` without such object sites.
     var objectsAboveMedian: Double?
     var objectContrast: Double?
     /// Lowest correlation between the cell average and its image under each symmetry of the
@@ -37,8 +37,11 @@ struct MotifEvidence: Sendable, Equatable {
     var exclusion: Double
 
     /// Measures the motif of `fold` against `lattice`'s sites. `darkAnchor`: the anchors are
-    /// minima (the default of lattice models) rather than maxima.
-    init(fold: ModelCellFold, lattice: LatticeModel, darkAnchor: Bool) {
+    /// minima (the default of lattice models) rather than maxima. `faintObjects`: object
+    /// sites (by name) the model does not expect to show in the anchors' contrast
+    /// (`MaterialModel.faintSites`, e.g. pure O columns in HAADF): left out of the object
+    /// checks, still counted as model sites for `secondExtremum`.
+    init(fold: ModelCellFold, lattice: LatticeModel, darkAnchor: Bool, faintObjects: Set<String> = []) {
         let bins = fold.bins
         let smooth = Self.periodicBoxBlur(fold.cell, bins: bins)
         let finite = smooth.filter(\.isFinite)
@@ -75,11 +78,12 @@ struct MotifEvidence: Sendable, Equatable {
         }
         secondExtremum = anchorDepth > 0 ? second / anchorDepth : .infinity
 
-        if objects.isEmpty {
+        let shownObjects = objects.filter { !faintObjects.contains($0.name) }
+        if shownObjects.isEmpty {
             objectsAboveMedian = nil
             objectContrast = nil
         } else {
-            let values = objects.map { fold.value(atU: $0.u, v: $0.v, of: smooth) }
+            let values = shownObjects.map { fold.value(atU: $0.u, v: $0.v, of: smooth) }
             objectsAboveMedian = Double(values.filter { $0 > centre }.count) / Double(values.count)
             let mean = values.reduce(0, +) / Double(values.count)
             objectContrast = spread > 0 ? (mean - centre) / spread : 0
