@@ -18,14 +18,7 @@ import Testing
     }
 
     /// The JSON the page's viewer reads.
-    func pageData(_ path: String) throws -> [String: Any] {
-        let html = try String(contentsOfFile: path, encoding: .utf8)
-        let open = "<script type=\"application/json\" id=\"report-data\">"
-        let start = try #require(html.range(of: open)).upperBound
-        let end = try #require(html.range(of: "</script>", range: start..<html.endIndex)).lowerBound
-        let json = String(html[start..<end]).replacingOccurrences(of: "<\\/", with: "</")
-        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-    }
+    func pageData(_ path: String) throws -> [String: Any] { try reportPageData(path) }
 
     func layers(_ data: [String: Any], view: String) throws -> [String: [String: Any]] {
         let views = try #require(data["views"] as? [[String: Any]])

@@ -11,14 +11,7 @@ import Testing
 /// result.json of the same run.
 @Suite struct ReportLargeFrameTests {
     /// The JSON the page's viewer reads.
-    func pageData(_ path: String) throws -> [String: Any] {
-        let html = try String(contentsOfFile: path, encoding: .utf8)
-        let open = "<script type=\"application/json\" id=\"report-data\">"
-        let start = try #require(html.range(of: open)).upperBound
-        let end = try #require(html.range(of: "</script>", range: start..<html.endIndex)).lowerBound
-        let json = String(html[start..<end]).replacingOccurrences(of: "<\\/", with: "</")
-        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-    }
+    func pageData(_ path: String) throws -> [String: Any] { try reportPageData(path) }
 
     func picture(_ view: [String: Any]) throws -> (meta: [String: Any], image: Image) {
         let meta = try #require(view["image"] as? [String: Any])

@@ -1,0 +1,12 @@
+import Foundation
+import Testing
+
+/// The JSON a report.html page's viewer reads (its `report-data` script block), parsed.
+func reportPageData(_ path: String) throws -> [String: Any] {
+    let html = try String(contentsOfFile: path, encoding: .utf8)
+    let open = "<script type=\"application/json\" id=\"report-data\">"
+    let start = try #require(html.range(of: open)).upperBound
+    let end = try #require(html.range(of: "</script>", range: start..<html.endIndex)).lowerBound
+    let json = String(html[start..<end]).replacingOccurrences(of: "<\\/", with: "</")
+    return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+}
