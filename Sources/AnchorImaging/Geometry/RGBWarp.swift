@@ -8,7 +8,8 @@ extension RGBImage {
     /// `fill`. Used to align colour photographs of a device to its drawing.
     /// - Throws: `ImageError.invalidDimensions` for a bad output size,
     ///   `ImageError.invalidParameter` for a non-finite map.
-    /// - Complexity: O(width · height), single-threaded, no per-pixel allocation.
+    /// - Complexity: O(width · height), single-threaded, no per-pixel allocation; bilinear
+    ///   pixels whose four taps are inside the source skip the per-tap border tests.
     public func warped(inverseMap m: Homography, width: Int, height: Int,
                        interpolation: Interpolation = .bilinear,
                        fill: SIMD3<UInt8> = SIMD3(0, 0, 0)) throws -> RGBImage {
@@ -43,9 +44,21 @@ extension RGBImage {
                                 case .nearest:
                                     c = px(Int((X + 0.5).rounded(.down)), Int((Y + 0.5).rounded(.down)))
                                 case .bilinear:
-                                    let top = px(ix, iy) * (1 - tx) + px(ix + 1, iy) * tx
-                                    let bot = px(ix, iy + 1) * (1 - tx) + px(ix + 1, iy + 1) * tx
-                                    c = top * (1 - ty) + bot * ty
+                                    if ix >= 0, iy >= 0, ix < sw - 1, iy < sh - 1 {
+                                        // All four taps inside: no per-tap border test.
+                                        let p = src + 3 * (iy * sw + ix), q = p + 3 * sw
+                                        let c00 = SIMD4<Float>(Float(p[0]), Float(p[1]), Float(p[2]), 0)
+                                        let c01 = SIMD4<Float>(Float(p[3]), Float(p[4]), Float(p[5]), 0)
+                                        let c10 = SIMD4<Float>(Float(q[0]), Float(q[1]), Float(q[2]), 0)
+                                        let c11 = SIMD4<Float>(Float(q[3]), Float(q[4]), Float(q[5]), 0)
+                                        let top = c00 * (1 - tx) + c01 * tx
+                                        let bot = c10 * (1 - tx) + c11 * tx
+                                        c = top * (1 - ty) + bot * ty
+                                    } else {
+                                        let top = px(ix, iy) * (1 - tx) + px(ix + 1, iy) * tx
+                                        let bot = px(ix, iy + 1) * (1 - tx) + px(ix + 1, iy + 1) * tx
+                                        c = top * (1 - ty) + bot * ty
+                                    }
                                 case .bicubic:
                                     let wx = CubicWeights.vector(tx), wy = CubicWeights.vector(ty)
                                     c = .zero
