@@ -43,11 +43,12 @@ extension RGBImage {
                     let p = src + 3 * (y * sw + x)
                     return SIMD4(Float(p[0]), Float(p[1]), Float(p[2]), 0)
                 }
+                /// c + 0.5 clamped to 0…255 and rounded down (truncation, as it is ≥ 0).
                 @inline(__always) func store(_ c: SIMD4<Float>, _ o: Int) {
-                    let q = (c + 0.5).clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 255))
-                    dst[o] = UInt8(q.x.rounded(.down))
-                    dst[o + 1] = UInt8(q.y.rounded(.down))
-                    dst[o + 2] = UInt8(q.z.rounded(.down))
+                    let q = c + 0.5
+                    dst[o] = UInt8(Swift.min(Swift.max(q.x, 0), 255))
+                    dst[o + 1] = UInt8(Swift.min(Swift.max(q.y, 0), 255))
+                    dst[o + 2] = UInt8(Swift.min(Swift.max(q.z, 0), 255))
                 }
                 /// One output pixel by the Double path with border handling.
                 func scalarPixel(_ x: Int, _ y: Int, _ bx: Double, _ by: Double, _ bw: Double) {

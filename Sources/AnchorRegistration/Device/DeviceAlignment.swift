@@ -197,11 +197,15 @@ public enum DeviceAlignment {
             }
         }
         var valid = [Bool](repeating: true, count: n)
-        for im in raw { for i in 0..<n where !im.pixels[i].isFinite { valid[i] = false } }
+        valid.withUnsafeMutableBufferPointer { v in
+            for im in raw { im.pixels.withUnsafeBufferPointer { p in for i in 0..<n where !p[i].isFinite { v[i] = false } } }
+        }
         let range = intensityRange(raw[0], valid)
         var flatMask = valid
         for near in BatchFit.map(raw, threads: options.threads, { _, im in nearEdges(im, range: range) }) {
-            for i in 0..<n where near[i] != 0 { flatMask[i] = false }
+            flatMask.withUnsafeMutableBufferPointer { f in
+                near.withUnsafeBufferPointer { e in for i in 0..<n where e[i] != 0 { f[i] = false } }
+            }
         }
         // Normalisation against frame 0 on unchanged, flat reference pixels.
         var norms = [IntensityNormalisation(gain: 1, gradientX: 0, gradientY: 0, referencePixels: 0)]
@@ -219,9 +223,13 @@ public enum DeviceAlignment {
         for k in 1..<aligned.count {
             var d = aligned[k]
             var s = 0.0, c = 0
-            for i in 0..<n {
-                d.pixels[i] = aligned[k].pixels[i] - aligned[0].pixels[i]
-                if flatMask[i] && d.pixels[i].isFinite { s += Double(d.pixels[i] * d.pixels[i]); c += 1 }
+            aligned[0].pixels.withUnsafeBufferPointer { a0 in
+                d.pixels.withUnsafeMutableBufferPointer { dp in
+                    for i in 0..<n {
+                        dp[i] -= a0[i]
+                        if flatMask[i] && dp[i].isFinite { s += Double(dp[i] * dp[i]); c += 1 }
+                    }
+                }
             }
             d.valueUnit = "luminance (after − before)"
             diffs.append(d)
