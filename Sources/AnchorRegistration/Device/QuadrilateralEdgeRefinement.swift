@@ -246,36 +246,37 @@ enum QuadrilateralEdgeRefinement {
         return (l.p, l.d, kept)
     }
 
-    /// The line through two of the points that minimises the median squared distance of all
-    /// points (least median of squares), over the pairs at least a quarter of the list apart
-    /// (every second one when there are many: a few hundred pairs per side), and the robust
-    /// scale of its residuals, 1.4826 × (1 + 5 / (n − 2)) × √median, px. Deterministic.
-    /// `nil` for fewer than 12 points. More than half the points on one straight line win
-    /// over any curved or shifted run of the others.
+    /// The line through two of the points that minimises the median squared distance of the
+    /// points (least median of squares), and the robust scale of its residuals,
+    /// 1.4826 × (1 + 5 / (n − 2)) × √median, px; `nil` for fewer than 12 points. More than
+    /// half the points on one straight line win over any curved or shifted run of the others.
+    ///
+    /// Bounded cost whatever the side's length (a 500 px pad side has 1000 edge points): the
+    /// candidate lines join two of at most 24 evenly spaced points that are at least a
+    /// quarter of the side apart (≤ 171 pairs), and the median is taken over at most 120
+    /// evenly spaced points. Deterministic.
     static func leastMedianLine(_ pts: [Point2]) -> (p: Point2, d: Point2, scale: Double)? {
         let n = pts.count
         guard n >= 12 else { return nil }
-        let gap = n / 4, stride = n > 60 ? 2 : 1
+        let m = min(n, 24)
+        let anchors = (0..<m).map { $0 * n / m }
+        let evaluated = Array(Swift.stride(from: 0, to: n, by: max(1, n / 120)).map { pts[$0] })
+        let ne = evaluated.count
         var best: (p: Point2, d: Point2, med: Double)?
-        var sq = [Double](repeating: 0, count: n)
-        var i = 0
-        while i + gap < n {
-            var j = i + gap
-            while j < n {
-                let a = pts[i], b = pts[j]
+        var sq = [Double](repeating: 0, count: ne)
+        for ia in 0..<m {
+            for ib in (ia + max(1, m / 4))..<max(ia + max(1, m / 4), m) {
+                let a = pts[anchors[ia]], b = pts[anchors[ib]]
                 let len = a.distance(to: b)
-                if len > 1e-9 {
-                    let dx = (b.x - a.x) / len, dy = (b.y - a.y) / len
-                    for k in 0..<n {
-                        let e = (pts[k].x - a.x) * dy - (pts[k].y - a.y) * dx
-                        sq[k] = e * e
-                    }
-                    let med = sq.withUnsafeMutableBufferPointer { OrderStatistics.select(in: $0, rank: n / 2) }
-                    if best == nil || med < best!.med { best = (a, Point2(dx, dy), med) }
+                guard len > 1e-9 else { continue }
+                let dx = (b.x - a.x) / len, dy = (b.y - a.y) / len
+                for k in 0..<ne {
+                    let e = (evaluated[k].x - a.x) * dy - (evaluated[k].y - a.y) * dx
+                    sq[k] = e * e
                 }
-                j += stride
+                let med = sq.withUnsafeMutableBufferPointer { OrderStatistics.select(in: $0, rank: ne / 2) }
+                if best == nil || med < best!.med { best = (a, Point2(dx, dy), med) }
             }
-            i += stride
         }
         guard let b = best else { return nil }
         return (b.p, b.d, 1.4826 * (1 + 5 / Double(n - 2)) * b.med.squareRoot())
