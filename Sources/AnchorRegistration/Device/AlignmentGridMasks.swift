@@ -64,14 +64,19 @@ extension DeviceAlignment {
                 h2.withUnsafeMutableBufferPointer { d2 in
                     for y in 0..<h {
                         let r = y * w
-                        for x in 0..<w {
-                            var a = e[r + x]
-                            if x > 0 { a |= e[r + x - 1] }
-                            if x + 1 < w { a |= e[r + x + 1] }
-                            var b = a
-                            if x > 1 { b |= e[r + x - 2] }
-                            if x + 2 < w { b |= e[r + x + 2] }
-                            d1[r + x] = a; d2[r + x] = b
+                        @inline(__always) func at(_ x: Int) -> UInt8 { x >= 0 && x < w ? e[r + x] : 0 }
+                        // Columns 2 ..< w − 2 without bounds tests (vectorisable), then the ends.
+                        if w > 4 {
+                            for x in 2..<(w - 2) {
+                                let a = e[r + x - 1] | e[r + x] | e[r + x + 1]
+                                d1[r + x] = a
+                                d2[r + x] = a | e[r + x - 2] | e[r + x + 2]
+                            }
+                        }
+                        for x in [0, 1, w - 2, w - 1] where x >= 0 && x < w && (x < 2 || x >= w - 2) {
+                            let a = at(x - 1) | at(x) | at(x + 1)
+                            d1[r + x] = a
+                            d2[r + x] = a | at(x - 2) | at(x + 2)
                         }
                     }
                 }
@@ -83,12 +88,10 @@ extension DeviceAlignment {
                     near.withUnsafeMutableBufferPointer { o in
                         for y in 1..<(h - 1) {
                             let r = y * w
-                            for x in 1..<(w - 1) {
-                                var v = d2[r + x] | d1[r + x - w] | d1[r + x + w]
-                                if y > 1 { v |= e[r + x - 2 * w] }
-                                if y + 2 < h { v |= e[r + x + 2 * w] }
-                                o[r + x] = v
-                            }
+                            let up2 = y > 1 ? r - 2 * w : -1, down2 = y + 2 < h ? r + 2 * w : -1
+                            for x in 1..<(w - 1) { o[r + x] = d2[r + x] | d1[r + x - w] | d1[r + x + w] }
+                            if up2 >= 0 { for x in 1..<(w - 1) { o[r + x] |= e[up2 + x] } }
+                            if down2 >= 0 { for x in 1..<(w - 1) { o[r + x] |= e[down2 + x] } }
                         }
                     }
                 }
