@@ -12,7 +12,7 @@ extension RGBImage {
     /// Bilinear blocks of 16 output pixels whose source points all lie inside the source take
     /// the vector path of `Image.warped(inverseMap:…)` (source coordinates in Float SIMD from
     /// the block's exact Double homogeneous coordinates, ≈ 10⁻⁴ px from the Double path) and
-    /// interpolate in integers with 16-bit weights, so an 8-bit value may differ by one where
+    /// interpolate in integers with 24-bit weights, so an 8-bit value may differ by one where
     /// it sits on a rounding boundary; the others take the per-pixel Double path with border
     /// handling.
     /// - Complexity: O(width · height), single-threaded, no per-pixel allocation.
@@ -101,15 +101,16 @@ extension RGBImage {
                             UnsafeMutableRawPointer(tys).storeBytes(of: ty, as: PerspectiveWarp.V.self)
                             var o = 3 * (y * width + x)
                             for k in 0..<block {
-                                // Integer bilinear with 16-bit weights (a weight error of
-                                // 2⁻¹⁷ moves a value by < 0.002 of a level), rounded half up.
+                                // Integer bilinear with 24-bit weights, rounded to the
+                                // nearest (a weight error ≤ 2⁻²⁵ moves a value by < 2·10⁻⁵
+                                // of a level), the result rounded half up; < 2⁵⁷ in Int.
                                 let p = src + Int(offs[k]), q = p + rowBytes
-                                let a = Int(txs[k] * 65_536), b = Int(tys[k] * 65_536)
-                                let ia = 65_536 - a, ib = 65_536 - b
+                                let a = Int(txs[k] * 16_777_216 + 0.5), b = Int(tys[k] * 16_777_216 + 0.5)
+                                let ia = 16_777_216 - a, ib = 16_777_216 - b
                                 for c in 0..<3 {
                                     let top = Int(p[c]) * ia + Int(p[c + 3]) * a
                                     let bot = Int(q[c]) * ia + Int(q[c + 3]) * a
-                                    dst[o + c] = UInt8(truncatingIfNeeded: (top * ib + bot * b + (1 << 31)) >> 32)
+                                    dst[o + c] = UInt8(truncatingIfNeeded: (top * ib + bot * b + (1 << 47)) >> 48)
                                 }
                                 o += 3
                             }
