@@ -95,13 +95,23 @@ public struct AlignCommand: ParsableCommand {
         let anchorModel = try AnchorModel.load(model)
         let outputs = try OutputSelection.resolve(selection.outputs, json: json)
         let bar = ProgressBar(total: images.count + 3, label: "align", policy: progress.policy)
-        var frames: [AlignmentFrame] = []
-        for path in images {
-            let doc = try input.document(path)
-            let lum: Image
-            if input.channel == nil, let rgb = doc.rgb { lum = rgb.luminance() } else { lum = try input.selectedChannel(of: doc).image }
-            frames.append(AlignmentFrame(name: (path as NSString).lastPathComponent, luminance: lum, colour: doc.rgb))
-            bar.advance()
+        // The images are read and decoded in parallel; an error names the first failing image.
+        let readOptions = try input.readOptions(), channel = input.channel
+        let read = BatchFit.map(images) { _, path in
+            Result { () throws -> AlignmentFrame in
+                let doc = try ImageFile.read(path: path, options: readOptions)
+                let lum: Image
+                if let channel {
+                    lum = try doc.channel(named: channel).image
+                } else {
+                    lum = try doc.rgb?.luminance() ?? doc.defaultChannel().image
+                }
+                return AlignmentFrame(name: (path as NSString).lastPathComponent, luminance: lum, colour: doc.rgb)
+            }
+        }
+        let frames = try read.map { r -> AlignmentFrame in
+            defer { bar.advance() }
+            return try r.get()
         }
         var options = DeviceAlignmentOptions()
         options.pixelsPerUnit = resolution
@@ -115,16 +125,25 @@ public struct AlignCommand: ParsableCommand {
         }
         let files = OutputFiles(directory: out, force: force)
         if !outputs.isEmpty { try files.prepare() }
-        let written = try AlignOutputs.write(result, frames: frames, paths: images, model: anchorModel,
-                                             profiles: profiles, to: files, selection: outputs)
-        bar.advance()
+        // Every file is an independent job: encoded and written in parallel, the report (the
+        // longest) first. The aligned previews are made once for the PNG files and the report.
+        let previews = outputs.contains(.png) || outputs.contains(.html)
+            ? BatchFit.map(Array(result.aligned.indices)) { _, k in AlignOutputs.alignedPreview(result, k, model: anchorModel) } : []
+        let fileJobs = AlignOutputs.jobs(result, frames: frames, model: anchorModel, profiles: profiles,
+                                         previews: previews, selection: outputs)
+        let written = fileJobs.map { files.url($0.name).path }
         let summary = AlignSummary(result, paths: images, frames: frames, model: anchorModel, profiles: profiles, files: written)
-        if outputs.contains(.json) { try files.write(JSONOutput.encodeStreaming(summary), to: "result.json") }
+        var jobs: [OutputJob] = []
         if outputs.contains(.html) {
-            try files.write(text: try AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles,
-                                                      verdict: result.quality),
-                            to: "report.html")
+            jobs.append(OutputJob("report.html") {
+                Data(try AlignReport.html(result, summary: summary, frames: frames, model: anchorModel, profiles: profiles,
+                                          verdict: result.quality, previews: previews).utf8)
+            })
         }
+        jobs += fileJobs
+        if outputs.contains(.json) { jobs.append(OutputJob("result.json") { try JSONOutput.encodeStreaming(summary) }) }
+        try OutputJob.run(jobs, to: files)
+        bar.advance()
         bar.advance()
         bar.finish()
         succeeded = true

@@ -37,44 +37,60 @@ enum AlignOutputs {
         return img
     }
 
-    /// Writes the image and table files of `selection` (TIFF, GSF, PNG, CSV with its SVG
-    /// plot); result.json and report.html are written by the command.
-    static func write(_ r: DeviceAlignmentResult, frames: [AlignmentFrame], paths: [String], model: AnchorModel,
-                      profiles: [LineProfile], to files: OutputFiles, selection: OutputSelection = .defaults) throws -> [String] {
-        var written: [String] = []
+    /// The image and table files of `selection` (TIFF, GSF, GWY, PNG, CSV with its SVG plot)
+    /// as jobs, in the order the files are listed in result.json; result.json and
+    /// report.html are the command's. `previews` are `alignedPreview(r, k, …)` of every frame
+    /// (made once, the report shows them too).
+    static func jobs(_ r: DeviceAlignmentResult, frames: [AlignmentFrame], model: AnchorModel, profiles: [LineProfile],
+                     previews: [RGBImage], selection: OutputSelection = .defaults) -> [OutputJob] {
+        var jobs: [OutputJob] = []
         let (tiff, png, gsf, gwy) = (selection.contains(.tiff), selection.contains(.png), selection.contains(.gsf), selection.contains(.gwy))
         for k in r.aligned.indices {
-            if tiff { written.append(try files.write(TIFFWriter.encode(r.aligned[k]), to: "aligned-\(k).tiff")) }
-            if gsf { written.append(try files.write(GwyddionGSF.write(r.aligned[k], title: frames[k].name), to: "aligned-\(k).gsf")) }
-            if gwy { written.append(try files.write(GwyddionGWY.write(r.aligned[k], title: frames[k].name), to: "aligned-\(k).gwy")) }
+            let name = frames[k].name
+            if tiff { jobs.append(OutputJob("aligned-\(k).tiff") { try TIFFWriter.encode(r.aligned[k]) }) }
+            if gsf { jobs.append(OutputJob("aligned-\(k).gsf") { try GwyddionGSF.write(r.aligned[k], title: name) }) }
+            if gwy { jobs.append(OutputJob("aligned-\(k).gwy") { try GwyddionGWY.write(r.aligned[k], title: name) }) }
             if png {
-                written.append(try files.write(alignedPreview(r, k, model: model).pngData(), to: "aligned-\(k).png"))
-                written.append(try files.write(overlay(frames[k], r.registrations[k], model: model).pngData(), to: "overlay-\(k).png"))
+                jobs.append(OutputJob("aligned-\(k).png") { try previews[k].pngData() })
+                let frame = frames[k], reg = r.registrations[k]
+                jobs.append(OutputJob("overlay-\(k).png") { try overlay(frame, reg, model: model).pngData() })
             }
         }
         for (j, d) in r.differences.enumerated() {
-            if tiff { written.append(try files.write(TIFFWriter.encode(d), to: "difference-\(j + 1).tiff")) }
-            if gsf { written.append(try files.write(GwyddionGSF.write(d, title: "difference \(j + 1)"), to: "difference-\(j + 1).gsf")) }
-            if gwy { written.append(try files.write(GwyddionGWY.write(d, title: "difference \(j + 1)"), to: "difference-\(j + 1).gwy")) }
+            if tiff { jobs.append(OutputJob("difference-\(j + 1).tiff") { try TIFFWriter.encode(d) }) }
+            if gsf { jobs.append(OutputJob("difference-\(j + 1).gsf") { try GwyddionGSF.write(d, title: "difference \(j + 1)") }) }
+            if gwy { jobs.append(OutputJob("difference-\(j + 1).gwy") { try GwyddionGWY.write(d, title: "difference \(j + 1)") }) }
             if png {
-                written.append(try files.write(d.renderedPNG(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black),
-                                               to: "difference-\(j + 1).png"))
+                jobs.append(OutputJob("difference-\(j + 1).png") {
+                    try d.renderedPNG(colorMap: .coolwarm, range: differenceRange(d), nanColor: .black)
+                })
             }
         }
         if png && !r.differences.isEmpty {
-            written.append(try files.write(ColorMap.coolwarm.colorBar(length: 256, thickness: 16).pngData(), to: "difference-colorbar.png"))
+            jobs.append(OutputJob("difference-colorbar.png") { try ColorMap.coolwarm.colorBar(length: 256, thickness: 16).pngData() })
         }
         if selection.contains(.csv) && !profiles.isEmpty {
             let names = frames.map(\.name)
-            var csv = ""
-            for (i, p) in profiles.enumerated() {
-                csv += "# profile \(i + 1): (\(p.start.x), \(p.start.y)) → (\(p.end.x), \(p.end.y)) \(unitText(model))\n"
-                csv += p.csv(frameNames: names, unit: unitName(model))
-            }
-            written.append(try files.write(text: csv, to: "profiles.csv"))
-            written.append(try files.write(text: profilePlot(profiles, names: names, model: model).svg(), to: "profiles.svg"))
+            jobs.append(OutputJob("profiles.csv") {
+                var csv = ""
+                for (i, p) in profiles.enumerated() {
+                    csv += "# profile \(i + 1): (\(p.start.x), \(p.start.y)) → (\(p.end.x), \(p.end.y)) \(unitText(model))\n"
+                    csv += p.csv(frameNames: names, unit: unitName(model))
+                }
+                return Data(csv.utf8)
+            })
+            jobs.append(OutputJob("profiles.svg") { Data(profilePlot(profiles, names: names, model: model).svg().utf8) })
         }
-        return written
+        return jobs
+    }
+
+    /// Writes the files of `jobs(…)` (in parallel, see `OutputJob.run`).
+    /// - Returns: the paths written, in the jobs' order.
+    static func write(_ r: DeviceAlignmentResult, frames: [AlignmentFrame], model: AnchorModel,
+                      profiles: [LineProfile], to files: OutputFiles, selection: OutputSelection = .defaults) throws -> [String] {
+        let previews = selection.contains(.png) ? r.aligned.indices.map { alignedPreview(r, $0, model: model) } : []
+        return try OutputJob.run(jobs(r, frames: frames, model: model, profiles: profiles, previews: previews, selection: selection),
+                                 to: files)
     }
 
     /// The model unit in ASCII for CSV column names ("px" for a model without a physical scale).

@@ -11,8 +11,10 @@ enum AlignReport {
     typealias Row = ReportDocument.Row
     typealias Layer = ReportDocument.Layer
 
+    /// - Parameter previews: `AlignOutputs.alignedPreview` of every frame when the caller
+    ///   has made them already (the aligned PNG files); made here otherwise.
     static func html(_ r: DeviceAlignmentResult, summary s: AlignSummary, frames: [AlignmentFrame], model: AnchorModel,
-                     profiles: [LineProfile], verdict: Verdict? = nil) throws -> String {
+                     profiles: [LineProfile], verdict: Verdict? = nil, previews: [RGBImage]? = nil) throws -> String {
         let u = AlignOutputs.unitText(model)
         var doc = ReportDocument(kind: "align", title: "AnchorReg align: \(frames.count) images → \(model.name)")
         doc.verdict = verdict
@@ -33,7 +35,8 @@ enum AlignReport {
         }
         for (j, d) in r.differences.enumerated() {
             let b = j + 1
-            let a0 = AlignOutputs.alignedPreview(r, 0, model: model), ab = AlignOutputs.alignedPreview(r, b, model: model)
+            let a0 = previews?[0] ?? AlignOutputs.alignedPreview(r, 0, model: model)
+            let ab = previews?[b] ?? AlignOutputs.alignedPreview(r, b, model: model)
             doc.add(ReportDocument.View(
                 id: "aligned-\(b)", title: "Aligned: image 0 and image \(b) on the model grid",
                 caption: "Drag the slider to the right to lay image \(b) over image 0 (left of the line), or press Blink to switch between them: what moves is a change of the device or a residual of the alignment. Yellow: model regions; black: outside that photograph.",

@@ -41,13 +41,11 @@ import Testing
         // Compare with the generator's truth.
         let truth = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/truth.json"))) as? [String: Any])
         let truePoints = try #require(truth["dark_fraction_change_points"] as? Double)
-        // Known regression on branch `device` (issue 11 work, not yet explained): on this
-        // 400 × 300 pair the change comes out 0.87–1.0 points off (the first photograph's dark
-        // fraction is under-counted by ≈ 1.7 points) although its corners are within 0.1 px.
-        withKnownIssue("dark-fraction change 0.87–1.0 points off on the 400×300 seed-5 pair since the issue-11 extractor changes") {
-            #expect(abs((change["dark_fraction_change_points"] as? Double ?? .nan) - truePoints) < 0.5)
-        }
-        #expect(abs((change["dark_fraction_change_points"] as? Double ?? .nan) - truePoints) < 1.5)
+        // This pair (brightest/edge/colour look) has a dark patch reaching the first
+        // photograph's outline over a third of one side; a side line fitted from all profiles
+        // was tilted by the run of inward-shifted crossings (one corner 2.1 px off, change
+        // 0.87 points off). The least-median start of the side fit keeps it within 0.2 px.
+        #expect(abs((change["dark_fraction_change_points"] as? Double ?? .nan) - truePoints) < 0.5)
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.contains("data:image/png;base64,") && html.contains("Difference 1 − 0"))
         let csv = try String(contentsOfFile: out + "/profiles.csv", encoding: .utf8)

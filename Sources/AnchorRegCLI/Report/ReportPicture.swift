@@ -51,21 +51,33 @@ enum ReportPicture {
     }
 
     /// `image` reduced by averaging `f`×`f` blocks (a trailing partial block is dropped,
-    /// as `Image.binned` does).
+    /// as `Image.binned` does); each channel's mean rounded half up.
+    /// - Complexity: O(pixels), one pass over the source rows into per-row integer sums.
     static func reduced(_ image: RGBImage, by f: Int) throws -> RGBImage {
         let w = image.width / f, h = image.height / f
-        var out = [UInt8](repeating: 0, count: w * h * 3)
         let n = f * f
-        for y in 0..<h {
-            for x in 0..<w {
-                for c in 0..<3 {
-                    var sum = 0
-                    for dy in 0..<f {
-                        let row = ((y * f + dy) * image.width + x * f) * 3 + c
-                        for dx in 0..<f { sum += Int(image.samples[row + 3 * dx]) }
+        let out = image.samples.withUnsafeBufferPointer { src in
+            [UInt8](unsafeUninitializedCapacity: w * h * 3) { dst, count in
+                var sums = [Int](repeating: 0, count: w * 3)
+                sums.withUnsafeMutableBufferPointer { acc in
+                    for y in 0..<h {
+                        for i in 0..<(w * 3) { acc[i] = 0 }
+                        for dy in 0..<f {
+                            let row = (y * f + dy) * image.width * 3
+                            for x in 0..<w {
+                                var r = 0, g = 0, b = 0
+                                var o = row + x * f * 3
+                                for _ in 0..<f {
+                                    r += Int(src[o]); g += Int(src[o + 1]); b += Int(src[o + 2])
+                                    o += 3
+                                }
+                                acc[3 * x] += r; acc[3 * x + 1] += g; acc[3 * x + 2] += b
+                            }
+                        }
+                        for i in 0..<(w * 3) { dst[y * w * 3 + i] = UInt8((acc[i] + n / 2) / n) }
                     }
-                    out[(y * w + x) * 3 + c] = UInt8((sum + n / 2) / n)
                 }
+                count = w * h * 3
             }
         }
         return try RGBImage(width: w, height: h, samples: out)

@@ -33,34 +33,70 @@ extension DeviceAlignment {
         return max(Double(hi - lo), 1e-6)
     }
 
-    /// Clears `mask` within 2 px of pixels whose central-difference gradient exceeds 5 % of
-    /// the intensity range per pixel (structure edges, where sub-pixel misregistration and
-    /// resampling dominate any difference).
-    static func markEdges(_ im: Image, range: Double, into mask: inout [Bool]) {
+    /// Pixels within 2 px (Euclidean disk) of a pixel whose central-difference gradient
+    /// exceeds 5 % of the intensity range per pixel, or on the image border (1 = near an
+    /// edge): structure edges, where sub-pixel misregistration and resampling dominate any
+    /// difference. A NaN gradient counts as an edge.
+    ///
+    /// - Complexity: O(pixels), three passes over byte masks (the disk of radius 2 is the
+    ///   union of a 5-wide row, 3-wide rows at ±1 and single pixels at ±2).
+    static func nearEdges(_ im: Image, range: Double) -> [UInt8] {
         let w = im.width, h = im.height
-        let t = Float(0.05 * range)
-        var edge = [Bool](repeating: false, count: w * h)
-        for y in 1..<(h - 1) {
-            for x in 1..<(w - 1) {
-                let i = y * w + x
-                let gx = (im.pixels[i + 1] - im.pixels[i - 1]) / 2, gy = (im.pixels[i + w] - im.pixels[i - w]) / 2
-                if !(gx * gx + gy * gy <= t * t) { edge[i] = true }
-            }
-        }
-        let r = 2
-        for y in 0..<h {
-            for x in 0..<w where edge[y * w + x] {
-                for dy in -r...r {
-                    let yy = y + dy
-                    guard yy >= 0, yy < h else { continue }
-                    for dx in -r...r where dx * dx + dy * dy <= r * r {
-                        let xx = x + dx
-                        if xx >= 0 && xx < w { mask[yy * w + xx] = false }
+        var near = [UInt8](repeating: 1, count: w * h)
+        guard w >= 3, h >= 3 else { return near }
+        let t2 = Float(0.05 * range) * Float(0.05 * range)
+        var edge = [UInt8](repeating: 0, count: w * h)
+        im.pixels.withUnsafeBufferPointer { p in
+            edge.withUnsafeMutableBufferPointer { e in
+                for y in 1..<(h - 1) {
+                    for x in 1..<(w - 1) {
+                        let i = y * w + x
+                        let gx = (p[i + 1] - p[i - 1]) / 2, gy = (p[i + w] - p[i - w]) / 2
+                        e[i] = gx * gx + gy * gy <= t2 ? 0 : 1
                     }
                 }
             }
         }
-        for x in 0..<w { mask[x] = false; mask[(h - 1) * w + x] = false }
-        for y in 0..<h { mask[y * w] = false; mask[y * w + w - 1] = false }
+        // Horizontal dilations by 1 and 2 px.
+        var h1 = [UInt8](repeating: 0, count: w * h), h2 = h1
+        edge.withUnsafeBufferPointer { e in
+            h1.withUnsafeMutableBufferPointer { d1 in
+                h2.withUnsafeMutableBufferPointer { d2 in
+                    for y in 0..<h {
+                        let r = y * w
+                        @inline(__always) func at(_ x: Int) -> UInt8 { x >= 0 && x < w ? e[r + x] : 0 }
+                        // Columns 2 ..< w − 2 without bounds tests (vectorisable), then the ends.
+                        if w > 4 {
+                            for x in 2..<(w - 2) {
+                                let a = e[r + x - 1] | e[r + x] | e[r + x + 1]
+                                d1[r + x] = a
+                                d2[r + x] = a | e[r + x - 2] | e[r + x + 2]
+                            }
+                        }
+                        for x in [0, 1, w - 2, w - 1] where x >= 0 && x < w && (x < 2 || x >= w - 2) {
+                            let a = at(x - 1) | at(x) | at(x + 1)
+                            d1[r + x] = a
+                            d2[r + x] = a | at(x - 2) | at(x + 2)
+                        }
+                    }
+                }
+            }
+        }
+        edge.withUnsafeBufferPointer { e in
+            h1.withUnsafeBufferPointer { d1 in
+                h2.withUnsafeBufferPointer { d2 in
+                    near.withUnsafeMutableBufferPointer { o in
+                        for y in 1..<(h - 1) {
+                            let r = y * w
+                            let up2 = y > 1 ? r - 2 * w : -1, down2 = y + 2 < h ? r + 2 * w : -1
+                            for x in 1..<(w - 1) { o[r + x] = d2[r + x] | d1[r + x - w] | d1[r + x + w] }
+                            if up2 >= 0 { for x in 1..<(w - 1) { o[r + x] |= e[up2 + x] } }
+                            if down2 >= 0 { for x in 1..<(w - 1) { o[r + x] |= e[down2 + x] } }
+                        }
+                    }
+                }
+            }
+        }
+        return near
     }
 }

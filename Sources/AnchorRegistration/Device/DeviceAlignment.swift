@@ -36,6 +36,10 @@ public struct DeviceAlignmentOptions: Sendable {
     /// pixel keeps the mixture below ~16 % for a blur of σ ≈ 1 px (light stays light, dark
     /// stays dark) while leaving out as little of the region as possible.
     public var regionInsetImagePixels: Double = 1.0
+    /// Worker threads for the frames' independent work (registration, warps, edge masks);
+    /// `nil`: one per core, at most one per frame. The result is the same to the bit for any
+    /// count: each frame's work is sequential and the frames are combined in their order.
+    public var threads: Int?
 
     public init() {}
 }
@@ -94,10 +98,14 @@ public enum DeviceAlignment {
         }
         // An unknown region is refused before the (slow) registrations.
         let region = try measuredRegion(model, options.regionName)
+        let regOptions = options.registration
+        let registered = BatchFit.map(frames, threads: options.threads) { _, f in
+            Result { try DeviceRegistration.register(f.luminance, to: model, options: regOptions) }
+        }
         var regs: [DeviceRegistration] = []
-        for f in frames {
+        for (f, r) in zip(frames, registered) {
             do {
-                regs.append(try DeviceRegistration.register(f.luminance, to: model, options: options.registration))
+                regs.append(try r.get())
             } catch let e as DeviceError {
                 throw Self.named(e, f.name)
             }
@@ -155,11 +163,19 @@ public enum DeviceAlignment {
         }
         let grid = try OutputGrid(covering: xs.min()! - m, ys.min()! - m, xs.max()! + m, ys.max()! + m,
                                   pixelsPerUnit: ppu, unit: model.unit)
+        let homographies = regs.map(\.homography)
+        let warps = BatchFit.map(frames, threads: options.threads) { k, f in
+            Result { () throws -> (Image, RGBImage?) in
+                (try f.luminance.warped(to: grid, modelToImage: homographies[k], fill: .nan),
+                 try f.colour.map { try $0.warped(to: grid, modelToImage: homographies[k]) })
+            }
+        }
         var raw: [Image] = []
         var colour: [RGBImage?] = []
-        for (k, f) in frames.enumerated() {
-            raw.append(try f.luminance.warped(to: grid, modelToImage: regs[k].homography, fill: .nan))
-            colour.append(try f.colour.map { try $0.warped(to: grid, modelToImage: regs[k].homography) })
+        for w in warps {
+            let (l, c) = try w.get()
+            raw.append(l)
+            colour.append(c)
         }
         // Masks on the grid.
         let n = grid.width * grid.height
@@ -181,10 +197,16 @@ public enum DeviceAlignment {
             }
         }
         var valid = [Bool](repeating: true, count: n)
-        for im in raw { for i in 0..<n where !im.pixels[i].isFinite { valid[i] = false } }
+        valid.withUnsafeMutableBufferPointer { v in
+            for im in raw { im.pixels.withUnsafeBufferPointer { p in for i in 0..<n where !p[i].isFinite { v[i] = false } } }
+        }
         let range = intensityRange(raw[0], valid)
         var flatMask = valid
-        for im in raw { markEdges(im, range: range, into: &flatMask) }
+        for near in BatchFit.map(raw, threads: options.threads, { _, im in nearEdges(im, range: range) }) {
+            flatMask.withUnsafeMutableBufferPointer { f in
+                near.withUnsafeBufferPointer { e in for i in 0..<n where e[i] != 0 { f[i] = false } }
+            }
+        }
         // Normalisation against frame 0 on unchanged, flat reference pixels.
         var norms = [IntensityNormalisation(gain: 1, gradientX: 0, gradientY: 0, referencePixels: 0)]
         var aligned = [raw[0]]
@@ -201,9 +223,13 @@ public enum DeviceAlignment {
         for k in 1..<aligned.count {
             var d = aligned[k]
             var s = 0.0, c = 0
-            for i in 0..<n {
-                d.pixels[i] = aligned[k].pixels[i] - aligned[0].pixels[i]
-                if flatMask[i] && d.pixels[i].isFinite { s += Double(d.pixels[i] * d.pixels[i]); c += 1 }
+            aligned[0].pixels.withUnsafeBufferPointer { a0 in
+                d.pixels.withUnsafeMutableBufferPointer { dp in
+                    for i in 0..<n {
+                        dp[i] -= a0[i]
+                        if flatMask[i] && dp[i].isFinite { s += Double(dp[i] * dp[i]); c += 1 }
+                    }
+                }
             }
             d.valueUnit = "luminance (after − before)"
             diffs.append(d)

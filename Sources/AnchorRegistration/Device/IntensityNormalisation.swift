@@ -23,42 +23,83 @@ public struct IntensityNormalisation: Sendable, Codable, Hashable {
 
 extension DeviceAlignment {
     /// Fits I_k ≈ (g + gx·x + gy·y) I_0 on the reference pixels (3 rounds of 3·MAD trimming)
-    /// and divides it out.
+    /// and divides it out. x and y are model units from `centre`.
+    ///
+    /// - Complexity: O(pixels) per round with no per-pixel allocation: the pixels still in the
+    ///   fit are a byte mask (not an index list), the model coordinates come from one table
+    ///   per column and per row, and the sums are scalar. The sums run in pixel order and the
+    ///   residual median takes every `stride`-th kept pixel, as the index-list version did, so
+    ///   the result is the same to the bit.
     static func normalise(_ im: Image, against ref: Image, grid: OutputGrid, centre: Point2,
                           reference: [Bool]) -> (IntensityNormalisation, Image) {
-        var idx = (0..<im.count).filter { reference[$0] && im.pixels[$0].isFinite && ref.pixels[$0].isFinite && ref.pixels[$0] > 0 }
+        let w = grid.width, h = grid.height, n = im.count
+        // Model coordinates of every column and row, relative to the centre (model units).
+        let xs = (0..<w).map { grid.modelPoint(Double($0), 0).x - centre.x }
+        let ys = (0..<h).map { grid.modelPoint(0, Double($0)).y - centre.y }
+        var keep = [UInt8](repeating: 0, count: n)
+        var kept = 0
         var coef = [1.0, 0, 0]
-        func xy(_ i: Int) -> (Double, Double) {
-            let p = grid.modelPoint(Double(i % grid.width), Double(i / grid.width))
-            return (p.x - centre.x, p.y - centre.y)
-        }
-        for _ in 0..<3 {
-            guard idx.count >= 10 else { break }
-            var a = [[Double]](repeating: [0, 0, 0], count: 3), b = [0.0, 0, 0]
-            for i in idx {
-                let (x, y) = xy(i)
-                let r = Double(ref.pixels[i])
-                let f = [r, r * x, r * y]
-                let v = Double(im.pixels[i])
-                for p in 0..<3 { b[p] += f[p] * v; for q in 0..<3 { a[p][q] += f[p] * f[q] } }
+        im.pixels.withUnsafeBufferPointer { ip in
+            ref.pixels.withUnsafeBufferPointer { rp in
+                keep.withUnsafeMutableBufferPointer { kp in
+                    for i in 0..<n where reference[i] && ip[i].isFinite && rp[i].isFinite && rp[i] > 0 {
+                        kp[i] = 1; kept += 1
+                    }
+                    for _ in 0..<3 {
+                        guard kept >= 10 else { break }
+                        var a00 = 0.0, a01 = 0.0, a02 = 0.0, a11 = 0.0, a12 = 0.0, a22 = 0.0
+                        var b0 = 0.0, b1 = 0.0, b2 = 0.0
+                        for y in 0..<h {
+                            let yy = ys[y], row = y * w
+                            for x in 0..<w where kp[row + x] != 0 {
+                                let r = Double(rp[row + x]), v = Double(ip[row + x])
+                                let f0 = r, f1 = r * xs[x], f2 = r * yy
+                                b0 += f0 * v; b1 += f1 * v; b2 += f2 * v
+                                a00 += f0 * f0; a01 += f0 * f1; a02 += f0 * f2
+                                a11 += f1 * f1; a12 += f1 * f2; a22 += f2 * f2
+                            }
+                        }
+                        let a = [[a00, a01, a02], [a01, a11, a12], [a02, a12, a22]]
+                        guard let c = solve3(a, [b0, b1, b2]) else { break }
+                        coef = c
+                        @inline(__always) func residual(_ x: Int, _ y: Int) -> Double {
+                            let i = y * w + x
+                            return abs(Double(ip[i]) - (c[0] + c[1] * xs[x] + c[2] * ys[y]) * Double(rp[i]))
+                        }
+                        // The median of every stride-th kept residual in pixel order (≤ 65 k samples).
+                        let stride = max(1, kept / 65_536)
+                        var sample: [Double] = []
+                        sample.reserveCapacity(kept / stride + 1)
+                        var k = 0
+                        for y in 0..<h {
+                            for x in 0..<w where kp[y * w + x] != 0 {
+                                if k % stride == 0 { sample.append(residual(x, y)) }
+                                k += 1
+                            }
+                        }
+                        sample.sort()
+                        let cut = max(3 * 1.4826 * sample[sample.count / 2], 1e-3)
+                        kept = 0
+                        for y in 0..<h {
+                            for x in 0..<w where kp[y * w + x] != 0 {
+                                if residual(x, y) <= cut { kept += 1 } else { kp[y * w + x] = 0 }
+                            }
+                        }
+                    }
+                }
             }
-            guard let c = solve3(a, b) else { break }
-            coef = c
-            let res = idx.map { i -> Double in
-                let (x, y) = xy(i)
-                return abs(Double(im.pixels[i]) - (c[0] + c[1] * x + c[2] * y) * Double(ref.pixels[i]))
-            }
-            let cut = max(3 * 1.4826 * subsampledMedian(res), 1e-3)
-            idx = zip(idx, res).filter { $0.1 <= cut }.map(\.0)
         }
         var out = im
-        for i in 0..<im.count {
-            let (x, y) = xy(i)
-            let g = coef[0] + coef[1] * x + coef[2] * y
-            out.pixels[i] = g > 0 ? Float(Double(im.pixels[i]) / g) : .nan
+        out.pixels.withUnsafeMutableBufferPointer { op in
+            for y in 0..<h {
+                for x in 0..<w {
+                    let g = coef[0] + coef[1] * xs[x] + coef[2] * ys[y]
+                    op[y * w + x] = g > 0 ? Float(Double(op[y * w + x]) / g) : .nan
+                }
+            }
         }
         return (IntensityNormalisation(gain: coef[0], gradientX: coef[1] / coef[0], gradientY: coef[2] / coef[0],
-                                       referencePixels: idx.count), out)
+                                       referencePixels: kept), out)
     }
 
     static func solve3(_ a: [[Double]], _ b: [Double]) -> [Double]? {
@@ -73,12 +114,5 @@ extension DeviceAlignment {
             for r in 0..<3 { m[r][c] = b[r] }
             return det(m) / d
         }
-    }
-
-    static func subsampledMedian(_ v: [Double]) -> Double {
-        guard !v.isEmpty else { return .nan }
-        let stride = max(1, v.count / 65_536)
-        let s = Swift.stride(from: 0, to: v.count, by: stride).map { v[$0] }.sorted()
-        return s[s.count / 2]
     }
 }

@@ -41,6 +41,9 @@ enum QuadrilateralEdgeRefinement {
         let step = 0.25
         let steps = Int((2 * r / step).rounded())
         var profile = [Float](repeating: 0, count: steps + 1)
+        // Per side: its unit direction, the clean edge points with their rise widths, and
+        // every edge point found. The rise-width test below needs all four sides first.
+        var sides: [(a: Point2, u: Point2, pts: [Point2], widths: [Double], unchecked: [Point2])] = []
         for side in 0..<4 {
             let a = corners[side], b = corners[(side + 1) % 4]
             let len = a.distance(to: b)
@@ -115,6 +118,24 @@ enum QuadrilateralEdgeRefinement {
                     if w.isFinite { allWidths.append(w) }
                 }
             }
+            sides.append((a, Point2(ux, uy), pts, widths, unchecked))
+        }
+        // The typical rise width, from the clean single-step profiles of all four sides: a
+        // dark strip can run along a large part of one side (a patch reaching the outline
+        // over a third of it), which would inflate that side's own median and spread.
+        let known = allWidths.sorted()
+        let cut: Double
+        if known.count >= 12 {
+            let med = known[known.count / 2]
+            let mad = known.map { abs($0 - med) }.sorted()[known.count / 2]
+            cut = med + max(0.1 * med, 3 * 1.4826 * mad)
+        } else {
+            cut = .infinity
+        }
+        for side in 0..<4 {
+            let (a, u, clean, widths, unchecked) = sides[side]
+            let ux = u.x, uy = u.y
+            var pts = clean
             // When the interior test leaves less than a quarter of a side's profiles, the
             // side's edge is not a clean step at this scale (a blur much wider than 1.3 px, a
             // textured interior): its profiles are all used, as the test cannot tell which are
@@ -124,15 +145,9 @@ enum QuadrilateralEdgeRefinement {
             } else {
                 // A strip of darker layer narrower than the interior test's gap makes the
                 // profile a step shifted inwards by ≈ 0.7 × its width, but also wider: drop
-                // profiles whose rise is wider than the side's typical one.
-                let known = widths.filter(\.isFinite).sorted()
-                if known.count >= 12 {
-                    let med = known[known.count / 2]
-                    let mad = known.map { abs($0 - med) }.sorted()[known.count / 2]
-                    let cut = med + max(0.1 * med, 3 * 1.4826 * mad)
-                    let kept = zip(pts, widths).filter { !($0.1 > cut) }.map(\.0)
-                    if kept.count >= max(6, pts.count / 2) { pts = kept }
-                }
+                // profiles whose rise is wider than the typical one of the four sides.
+                let kept = zip(pts, widths).filter { !($0.1 > cut) }.map(\.0)
+                if kept.count >= max(6, pts.count / 2) { pts = kept }
             }
             // A side with too few clean edge profiles (another bright part runs close beside
             // it), or whose fit turns by more than 15°, keeps its previous line.
@@ -202,9 +217,19 @@ enum QuadrilateralEdgeRefinement {
     }
 
     /// Total-least-squares line with iterative rejection of points beyond 3 × 1.4826 × MAD
-    /// (at least 0.25 px) of the residuals.
+    /// (at least 0.25 px) of the residuals, starting from the points near the least-median
+    /// line (`leastMedianLine`) rather than from all of them: a run of biased edge points
+    /// covering a third of a side (a dark patch reaching the outline, whose narrow strip
+    /// moves the crossing inwards with the rise of a clean step) would otherwise tilt the
+    /// first fit and inflate the MAD enough to be kept.
     static func robustLine(_ pts: [Point2]) -> (p: Point2, d: Point2, kept: [Point2])? {
         var kept = pts
+        if let start = leastMedianLine(pts) {
+            let res = pts.map { abs(($0.x - start.p.x) * start.d.y - ($0.y - start.p.y) * start.d.x) }
+            let cut = max(2.5 * start.scale, 0.25)
+            let near = zip(pts, res).filter { $0.1 <= cut }.map(\.0)
+            if near.count >= max(6, pts.count / 2) { kept = near }
+        }
         var line: (p: Point2, d: Point2)?
         for _ in 0..<5 {
             guard kept.count >= 6, let l = tls(kept) else { return nil }
@@ -219,6 +244,42 @@ enum QuadrilateralEdgeRefinement {
         }
         guard kept.count >= 6, let l = tls(kept) ?? line else { return nil }
         return (l.p, l.d, kept)
+    }
+
+    /// The line through two of the points that minimises the median squared distance of the
+    /// points (least median of squares), and the robust scale of its residuals,
+    /// 1.4826 × (1 + 5 / (n − 2)) × √median, px; `nil` for fewer than 12 points. More than
+    /// half the points on one straight line win over any curved or shifted run of the others.
+    ///
+    /// Bounded cost whatever the side's length (a 500 px pad side has 1000 edge points): the
+    /// candidate lines join two of at most 24 evenly spaced points that are at least a
+    /// quarter of the side apart (≤ 171 pairs), and the median is taken over at most 120
+    /// evenly spaced points. Deterministic.
+    static func leastMedianLine(_ pts: [Point2]) -> (p: Point2, d: Point2, scale: Double)? {
+        let n = pts.count
+        guard n >= 12 else { return nil }
+        let m = min(n, 24)
+        let anchors = (0..<m).map { $0 * n / m }
+        let evaluated = Array(Swift.stride(from: 0, to: n, by: max(1, n / 120)).map { pts[$0] })
+        let ne = evaluated.count
+        var best: (p: Point2, d: Point2, med: Double)?
+        var sq = [Double](repeating: 0, count: ne)
+        for ia in 0..<m {
+            for ib in (ia + max(1, m / 4))..<max(ia + max(1, m / 4), m) {
+                let a = pts[anchors[ia]], b = pts[anchors[ib]]
+                let len = a.distance(to: b)
+                guard len > 1e-9 else { continue }
+                let dx = (b.x - a.x) / len, dy = (b.y - a.y) / len
+                for k in 0..<ne {
+                    let e = (evaluated[k].x - a.x) * dy - (evaluated[k].y - a.y) * dx
+                    sq[k] = e * e
+                }
+                let med = sq.withUnsafeMutableBufferPointer { OrderStatistics.select(in: $0, rank: ne / 2) }
+                if best == nil || med < best!.med { best = (a, Point2(dx, dy), med) }
+            }
+        }
+        guard let b = best else { return nil }
+        return (b.p, b.d, 1.4826 * (1 + 5 / Double(n - 2)) * b.med.squareRoot())
     }
 
     static func tls(_ pts: [Point2]) -> (p: Point2, d: Point2)? {
