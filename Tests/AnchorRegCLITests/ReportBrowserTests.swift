@@ -170,17 +170,7 @@ import Testing
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let paths = try makeReports(in: dir)
-        let script = Self.packageRoot.appendingPathComponent("scripts/browser-tests/run.sh").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + paths
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let status = process.terminationStatus
+        let (status, output) = try runBrowserChecks(on: paths)
         #expect(status != 3, "the browser could not be had: \(output)")
         #expect(status == 0, "browser checks failed (exit \(status)):\n\(output)")
         #expect(output.contains(" passed, 0 failed"), "\(output)")

@@ -118,17 +118,8 @@ import Testing
         // In Chromium (as `ReportBrowserTests`): the four views load with no console error,
         // every layer of each toggles, zoom changes the scale bars, markers answer a hover,
         // and defect rows centre the overview on their cells.
-        let script = ReportBrowserTests.packageRoot.appendingPathComponent("scripts/browser-tests/run.sh").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "browser checks failed (exit \(process.terminationStatus)):\n\(output)")
+        let (status, output) = try runBrowserChecks(on: [path])
+        #expect(status == 0, "browser checks failed (exit \(status)):\n\(output)")
         for view in ["input_detail", "corrected_detail"] {
             #expect(output.contains("ok    \(view): layer 'sites_present"), "\(view) was not checked:\n\(output)")
         }

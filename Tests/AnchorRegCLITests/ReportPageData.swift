@@ -10,3 +10,19 @@ func reportPageData(_ path: String) throws -> [String: Any] {
     let json = String(html[start..<end]).replacingOccurrences(of: "<\\/", with: "</")
     return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
 }
+
+/// Runs scripts/browser-tests/run.sh (Chromium through Playwright) on report pages; returns
+/// its exit status and everything it printed.
+func runBrowserChecks(on pages: [String]) throws -> (status: Int32, output: String) {
+    let script = ReportBrowserTests.packageRoot.appendingPathComponent("scripts/browser-tests/run.sh").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [script] + pages
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+}
