@@ -169,17 +169,16 @@ public enum SiteLocator {
             for s in sites where s.image != s.predicted && !s.edge {
                 measured.append((s.predicted, s.image - s.predicted - (bias[s.name] ?? .zero)))
             }
-            var (rows, columns) = Self.separableField(measured, bandWidth: 0.75 * spacingPx)
+            var field = SeparableSiteField(fitting: measured, bandWidth: 0.75 * spacingPx)
             // A second look: where the first search started far off (strong creep on few
             // anchors), some peaks were a neighbour's or noise; search again from where the
             // field now puts each site, closer, and fit the field to those peaks.
-            let firstRows = rows.interpolatedDisplacements(atRows: sites.map(\.predicted.y), step: 0.75 * spacingPx / 4)
-            let firstColumns = columns.interpolatedDisplacements(atRows: sites.map(\.predicted.x), step: 0.75 * spacingPx / 4)
+            let first = field.moved(sites.map(\.predicted))
             // A first-look peak that agrees with the field (within 0.15 spacing) is kept.
             measured.removeAll(keepingCapacity: true)
             for k in sites.indices where !sites[k].edge {
                 let b = bias[sites[k].name] ?? .zero
-                let q = sites[k].predicted + firstRows[k] + firstColumns[k]
+                let q = first[k]
                 if sites[k].image != sites[k].predicted, (sites[k].image - b).distance(to: q) <= 0.15 * spacingPx {
                     measured.append((sites[k].predicted, sites[k].image - sites[k].predicted - b))
                     continue
@@ -187,11 +186,10 @@ public enum SiteLocator {
                 guard let again = LocalPeakSearch.refine(in: smoothed, near: q + b, radius: 0.3 * spacingPx, dark: false) else { continue }
                 measured.append((sites[k].predicted, again.position - sites[k].predicted - b))
             }
-            (rows, columns) = Self.separableField(measured, bandWidth: 0.75 * spacingPx)
-            let rowShifts = rows.interpolatedDisplacements(atRows: sites.map(\.predicted.y), step: 0.75 * spacingPx / 4)
-            let columnShifts = columns.interpolatedDisplacements(atRows: sites.map(\.predicted.x), step: 0.75 * spacingPx / 4)
+            field = SeparableSiteField(fitting: measured, bandWidth: 0.75 * spacingPx)
+            let moved = field.moved(sites.map(\.predicted))
             for k in sites.indices {
-                var p = sites[k].predicted + rowShifts[k] + columnShifts[k]
+                var p = moved[k]
                 if p.distance(to: sites[k].predicted) > 0.45 * spacingPx { p = sites[k].predicted }
                 sites[k].image = p
             }
@@ -354,39 +352,52 @@ func erfApprox(_ x: Double) -> Double {
     return x >= 0 ? y : -y
 }
 
-extension SiteLocator {
-    /// The separable displacement field d(x, y) = rows(y) + columns(x) of the measured site
-    /// offsets (pixels, at the sites' predicted positions): medians over bands of scan lines
-    /// and over bands of columns, fitted in turn (two rounds), each on what the other leaves.
-    ///
-    /// The column bands are kept only when they explain something: the median residual
-    /// |offset − d| must fall at least 3 % below that of the scan-line bands alone. On a
-    /// frame without x-dependent distortion (most STEM frames) the column medians would only
-    /// add their own noise (+0.1 pm median error on a 256² MoS2 frame).
-    static func separableField(_ measured: [(at: Point2, offset: Point2)], bandWidth: Double)
-        -> (rows: ScanBandField, columns: ScanBandField) {
-        let step = bandWidth / 4
+/// The separable displacement field d(x, y) = rows(y) + columns(x) of measured site offsets
+/// (pixels, at the sites' predicted positions): medians over bands of scan lines and over
+/// bands of columns, fitted in turn (two rounds), each on what the other leaves.
+///
+/// The column bands are kept only when they explain something: the median residual
+/// |offset − d| must fall at least 3 % below that of the scan-line bands alone. On a frame
+/// without x-dependent distortion (most STEM frames) the column medians would only add their
+/// own noise (+0.1 pm median error on a 256² MoS2 frame).
+struct SeparableSiteField {
+    let rows: ScanBandField
+    /// nil when the column bands did not earn their place.
+    let columns: ScanBandField?
+
+    init(fitting measured: [(at: Point2, offset: Point2)], bandWidth: Double) {
+        func field(_ samples: [(Double, Point2)]) -> ScanBandField {
+            ScanBandField(samples: samples, halfWidth: bandWidth, minimumCount: 15)
+        }
         var columnAtSample = [Point2](repeating: .zero, count: measured.count)
-        let none = ScanBandField(samples: [], halfWidth: bandWidth, minimumCount: 15)
-        var rows = none, columns = none
-        var rowsAlone = none
+        var rows = field([]), columns = field([]), rowsAlone = field([])
         var rowAtSample: [Point2] = []
         var rowsAloneResidual = Double.nan
         for round in 0..<2 {
-            rows = ScanBandField(samples: measured.indices.map { (measured[$0].at.y, measured[$0].offset - columnAtSample[$0]) },
-                                 halfWidth: bandWidth, minimumCount: 15)
-            rowAtSample = rows.interpolatedDisplacements(atRows: measured.map(\.at.y), step: step)
+            rows = field(measured.indices.map { (measured[$0].at.y, measured[$0].offset - columnAtSample[$0]) })
+            rowAtSample = rows.interpolatedDisplacements(atRows: measured.map(\.at.y))
             if round == 0 {
                 rowsAlone = rows
                 rowsAloneResidual = median(measured.indices.map { (measured[$0].offset - rowAtSample[$0]).length })
             }
-            columns = ScanBandField(samples: measured.indices.map { (measured[$0].at.x, measured[$0].offset - rowAtSample[$0]) },
-                                    halfWidth: bandWidth, minimumCount: 15)
-            columnAtSample = columns.interpolatedDisplacements(atRows: measured.map(\.at.x), step: step)
+            columns = field(measured.indices.map { (measured[$0].at.x, measured[$0].offset - rowAtSample[$0]) })
+            columnAtSample = columns.interpolatedDisplacements(atRows: measured.map(\.at.x))
         }
-        guard !measured.isEmpty else { return (rows, columns) }
-        let residual = median(measured.indices.map { (measured[$0].offset - rowAtSample[$0] - columnAtSample[$0]).length })
-        return residual < 0.97 * rowsAloneResidual ? (rows, columns) : (rowsAlone, none)
+        let residual = measured.isEmpty ? .nan
+            : median(measured.indices.map { (measured[$0].offset - rowAtSample[$0] - columnAtSample[$0]).length })
+        if measured.isEmpty || residual < 0.97 * rowsAloneResidual {
+            (self.rows, self.columns) = (rows, columns)
+        } else {
+            (self.rows, self.columns) = (rowsAlone, nil)
+        }
+    }
+
+    /// Each point moved by the field: p + rows(y) + columns(x), pixels.
+    func moved(_ points: [Point2]) -> [Point2] {
+        let r = rows.interpolatedDisplacements(atRows: points.map(\.y))
+        guard let columns else { return zip(points, r).map { $0 + $1 } }
+        let c = columns.interpolatedDisplacements(atRows: points.map(\.x))
+        return points.indices.map { points[$0] + r[$0] + c[$0] }
     }
 }
 
@@ -450,10 +461,11 @@ struct ScanBandField {
         return out
     }
 
-    /// `displacements(atRows:)` taken exactly on nodes `step` apart and interpolated linearly
-    /// between them: the band medians change little over a fraction of the band, and a frame's
-    /// sites query the field ~10× more often than it has nodes.
-    func interpolatedDisplacements(atRows rows: [Double], step: Double) -> [Point2] {
+    /// `displacements(atRows:)` taken exactly on nodes a quarter of `halfWidth` apart and
+    /// interpolated linearly between them: the band medians change little over a fraction of
+    /// the band, and a frame's sites query the field ~10× more often than it has nodes.
+    func interpolatedDisplacements(atRows rows: [Double]) -> [Point2] {
+        let step = halfWidth / 4
         guard ys.count >= minimumCount, step > 0, let lo = rows.min(), let hi = rows.max(), lo.isFinite, hi.isFinite,
               (hi - lo) / step < Double(rows.count) else { return displacements(atRows: rows) }
         let count = Int(((hi - lo) / step).rounded(.up)) + 1
