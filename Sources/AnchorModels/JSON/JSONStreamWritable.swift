@@ -65,12 +65,7 @@ package struct JSONObjectWriter {
     /// The level of the members.
     let depth: Int
 
-    @inline(__always) func key(_ key: StaticString) {
-        sink.beginElement(depth: depth)
-        sink.bytes.append(UInt8(ascii: "\""))
-        sink.append(key)
-        if sink.pretty { sink.append("\" : ") } else { sink.append("\":") }
-    }
+    @inline(__always) func key(_ key: StaticString) { sink.beginKey(key, depth: depth) }
 
     package func field(_ key: StaticString, _ value: Double) { self.key(key); sink.writeDouble(value) }
     package func field(_ key: StaticString, _ value: Int) { self.key(key); sink.writeInteger(value) }

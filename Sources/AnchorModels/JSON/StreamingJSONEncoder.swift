@@ -114,6 +114,19 @@ final class JSONByteSink {
     func beginKey(_ key: String, depth: Int) {
         beginElement(depth: depth)
         writeString(key)
+        writeKeySeparator()
+    }
+
+    /// A key known not to need escaping (the tool's own snake_case ASCII keys).
+    func beginKey(_ key: StaticString, depth: Int) {
+        beginElement(depth: depth)
+        bytes.append(UInt8(ascii: "\""))
+        append(key)
+        bytes.append(UInt8(ascii: "\""))
+        writeKeySeparator()
+    }
+
+    private func writeKeySeparator() {
         if pretty { append(" : ") } else { bytes.append(UInt8(ascii: ":")) }
     }
 
